@@ -1,0 +1,38 @@
+//! `/`: what the app is and where to go next.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+/// The landing page.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    view! {
+        <Title text="Home" />
+        <section class="hero">
+            <h1>"Descope authentication for full-stack Rust"</h1>
+            <p class="lead">
+                "Sign up, log in and call a protected API from a Leptos app compiled to WebAssembly. "
+                "Sessions are Descope JWTs, verified on an axum server before it answers."
+            </p>
+            <div class="actions">
+                <A href="/login" attr:class="button">"Get started"</A>
+                <A href="/profile" attr:class="button button-secondary">"Your profile"</A>
+            </div>
+        </section>
+        <section class="features" aria-label="Features">
+            <article class="card">
+                <h2>"No account needed"</h2>
+                <p>"A local, Descope-compatible identity server runs inside the app by default."</p>
+            </article>
+            <article class="card">
+                <h2>"Real tokens"</h2>
+                <p>"RS256 session and refresh JWTs, validated against the project's key set."</p>
+            </article>
+            <article class="card">
+                <h2>"Server-checked"</h2>
+                <p>"The secret message only leaves the server for a valid session token."</p>
+            </article>
+        </section>
+    }
+}

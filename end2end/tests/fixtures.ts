@@ -1,0 +1,24 @@
+import { test as base, expect, type Page } from "@playwright/test";
+
+/**
+ * A `page` that records console errors and uncaught exceptions, and fails the test if any
+ * appeared: a hydration mismatch or a WASM panic shows up there first.
+ */
+export const test = base.extend<{ consoleErrors: string[] }>({
+  consoleErrors: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on("console", (msg) => {
+      if (msg.type() === "error") errors.push(msg.text());
+    });
+    page.on("pageerror", (err) => errors.push(err.message));
+    await use(errors);
+    expect(errors, "console errors").toEqual([]);
+  },
+});
+
+/** Waits until the WASM has hydrated the page (the app sets this attribute in an effect). */
+export async function expectHydrated(page: Page) {
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+}
+
+export { expect };

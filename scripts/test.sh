@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Sets up what is missing, then runs every check: formatting, lints for the server and the
+# WASM, all Rust tests, and the Playwright suite in Chromium against a release build.
+source "$(dirname "$0")/lib.sh"
+
+"$ROOT/scripts/setup.sh" test
+started=$SECONDS
+
+step "Formatting (cargo fmt --check)"
+cargo fmt --all --check
+
+step "Lints for the server build (clippy -D warnings)"
+RUSTFLAGS="$DEBUG_RUSTFLAGS" cargo clippy --locked --workspace --exclude frontend --all-targets -- -D warnings
+
+step "Lints for the WASM build (clippy --target wasm32-unknown-unknown -D warnings)"
+RUSTFLAGS="$DEBUG_RUSTFLAGS" cargo clippy --locked -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
+
+step "Rust unit and integration tests"
+RUSTFLAGS="$DEBUG_RUSTFLAGS" cargo test --locked --workspace --exclude frontend
+
+step "End-to-end tests in Chromium against a release build"
+cargo leptos end-to-end --release
+
+step "All checks passed in $((SECONDS - started)) s"

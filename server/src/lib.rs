@@ -1,0 +1,17 @@
+//! The axum server: server-side rendering, server functions, static files and health checks.
+//!
+//! `main.rs` only wires these together, so tests can build the same [`Application`] on a free
+//! port and stop it when they are done.
+//!
+//! # Layout
+//! - [`config`]: every setting, read once from the environment.
+//! - [`startup`]: the router, the listener and graceful shutdown.
+//! - [`routes`]: handlers outside the Leptos app (`/healthz`).
+//! - [`telemetry`]: structured logging.
+
+pub mod config;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;
+
+pub use startup::{shutdown_signal, Application};

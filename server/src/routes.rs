@@ -1,0 +1,3 @@
+//! Routes served beside the Leptos app.
+
+pub mod health;
