@@ -1,0 +1,246 @@
+//! The project's signing keys, fetched from its key set endpoint and cached.
+//!
+//! Policy, from the security checklist:
+//! - one fetch at a time (single flight); waiters reuse its result;
+//! - an unknown `kid` triggers a refetch at most once per cooldown, so random kids cannot
+//!   turn into a flood of fetches;
+//! - after a failed fetch the next attempt waits a short backoff, and the last good key set
+//!   stays in use;
+//! - a key set older than its maximum age is refreshed in the background on the next use;
+//! - keys that are not RS256 RSA signing keys of at least 2048 bits, or that carry private
+//!   members, are ignored; a set with no usable key counts as a failed fetch.
+
+use std::{
+    collections::HashMap,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, RwLock,
+    },
+    time::{Duration, Instant},
+};
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use jsonwebtoken::DecodingKey;
+use serde::Deserialize;
+
+use super::error::ValidationError;
+
+/// Timings of the key cache.
+#[derive(Clone, Debug)]
+pub(crate) struct KeyPolicy {
+    pub(crate) fetch_timeout: Duration,
+    pub(crate) unknown_kid_cooldown: Duration,
+    pub(crate) failure_backoff: Duration,
+    pub(crate) max_age: Duration,
+}
+
+pub(crate) struct KeyCache {
+    client: reqwest::Client,
+    url: String,
+    authorization: String,
+    policy: KeyPolicy,
+    state: RwLock<State>,
+    /// Serialises fetches; held across the HTTP call.
+    fetching: Arc<tokio::sync::Mutex<()>>,
+    fetches: AtomicU64,
+    /// Bumped whenever a fetched set drops a key, so verified tokens signed by it can be forgotten.
+    revocations: AtomicU64,
+}
+
+#[derive(Default)]
+struct State {
+    keys: Arc<HashMap<String, Arc<DecodingKey>>>,
+    /// When the current set was fetched; `None` until the first success.
+    fetched_at: Option<Instant>,
+    last_attempt: Option<Attempt>,
+}
+
+#[derive(Clone, Copy)]
+struct Attempt {
+    at: Instant,
+    ok: bool,
+}
+
+impl KeyCache {
+    pub(crate) fn new(base_url: &str, project_id: &str, policy: KeyPolicy) -> Self {
+        let client = reqwest::Client::builder()
+            .timeout(policy.fetch_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("a client with a timeout and no redirects is always valid");
+        Self {
+            client,
+            url: format!("{base_url}{}", crate::api::keys_path(project_id)),
+            authorization: format!("Bearer {project_id}"),
+            policy,
+            state: RwLock::default(),
+            fetching: Arc::new(tokio::sync::Mutex::new(())),
+            fetches: AtomicU64::new(0),
+            revocations: AtomicU64::new(0),
+        }
+    }
+
+    /// How many fetches were attempted: tests and metrics read it.
+    pub(crate) fn fetch_count(&self) -> u64 {
+        self.fetches.load(Ordering::Relaxed)
+    }
+
+    /// Changes whenever a refetch removes a key.
+    pub(crate) fn revocation_epoch(&self) -> u64 {
+        self.revocations.load(Ordering::Acquire)
+    }
+
+    /// Fetches the key set unless one is already cached; never fails, only logs.
+    pub(crate) async fn prefetch(&self) {
+        let _guard = self.fetching.lock().await;
+        if self.read().fetched_at.is_none() {
+            self.fetch().await;
+        }
+    }
+
+    /// The key for `kid`, fetching the key set if policy allows.
+    pub(crate) async fn get(self: &Arc<Self>, kid: &str) -> Result<Arc<DecodingKey>, ValidationError> {
+        let seen = {
+            let state = self.read();
+            if let Some(key) = state.keys.get(kid) {
+                if state.fetched_at.is_some_and(|t| t.elapsed() >= self.policy.max_age) {
+                    self.refresh_in_background();
+                }
+                return Ok(key.clone());
+            }
+            state.last_attempt.map(|a| a.at)
+        };
+
+        if let Some(wait) = self.wait_before_fetch() {
+            return Err(self.miss_error(wait));
+        }
+        let _guard = self.fetching.lock().await;
+        // Another request may have fetched while this one waited for the lock.
+        let attempted_meanwhile = self.read().last_attempt.map(|a| a.at) != seen;
+        if !attempted_meanwhile {
+            self.fetch().await;
+        }
+        let state = self.read();
+        match state.keys.get(kid) {
+            Some(key) => Ok(key.clone()),
+            None => Err(self.miss_error(self.wait_before_fetch().unwrap_or_default())),
+        }
+    }
+
+    /// A key is unknown: it is unknown for sure if the last fetch worked, else we cannot tell.
+    fn miss_error(&self, wait: Duration) -> ValidationError {
+        match self.read().last_attempt {
+            Some(Attempt { ok: true, .. }) => ValidationError::UnknownKey,
+            _ => ValidationError::KeysUnavailable {
+                retry_after: wait.max(Duration::from_secs(1)),
+            },
+        }
+    }
+
+    /// `Some(remaining)` while the last attempt's cooldown or backoff is still running.
+    fn wait_before_fetch(&self) -> Option<Duration> {
+        let attempt = self.read().last_attempt?;
+        let pause = if attempt.ok {
+            self.policy.unknown_kid_cooldown
+        } else {
+            self.policy.failure_backoff
+        };
+        pause.checked_sub(attempt.at.elapsed()).filter(|d| !d.is_zero())
+    }
+
+    fn refresh_in_background(self: &Arc<Self>) {
+        let Ok(guard) = self.fetching.clone().try_lock_owned() else {
+            return; // a fetch is already running
+        };
+        let this = self.clone();
+        tokio::spawn(async move {
+            let _guard = guard;
+            this.fetch().await;
+        });
+    }
+
+    /// Fetches and installs the key set; the caller holds `fetching`.
+    async fn fetch(&self) {
+        self.fetches.fetch_add(1, Ordering::Relaxed);
+        let result = self.download().await;
+        let mut state = self.state.write().expect("key cache lock poisoned");
+        let now = Instant::now();
+        match result {
+            Ok(keys) => {
+                tracing::debug!(count = keys.len(), "fetched signing keys");
+                if state.keys.keys().any(|kid| !keys.contains_key(kid)) {
+                    self.revocations.fetch_add(1, Ordering::Release);
+                }
+                state.keys = Arc::new(keys);
+                state.fetched_at = Some(now);
+                state.last_attempt = Some(Attempt { at: now, ok: true });
+            }
+            Err(reason) => {
+                tracing::warn!(url = %self.url, "cannot fetch signing keys: {reason}");
+                state.last_attempt = Some(Attempt { at: now, ok: false });
+            }
+        }
+    }
+
+    async fn download(&self) -> Result<HashMap<String, Arc<DecodingKey>>, String> {
+        let response = self
+            .client
+            .get(&self.url)
+            .header(reqwest::header::AUTHORIZATION, &self.authorization)
+            .send()
+            .await
+            .map_err(|e| e.without_url().to_string())?;
+        if !response.status().is_success() {
+            return Err(format!("status {}", response.status()));
+        }
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| e.without_url().to_string())?;
+        let set: KeySetBody =
+            serde_json::from_slice(&body).map_err(|_| "the key set is not JSON of the right shape".to_owned())?;
+        let keys: HashMap<_, _> = set.keys.iter().filter_map(usable_key).collect();
+        if keys.is_empty() {
+            return Err("the key set holds no usable RS256 key".to_owned());
+        }
+        Ok(keys)
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, State> {
+        self.state.read().expect("key cache lock poisoned")
+    }
+}
+
+#[derive(Deserialize)]
+struct KeySetBody {
+    keys: Vec<serde_json::Value>,
+}
+
+/// The smallest RSA modulus accepted: 2048 bits (RFC 7518 §3.3).
+const MIN_MODULUS_BYTES: usize = 256;
+
+/// `(kid, key)` if the JWK is a public RS256 signing key we can use.
+fn usable_key(jwk: &serde_json::Value) -> Option<(String, Arc<DecodingKey>)> {
+    let field = |name: &str| jwk.get(name).and_then(serde_json::Value::as_str);
+    let private = ["d", "p", "q", "dp", "dq", "qi"]
+        .iter()
+        .any(|m| jwk.get(m).is_some());
+    if private
+        || field("kty") != Some("RSA")
+        || field("alg") != Some("RS256")
+        || field("use").is_some_and(|u| u != "sig")
+    {
+        return None;
+    }
+    let kid = field("kid").filter(|k| !k.is_empty())?;
+    let n = URL_SAFE_NO_PAD.decode(field("n")?).ok()?;
+    let e = URL_SAFE_NO_PAD.decode(field("e")?).ok()?;
+    let significant = n.iter().skip_while(|b| **b == 0).count();
+    if significant < MIN_MODULUS_BYTES || e.is_empty() {
+        return None;
+    }
+    Some((
+        kid.to_owned(),
+        Arc::new(DecodingKey::from_rsa_raw_components(&n, &e)),
+    ))
+}
