@@ -99,11 +99,17 @@ impl KeyCache {
     }
 
     /// The key for `kid`, fetching the key set if policy allows.
-    pub(crate) async fn get(self: &Arc<Self>, kid: &str) -> Result<Arc<DecodingKey>, ValidationError> {
+    pub(crate) async fn get(
+        self: &Arc<Self>,
+        kid: &str,
+    ) -> Result<Arc<DecodingKey>, ValidationError> {
         let seen = {
             let state = self.read();
             if let Some(key) = state.keys.get(kid) {
-                if state.fetched_at.is_some_and(|t| t.elapsed() >= self.policy.max_age) {
+                if state
+                    .fetched_at
+                    .is_some_and(|t| t.elapsed() >= self.policy.max_age)
+                {
                     self.refresh_in_background();
                 }
                 return Ok(key.clone());
@@ -145,7 +151,9 @@ impl KeyCache {
         } else {
             self.policy.failure_backoff
         };
-        pause.checked_sub(attempt.at.elapsed()).filter(|d| !d.is_zero())
+        pause
+            .checked_sub(attempt.at.elapsed())
+            .filter(|d| !d.is_zero())
     }
 
     fn refresh_in_background(self: &Arc<Self>) {
@@ -197,8 +205,8 @@ impl KeyCache {
             .bytes()
             .await
             .map_err(|e| e.without_url().to_string())?;
-        let set: KeySetBody =
-            serde_json::from_slice(&body).map_err(|_| "the key set is not JSON of the right shape".to_owned())?;
+        let set: KeySetBody = serde_json::from_slice(&body)
+            .map_err(|_| "the key set is not JSON of the right shape".to_owned())?;
         let keys: HashMap<_, _> = set.keys.iter().filter_map(usable_key).collect();
         if keys.is_empty() {
             return Err("the key set holds no usable RS256 key".to_owned());

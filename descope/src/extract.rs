@@ -1,0 +1,297 @@
+//! axum extractors and guards for Descope sessions.
+//!
+//! The token is read from `Authorization: Bearer <token>` only: never from the query string,
+//! and never from a cookie, so these extractors are not exposed to CSRF.
+//!
+//! | extractor | no token | invalid token | keys unavailable | valid, lacks the role |
+//! |---|---|---|---|---|
+//! | [`Session`] | 401 | 401 `invalid_token` | 503 + `Retry-After` | – |
+//! | [`MaybeSession`] | `None` | `None` | `None` | – |
+//! | [`RequireRole`], [`RequirePermission`] | 401 | 401 | 503 | 403 `insufficient_scope` |
+//!
+//! ```no_run
+//! use axum::{routing::get, Json, Router};
+//! use descope::{extract::{RequireRole, Role, Session}, session::Validator};
+//!
+//! struct Admin;
+//! impl Role for Admin {
+//!     const NAME: &'static str = "admin";
+//! }
+//!
+//! async fn me(Session(claims): Session) -> String {
+//!     claims.user_id.clone()
+//! }
+//! async fn admin(_: RequireRole<Admin>) -> &'static str {
+//!     "hello, admin"
+//! }
+//!
+//! let validator = Validator::builder("P2abcdefghijklmnopqrstuvwxyz").build();
+//! let app: Router = Router::new()
+//!     .route("/me", get(me))
+//!     .route("/admin", get(admin))
+//!     .with_state(validator);
+//! ```
+
+use std::{marker::PhantomData, sync::Arc};
+
+use axum::{
+    extract::{FromRef, FromRequestParts, OptionalFromRequestParts},
+    http::{header, request::Parts, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    Json,
+};
+use serde::Serialize;
+
+use crate::session::{SessionClaims, ValidationError, Validator};
+
+/// Why a request was refused. Its response follows RFC 6750 and never echoes the token.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    /// No `Authorization: Bearer` header: 401 with a bare `Bearer` challenge.
+    #[error("missing session token")]
+    MissingToken,
+    /// The header is not `Bearer <token>` with exactly one space: 401 `invalid_token`.
+    #[error("malformed authorization header")]
+    MalformedHeader,
+    /// The token was refused: 401, or 503 when the keys could not be obtained.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// The session is valid but lacks a role: 403 `insufficient_scope`.
+    #[error("missing role {0}")]
+    MissingRole(String),
+    /// The session is valid but lacks a permission: 403 `insufficient_scope`.
+    #[error("missing permission {0}")]
+    MissingPermission(String),
+}
+
+impl AuthError {
+    /// The HTTP status this error answers with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Invalid(ValidationError::KeysUnavailable { .. }) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            Self::MissingRole(_) | Self::MissingPermission(_) => StatusCode::FORBIDDEN,
+            _ => StatusCode::UNAUTHORIZED,
+        }
+    }
+
+    /// A stable code for the `error` field of the body.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::MissingToken => "missing_token",
+            Self::MalformedHeader => "invalid_token",
+            Self::Invalid(e) => e.code(),
+            Self::MissingRole(_) => "insufficient_role",
+            Self::MissingPermission(_) => "insufficient_permission",
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody {
+    error: &'static str,
+    message: String,
+}
+
+impl IntoResponse for AuthError {
+    fn into_response(self) -> Response {
+        tracing::debug!(reason = %self, "request refused");
+        let status = self.status();
+        let body = ErrorBody {
+            error: self.code(),
+            message: match &self {
+                Self::Invalid(ValidationError::Expired) => "The session token has expired.".into(),
+                Self::Invalid(ValidationError::KeysUnavailable { .. }) => {
+                    "Session keys are temporarily unavailable; try again shortly.".into()
+                }
+                Self::MissingRole(_) | Self::MissingPermission(_) => {
+                    "The session lacks the access this resource needs.".into()
+                }
+                Self::MissingToken => "A session token is required.".into(),
+                _ => "The session token is invalid.".into(),
+            },
+        };
+        let mut response = (status, Json(body)).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        let challenge = match &self {
+            Self::MissingToken => Some("Bearer"),
+            Self::MalformedHeader => Some(r#"Bearer error="invalid_token""#),
+            Self::Invalid(ValidationError::Expired) => {
+                Some(r#"Bearer error="invalid_token", error_description="expired""#)
+            }
+            Self::Invalid(ValidationError::KeysUnavailable { retry_after }) => {
+                headers.insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(retry_after.as_secs().max(1)),
+                );
+                None
+            }
+            Self::Invalid(_) => Some(r#"Bearer error="invalid_token""#),
+            Self::MissingRole(_) | Self::MissingPermission(_) => {
+                Some(r#"Bearer error="insufficient_scope""#)
+            }
+        };
+        if let Some(challenge) = challenge {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(challenge),
+            );
+        }
+        response
+    }
+}
+
+/// The token of an `Authorization: Bearer <token>` header.
+pub fn bearer_token(parts: &Parts) -> Result<&str, AuthError> {
+    let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+        return Err(AuthError::MissingToken);
+    };
+    let value = value.to_str().map_err(|_| AuthError::MalformedHeader)?;
+    let Some((scheme, token)) = value.split_once(' ') else {
+        return Err(AuthError::MissingToken);
+    };
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(AuthError::MissingToken);
+    }
+    if token.is_empty() || token.contains(|c: char| c.is_ascii_whitespace()) {
+        return Err(AuthError::MalformedHeader);
+    }
+    Ok(token)
+}
+
+/// A request with a valid session token; refuses the request otherwise.
+#[derive(Clone, Debug)]
+pub struct Session(pub Arc<SessionClaims>);
+
+impl Session {
+    /// Refuses with 403 unless the user has `role` in `tenant`.
+    pub fn require_tenant_role(&self, tenant: &str, role: &str) -> Result<(), AuthError> {
+        if self.0.has_tenant_role(tenant, role) {
+            Ok(())
+        } else {
+            Err(AuthError::MissingRole(role.to_owned()))
+        }
+    }
+
+    /// Refuses with 403 unless the user has `permission` in `tenant`.
+    pub fn require_tenant_permission(
+        &self,
+        tenant: &str,
+        permission: &str,
+    ) -> Result<(), AuthError> {
+        if self.0.has_tenant_permission(tenant, permission) {
+            Ok(())
+        } else {
+            Err(AuthError::MissingPermission(permission.to_owned()))
+        }
+    }
+}
+
+impl<S> FromRequestParts<S> for Session
+where
+    S: Send + Sync,
+    Validator: FromRef<S>,
+{
+    type Rejection = AuthError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let token = bearer_token(parts)?;
+        let claims = Validator::from_ref(state).validate(token).await?;
+        Ok(Self(claims))
+    }
+}
+
+impl<S> OptionalFromRequestParts<S> for Session
+where
+    S: Send + Sync,
+    Validator: FromRef<S>,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        Ok(
+            <Self as FromRequestParts<S>>::from_request_parts(parts, state)
+                .await
+                .ok(),
+        )
+    }
+}
+
+/// A session if the request carries a valid one: for pages that anyone may see but that
+/// show more to a signed-in user. Any failure, including unavailable keys, gives `None`.
+#[derive(Clone, Debug)]
+pub struct MaybeSession(pub Option<Arc<SessionClaims>>);
+
+impl<S> FromRequestParts<S> for MaybeSession
+where
+    S: Send + Sync,
+    Validator: FromRef<S>,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let session = <Session as FromRequestParts<S>>::from_request_parts(parts, state).await;
+        Ok(Self(session.ok().map(|s| s.0)))
+    }
+}
+
+/// A project-level role, named at compile time for [`RequireRole`].
+pub trait Role {
+    /// The role's name as it appears in the token's `roles` claim.
+    const NAME: &'static str;
+}
+
+/// A project-level permission, named at compile time for [`RequirePermission`].
+pub trait Permission {
+    /// The permission's name as it appears in the token's `permissions` claim.
+    const NAME: &'static str;
+}
+
+/// A valid session whose user has the role `R`; 403 when the session lacks it.
+pub struct RequireRole<R>(pub Arc<SessionClaims>, PhantomData<R>);
+
+impl<S, R> FromRequestParts<S> for RequireRole<R>
+where
+    S: Send + Sync,
+    Validator: FromRef<S>,
+    R: Role,
+{
+    type Rejection = AuthError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Session(claims) =
+            <Session as FromRequestParts<S>>::from_request_parts(parts, state).await?;
+        if claims.has_role(R::NAME) {
+            Ok(Self(claims, PhantomData))
+        } else {
+            Err(AuthError::MissingRole(R::NAME.to_owned()))
+        }
+    }
+}
+
+/// A valid session whose user has the permission `P`; 403 when the session lacks it.
+pub struct RequirePermission<P>(pub Arc<SessionClaims>, PhantomData<P>);
+
+impl<S, P> FromRequestParts<S> for RequirePermission<P>
+where
+    S: Send + Sync,
+    Validator: FromRef<S>,
+    P: Permission,
+{
+    type Rejection = AuthError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Session(claims) =
+            <Session as FromRequestParts<S>>::from_request_parts(parts, state).await?;
+        if claims.has_permission(P::NAME) {
+            Ok(Self(claims, PhantomData))
+        } else {
+            Err(AuthError::MissingPermission(P::NAME.to_owned()))
+        }
+    }
+}
