@@ -6,7 +6,8 @@
 //!   turn into a flood of fetches;
 //! - after a failed fetch the next attempt waits a short backoff, and the last good key set
 //!   stays in use;
-//! - a key set older than its maximum age is refreshed in the background on the next use;
+//! - [`KeyCache::keep_fresh`], run as a task, refetches the set when it reaches its maximum
+//!   age, so removed keys stop validating;
 //! - keys that are not RS256 RSA signing keys of at least 2048 bits, or that carry private
 //!   members, are ignored; a set with no usable key counts as a failed fetch.
 
@@ -41,7 +42,7 @@ pub(crate) struct KeyCache {
     policy: KeyPolicy,
     state: RwLock<State>,
     /// Serialises fetches; held across the HTTP call.
-    fetching: Arc<tokio::sync::Mutex<()>>,
+    fetching: tokio::sync::Mutex<()>,
     fetches: AtomicU64,
     /// Bumped whenever a fetched set drops a key, so verified tokens signed by it can be forgotten.
     revocations: AtomicU64,
@@ -53,6 +54,9 @@ struct State {
     /// When the current set was fetched; `None` until the first success.
     fetched_at: Option<Instant>,
     last_attempt: Option<Attempt>,
+    /// When an unknown `kid` last caused a fetch: the cooldown counts from here, so a key
+    /// rotated in just after a routine fetch is still picked up at once.
+    last_miss_fetch: Option<Instant>,
 }
 
 #[derive(Clone, Copy)]
@@ -74,7 +78,7 @@ impl KeyCache {
             authorization: format!("Bearer {project_id}"),
             policy,
             state: RwLock::default(),
-            fetching: Arc::new(tokio::sync::Mutex::new(())),
+            fetching: tokio::sync::Mutex::new(()),
             fetches: AtomicU64::new(0),
             revocations: AtomicU64::new(0),
         }
@@ -94,27 +98,43 @@ impl KeyCache {
     pub(crate) async fn prefetch(&self) {
         let _guard = self.fetching.lock().await;
         if self.read().fetched_at.is_none() {
-            self.fetch().await;
+            let _ = self.fetch().await; // failures are logged; requests retry later
+        }
+    }
+
+    /// Refetches whenever the key set is older than its maximum age (or missing), forever.
+    pub(crate) async fn keep_fresh(&self) {
+        loop {
+            let due = {
+                let state = self.read();
+                let age = state.fetched_at.map(|t| t.elapsed());
+                let since_attempt = state.last_attempt.map(|a| a.at.elapsed());
+                match (age, since_attempt) {
+                    (Some(age), _) if age < self.policy.max_age => Some(self.policy.max_age - age),
+                    (_, Some(since)) if since < self.policy.failure_backoff => {
+                        Some(self.policy.failure_backoff - since)
+                    }
+                    _ => None,
+                }
+            };
+            match due {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => {
+                    let _guard = self.fetching.lock().await;
+                    let _ = self.fetch().await; // the loop retries after the backoff
+                }
+            }
         }
     }
 
     /// The key for `kid`, fetching the key set if policy allows.
-    pub(crate) async fn get(
-        self: &Arc<Self>,
-        kid: &str,
-    ) -> Result<Arc<DecodingKey>, ValidationError> {
-        let seen = {
+    pub(crate) async fn get(&self, kid: &str) -> Result<Arc<DecodingKey>, ValidationError> {
+        let (seen, had_keys) = {
             let state = self.read();
             if let Some(key) = state.keys.get(kid) {
-                if state
-                    .fetched_at
-                    .is_some_and(|t| t.elapsed() >= self.policy.max_age)
-                {
-                    self.refresh_in_background();
-                }
                 return Ok(key.clone());
             }
-            state.last_attempt.map(|a| a.at)
+            (state.last_attempt.map(|a| a.at), state.fetched_at.is_some())
         };
 
         if let Some(wait) = self.wait_before_fetch() {
@@ -123,8 +143,12 @@ impl KeyCache {
         let _guard = self.fetching.lock().await;
         // Another request may have fetched while this one waited for the lock.
         let attempted_meanwhile = self.read().last_attempt.map(|a| a.at) != seen;
-        if !attempted_meanwhile {
-            self.fetch().await;
+        // The first fetch is not a miss: only a kid unknown to a fetched set starts the cooldown.
+        if !attempted_meanwhile && self.fetch().await && had_keys {
+            self.state
+                .write()
+                .expect("key cache lock poisoned")
+                .last_miss_fetch = Some(Instant::now());
         }
         let state = self.read();
         match state.keys.get(kid) {
@@ -143,32 +167,24 @@ impl KeyCache {
         }
     }
 
-    /// `Some(remaining)` while the last attempt's cooldown or backoff is still running.
+    /// `Some(remaining)` while a failed fetch's backoff or the unknown-`kid` cooldown runs.
     fn wait_before_fetch(&self) -> Option<Duration> {
-        let attempt = self.read().last_attempt?;
-        let pause = if attempt.ok {
-            self.policy.unknown_kid_cooldown
-        } else {
-            self.policy.failure_backoff
+        let state = self.read();
+        let remaining = |since: Instant, pause: Duration| {
+            pause.checked_sub(since.elapsed()).filter(|d| !d.is_zero())
         };
-        pause
-            .checked_sub(attempt.at.elapsed())
-            .filter(|d| !d.is_zero())
+        let backoff = state
+            .last_attempt
+            .filter(|a| !a.ok)
+            .and_then(|a| remaining(a.at, self.policy.failure_backoff));
+        let cooldown = state
+            .last_miss_fetch
+            .and_then(|at| remaining(at, self.policy.unknown_kid_cooldown));
+        backoff.max(cooldown)
     }
 
-    fn refresh_in_background(self: &Arc<Self>) {
-        let Ok(guard) = self.fetching.clone().try_lock_owned() else {
-            return; // a fetch is already running
-        };
-        let this = self.clone();
-        tokio::spawn(async move {
-            let _guard = guard;
-            this.fetch().await;
-        });
-    }
-
-    /// Fetches and installs the key set; the caller holds `fetching`.
-    async fn fetch(&self) {
+    /// Fetches and installs the key set, telling whether it worked; the caller holds `fetching`.
+    async fn fetch(&self) -> bool {
         self.fetches.fetch_add(1, Ordering::Relaxed);
         let result = self.download().await;
         let mut state = self.state.write().expect("key cache lock poisoned");
@@ -182,10 +198,12 @@ impl KeyCache {
                 state.keys = Arc::new(keys);
                 state.fetched_at = Some(now);
                 state.last_attempt = Some(Attempt { at: now, ok: true });
+                true
             }
             Err(reason) => {
                 tracing::warn!(url = %self.url, "cannot fetch signing keys: {reason}");
                 state.last_attempt = Some(Attempt { at: now, ok: false });
+                false
             }
         }
     }

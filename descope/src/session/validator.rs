@@ -44,7 +44,7 @@ struct Inner {
     leeway: u64,
     max_token_len: usize,
     clock: Box<dyn Clock>,
-    keys: Arc<KeyCache>,
+    keys: KeyCache,
     verified: VerifiedTokens,
 }
 
@@ -112,7 +112,8 @@ impl ValidatorBuilder {
         self
     }
 
-    /// Age after which the key set is refreshed in the background. Defaults to 10 minutes.
+    /// Age after which [`Validator::keep_keys_fresh`] refetches the key set. Defaults to 10
+    /// minutes.
     pub fn key_max_age(mut self, age: Duration) -> Self {
         self.policy.max_age = age;
         self
@@ -129,7 +130,7 @@ impl ValidatorBuilder {
     pub fn build(self) -> Validator {
         Validator {
             inner: Arc::new(Inner {
-                keys: Arc::new(KeyCache::new(&self.base_url, &self.project_id, self.policy)),
+                keys: KeyCache::new(&self.base_url, &self.project_id, self.policy),
                 project_id: self.project_id,
                 leeway: self.leeway.as_secs(),
                 max_token_len: self.max_token_len,
@@ -169,6 +170,14 @@ impl Validator {
     /// logged, never returned: the server starts anyway and fetches again when needed.
     pub async fn prefetch_keys(&self) {
         self.inner.keys.prefetch().await;
+    }
+
+    /// Keeps the key set fresh: fetches it now if missing, then again whenever it reaches
+    /// its maximum age (or after the failure backoff), so keys removed from the set stop
+    /// validating. Runs forever; spawn it once at start-up:
+    /// `tokio::spawn(validator.clone().keep_keys_fresh())`.
+    pub async fn keep_keys_fresh(self) {
+        self.inner.keys.keep_fresh().await;
     }
 
     /// How many key set fetches were attempted so far.
