@@ -5,9 +5,11 @@
 //! - [`App`]: meta tags, the router and the shared layout.
 //! - [`layout`]: the header, navigation and footer around every page.
 //! - [`pages`]: one module per route (home, login, profile, not found).
+//! - [`secret`]: the protected secret message, as a server function.
 
 pub mod layout;
 pub mod pages;
+pub mod secret;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

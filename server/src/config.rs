@@ -1,6 +1,15 @@
 //! Configuration, read once at start-up. Every variable is listed and explained in `.env.example`.
 
+use std::net::SocketAddr;
+
 use leptos::config::{get_configuration, LeptosOptions};
+
+/// The project ID of the embedded local Descope server: fixed and documented, so tokens,
+/// scripts and the official SDKs can name it. 28 characters, like real `P2…` IDs.
+pub const LOCAL_PROJECT_ID: &str = "P2LocalDescopeCompatible0000";
+
+/// The path under which the embedded local Descope server is served on the app's origin.
+pub const LOCAL_DESCOPE_PREFIX: &str = "/descope";
 
 /// Everything the server needs to start.
 #[derive(Clone, Debug)]
@@ -8,6 +17,67 @@ pub struct Config {
     /// The `LEPTOS_*` settings (address, site root, output name). cargo-leptos sets them for
     /// `serve`, `watch` and `end-to-end`; the values in `Cargo.toml` are compiled in as defaults.
     pub leptos: LeptosOptions,
+    /// Which Descope project, and where its API is.
+    pub descope: DescopeConfig,
+}
+
+/// Which Descope the app talks to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DescopeConfig {
+    /// Neither `DESCOPE_PROJECT_ID` nor `DESCOPE_BASE_URL` is set: the local server embedded in
+    /// this process, under [`LOCAL_DESCOPE_PREFIX`], with [`LOCAL_PROJECT_ID`].
+    Embedded,
+    /// A Descope API at `base_url`: real Descope (derived from the project ID as the official
+    /// SDKs derive it) or `DESCOPE_BASE_URL`.
+    Remote {
+        /// `DESCOPE_PROJECT_ID`, or [`LOCAL_PROJECT_ID`] when only the base URL is set.
+        project_id: String,
+        /// `DESCOPE_BASE_URL` without a trailing `/`, or the URL derived from the project ID.
+        base_url: String,
+    },
+}
+
+impl DescopeConfig {
+    /// Reads `DESCOPE_PROJECT_ID` and `DESCOPE_BASE_URL` through `var`.
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
+        let nonempty = |name| var(name).filter(|v: &String| !v.trim().is_empty());
+        match (nonempty("DESCOPE_PROJECT_ID"), nonempty("DESCOPE_BASE_URL")) {
+            (None, None) => Self::Embedded,
+            (project_id, base_url) => {
+                let project_id = project_id.unwrap_or_else(|| LOCAL_PROJECT_ID.to_owned());
+                let base_url = base_url
+                    .map(|u| u.trim_end_matches('/').to_owned())
+                    .unwrap_or_else(|| descope::api::base_url_for_project(&project_id));
+                Self::Remote {
+                    project_id,
+                    base_url,
+                }
+            }
+        }
+    }
+
+    /// The project ID tokens must be issued for.
+    pub fn project_id(&self) -> &str {
+        match self {
+            Self::Embedded => LOCAL_PROJECT_ID,
+            Self::Remote { project_id, .. } => project_id,
+        }
+    }
+
+    /// The API's base URL as the server reaches it, given the address the server listens on.
+    pub fn base_url(&self, listening: SocketAddr) -> String {
+        match self {
+            Self::Embedded => {
+                let host = if listening.ip().is_unspecified() {
+                    SocketAddr::new([127, 0, 0, 1].into(), listening.port())
+                } else {
+                    listening
+                };
+                format!("http://{host}{LOCAL_DESCOPE_PREFIX}")
+            }
+            Self::Remote { base_url, .. } => base_url.clone(),
+        }
+    }
 }
 
 /// Why the configuration could not be read.
@@ -22,6 +92,59 @@ impl Config {
     /// Reads the configuration from the environment.
     pub fn from_env() -> Result<Self, ConfigError> {
         let leptos = get_configuration(None)?.leptos_options;
-        Ok(Self { leptos })
+        let descope = DescopeConfig::from_vars(|name| std::env::var(name).ok());
+        Ok(Self { leptos, descope })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> DescopeConfig {
+        DescopeConfig::from_vars(|name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
+    #[test]
+    fn no_settings_mean_the_embedded_server() {
+        assert_eq!(config(&[]), DescopeConfig::Embedded);
+        assert_eq!(
+            config(&[("DESCOPE_PROJECT_ID", " ")]),
+            DescopeConfig::Embedded
+        );
+        let addr = SocketAddr::from(([0, 0, 0, 0], 3000));
+        assert_eq!(
+            DescopeConfig::Embedded.base_url(addr),
+            "http://127.0.0.1:3000/descope"
+        );
+        assert_eq!(LOCAL_PROJECT_ID.len(), 28);
+    }
+
+    #[test]
+    fn a_project_id_alone_means_real_descope() {
+        let c = config(&[("DESCOPE_PROJECT_ID", "P2abcdefghijklmnopqrstuvwxyz")]);
+        assert_eq!(c.project_id(), "P2abcdefghijklmnopqrstuvwxyz");
+        assert_eq!(
+            c.base_url(([127, 0, 0, 1], 1).into()),
+            "https://api.descope.com"
+        );
+    }
+
+    #[test]
+    fn a_base_url_wins_over_the_derived_one() {
+        let c = config(&[
+            ("DESCOPE_PROJECT_ID", "Puse1abcdefghijklmnopqrstuvwxyz0123"),
+            ("DESCOPE_BASE_URL", "http://127.0.0.1:4000/"),
+        ]);
+        assert_eq!(
+            c.base_url(([127, 0, 0, 1], 1).into()),
+            "http://127.0.0.1:4000"
+        );
+        let c = config(&[("DESCOPE_BASE_URL", "http://127.0.0.1:4000")]);
+        assert_eq!(c.project_id(), LOCAL_PROJECT_ID);
     }
 }

@@ -1,3 +1,4 @@
 //! Routes served beside the Leptos app.
 
 pub mod health;
+pub mod secret;

@@ -3,13 +3,35 @@
 use std::{future::Future, io, net::SocketAddr};
 
 use app::{shell, App};
-use axum::Router;
-use leptos::config::LeptosOptions;
+use axum::{extract::FromRef, Router};
+use descope::session::Validator;
+use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 use crate::{config::Config, routes};
+
+/// What every handler may need.
+#[derive(Clone)]
+pub struct AppState {
+    /// The Leptos settings, for rendering and static files.
+    pub leptos: LeptosOptions,
+    /// Validates Descope session tokens.
+    pub validator: Validator,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+impl FromRef<AppState> for Validator {
+    fn from_ref(state: &AppState) -> Self {
+        state.validator.clone()
+    }
+}
 
 /// A server bound to its address and ready to run.
 pub struct Application {
@@ -18,12 +40,23 @@ pub struct Application {
 }
 
 impl Application {
-    /// Binds `config.leptos.site_addr` (port 0 picks a free port) and builds the router.
+    /// Binds `config.leptos.site_addr` (port 0 picks a free port), builds the router and
+    /// starts keeping the Descope key set fresh. Unreachable keys do not stop start-up.
     pub async fn build(config: Config) -> io::Result<Self> {
         let listener = TcpListener::bind(config.leptos.site_addr).await?;
+        let base_url = config.descope.base_url(listener.local_addr()?);
+        let project_id = config.descope.project_id();
+        tracing::info!(%base_url, %project_id, "Descope API");
+
+        let validator = Validator::builder(project_id).base_url(base_url).build();
+        tokio::spawn(validator.clone().keep_keys_fresh());
+        let state = AppState {
+            leptos: config.leptos,
+            validator,
+        };
         Ok(Self {
             listener,
-            router: router(config.leptos),
+            router: router(state),
         })
     }
 
@@ -45,17 +78,25 @@ impl Application {
     }
 }
 
-/// The whole HTTP surface: health checks, Leptos pages and server functions, static files.
-pub fn router(leptos: LeptosOptions) -> Router {
+/// The whole HTTP surface: health checks, the secret API, Leptos pages and server functions,
+/// static files.
+pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
+    let validator = state.validator.clone();
     Router::new()
-        .leptos_routes(&leptos, routes, {
-            let leptos = leptos.clone();
-            move || shell(leptos.clone())
-        })
-        .fallback(leptos_axum::file_and_error_handler(shell))
-        .with_state(leptos)
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(validator.clone()),
+            {
+                let leptos = state.leptos.clone();
+                move || shell(leptos.clone())
+            },
+        )
         .merge(routes::health::router())
+        .merge(routes::secret::router())
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state)
         .layer(TraceLayer::new_for_http())
 }
 

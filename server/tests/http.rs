@@ -3,7 +3,10 @@
 use std::net::SocketAddr;
 
 use leptos::config::LeptosOptions;
-use server::{config::Config, Application};
+use server::{
+    config::{Config, DescopeConfig},
+    Application,
+};
 use tokio::{sync::oneshot, task::JoinHandle};
 
 /// A running server and the means to stop it.
@@ -19,9 +22,11 @@ async fn spawn_server() -> TestServer {
         .site_root(env!("CARGO_TARGET_TMPDIR"))
         .site_addr(SocketAddr::from(([127, 0, 0, 1], 0)))
         .build();
-    let app = Application::build(Config { leptos })
-        .await
-        .expect("server starts");
+    let config = Config {
+        leptos,
+        descope: DescopeConfig::Embedded,
+    };
+    let app = Application::build(config).await.expect("server starts");
     let address = format!("http://{}", app.local_addr());
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(app.run_until_stopped(async {
@@ -103,4 +108,42 @@ async fn shutdown_stops_the_server_cleanly() {
         reqwest::get(&health).await.is_err(),
         "connections are refused after shutdown"
     );
+}
+
+#[tokio::test]
+async fn the_secret_message_needs_a_session_token() {
+    let server = spawn_server().await;
+    let url = format!("{}/get_secret_message", server.address);
+
+    let response = reqwest::get(&url).await.unwrap();
+    assert_eq!(response.status(), 401);
+    assert_eq!(response.headers()["www-authenticate"], "Bearer");
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "missing_token");
+
+    let response = reqwest::Client::new()
+        .get(&url)
+        .bearer_auth("not.a.token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_token");
+}
+
+#[tokio::test]
+async fn the_secret_server_function_answers_a_typed_error_without_a_session() {
+    let server = spawn_server().await;
+
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/secret", server.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 401);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body, serde_json::json!("Unauthenticated"));
 }

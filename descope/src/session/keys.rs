@@ -201,7 +201,12 @@ impl KeyCache {
                 true
             }
             Err(reason) => {
-                tracing::warn!(url = %self.url, "cannot fetch signing keys: {reason}");
+                // Warn when fetching starts to fail, not on every retry while it stays down.
+                if state.last_attempt.is_none_or(|a| a.ok) {
+                    tracing::warn!(url = %self.url, "cannot fetch signing keys: {reason}");
+                } else {
+                    tracing::debug!(url = %self.url, "cannot fetch signing keys: {reason}");
+                }
                 state.last_attempt = Some(Attempt { at: now, ok: false });
                 false
             }
