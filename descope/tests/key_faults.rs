@@ -238,3 +238,24 @@ async fn futures_join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Out
     set.extend(results.into_iter().map(Option::unwrap));
     set
 }
+
+#[tokio::test]
+async fn a_pinned_key_set_validates_offline_and_never_fetches() {
+    let validator = descope::session::Validator::builder(PROJECT_ID)
+        .base_url("http://127.0.0.1:9") // nothing listens there; nothing may be asked
+        .pinned_key_set(&key_set(&[k(0)]).to_string())
+        .unwrap()
+        .build();
+    assert!(validator
+        .validate(&k(0).mint(&session_claims()))
+        .await
+        .is_ok());
+    assert_eq!(
+        validator.validate(&k(1).mint(&session_claims())).await,
+        Err(descope::session::ValidationError::UnknownKey)
+    );
+    assert_eq!(validator.key_fetch_count(), 0);
+
+    let garbage = descope::session::Validator::builder(PROJECT_ID).pinned_key_set(r#"{"keys":[]}"#);
+    assert!(garbage.is_err());
+}

@@ -20,8 +20,8 @@ use std::{
     time::{Duration, Instant},
 };
 
+use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use jsonwebtoken::DecodingKey;
 use serde::Deserialize;
 
 use super::error::ValidationError;
@@ -37,7 +37,8 @@ pub(crate) struct KeyPolicy {
 
 pub(crate) struct KeyCache {
     client: reqwest::Client,
-    url: String,
+    /// `None` for a pinned key set, which is never fetched.
+    url: Option<String>,
     authorization: String,
     policy: KeyPolicy,
     state: RwLock<State>,
@@ -50,7 +51,7 @@ pub(crate) struct KeyCache {
 
 #[derive(Default)]
 struct State {
-    keys: Arc<HashMap<String, Arc<DecodingKey>>>,
+    keys: Arc<HashMap<String, Arc<ParsedPublicKey>>>,
     /// When the current set was fetched; `None` until the first success.
     fetched_at: Option<Instant>,
     last_attempt: Option<Attempt>,
@@ -74,7 +75,7 @@ impl KeyCache {
             .expect("a client with a timeout and no redirects is always valid");
         Self {
             client,
-            url: format!("{base_url}{}", crate::api::keys_path(project_id)),
+            url: Some(format!("{base_url}{}", crate::api::keys_path(project_id))),
             authorization: format!("Bearer {project_id}"),
             policy,
             state: RwLock::default(),
@@ -82,6 +83,30 @@ impl KeyCache {
             fetches: AtomicU64::new(0),
             revocations: AtomicU64::new(0),
         }
+    }
+
+    /// A cache holding `key_set` (a JWKS document) for good, making no requests: Descope's
+    /// "public key" option, for offline validation. Fails if the set has no usable key.
+    pub(crate) fn pinned(key_set: &str) -> Result<Self, String> {
+        let keys = parse_key_set(key_set.as_bytes())?;
+        let cache = Self::new(
+            "",
+            "",
+            KeyPolicy {
+                fetch_timeout: Duration::ZERO,
+                unknown_kid_cooldown: Duration::MAX,
+                failure_backoff: Duration::MAX,
+                max_age: Duration::MAX,
+            },
+        );
+        let now = Instant::now();
+        *cache.state.write().expect("fresh lock") = State {
+            keys: Arc::new(keys),
+            fetched_at: Some(now),
+            last_attempt: Some(Attempt { at: now, ok: true }),
+            last_miss_fetch: Some(now),
+        };
+        Ok(Self { url: None, ..cache })
     }
 
     /// How many fetches were attempted: tests and metrics read it.
@@ -104,6 +129,9 @@ impl KeyCache {
 
     /// Refetches whenever the key set is older than its maximum age (or missing), forever.
     pub(crate) async fn keep_fresh(&self) {
+        if self.url.is_none() {
+            return;
+        }
         loop {
             let due = {
                 let state = self.read();
@@ -128,7 +156,7 @@ impl KeyCache {
     }
 
     /// The key for `kid`, fetching the key set if policy allows.
-    pub(crate) async fn get(&self, kid: &str) -> Result<Arc<DecodingKey>, ValidationError> {
+    pub(crate) async fn get(&self, kid: &str) -> Result<Arc<ParsedPublicKey>, ValidationError> {
         let (seen, had_keys) = {
             let state = self.read();
             if let Some(key) = state.keys.get(kid) {
@@ -203,9 +231,9 @@ impl KeyCache {
             Err(reason) => {
                 // Warn when fetching starts to fail, not on every retry while it stays down.
                 if state.last_attempt.is_none_or(|a| a.ok) {
-                    tracing::warn!(url = %self.url, "cannot fetch signing keys: {reason}");
+                    tracing::warn!(url = ?self.url, "cannot fetch signing keys: {reason}");
                 } else {
-                    tracing::debug!(url = %self.url, "cannot fetch signing keys: {reason}");
+                    tracing::debug!(url = ?self.url, "cannot fetch signing keys: {reason}");
                 }
                 state.last_attempt = Some(Attempt { at: now, ok: false });
                 false
@@ -213,10 +241,13 @@ impl KeyCache {
         }
     }
 
-    async fn download(&self) -> Result<HashMap<String, Arc<DecodingKey>>, String> {
+    async fn download(&self) -> Result<HashMap<String, Arc<ParsedPublicKey>>, String> {
+        let Some(url) = &self.url else {
+            return Err("the key set is pinned".to_owned());
+        };
         let response = self
             .client
-            .get(&self.url)
+            .get(url)
             .header(reqwest::header::AUTHORIZATION, &self.authorization)
             .send()
             .await
@@ -228,13 +259,7 @@ impl KeyCache {
             .bytes()
             .await
             .map_err(|e| e.without_url().to_string())?;
-        let set: KeySetBody = serde_json::from_slice(&body)
-            .map_err(|_| "the key set is not JSON of the right shape".to_owned())?;
-        let keys: HashMap<_, _> = set.keys.iter().filter_map(usable_key).collect();
-        if keys.is_empty() {
-            return Err("the key set holds no usable RS256 key".to_owned());
-        }
-        Ok(keys)
+        parse_key_set(&body)
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, State> {
@@ -247,11 +272,22 @@ struct KeySetBody {
     keys: Vec<serde_json::Value>,
 }
 
+/// The usable keys of a JWKS document; an error if it is not one or has none.
+fn parse_key_set(body: &[u8]) -> Result<HashMap<String, Arc<ParsedPublicKey>>, String> {
+    let set: KeySetBody = serde_json::from_slice(body)
+        .map_err(|_| "the key set is not JSON of the right shape".to_owned())?;
+    let keys: HashMap<_, _> = set.keys.iter().filter_map(usable_key).collect();
+    if keys.is_empty() {
+        return Err("the key set holds no usable RS256 key".to_owned());
+    }
+    Ok(keys)
+}
+
 /// The smallest RSA modulus accepted: 2048 bits (RFC 7518 §3.3).
 const MIN_MODULUS_BYTES: usize = 256;
 
 /// `(kid, key)` if the JWK is a public RS256 signing key we can use.
-fn usable_key(jwk: &serde_json::Value) -> Option<(String, Arc<DecodingKey>)> {
+fn usable_key(jwk: &serde_json::Value) -> Option<(String, Arc<ParsedPublicKey>)> {
     let field = |name: &str| jwk.get(name).and_then(serde_json::Value::as_str);
     let private = ["d", "p", "q", "dp", "dq", "qi"]
         .iter()
@@ -270,8 +306,37 @@ fn usable_key(jwk: &serde_json::Value) -> Option<(String, Arc<DecodingKey>)> {
     if significant < MIN_MODULUS_BYTES || e.is_empty() {
         return None;
     }
-    Some((
-        kid.to_owned(),
-        Arc::new(DecodingKey::from_rsa_raw_components(&n, &e)),
-    ))
+    // Parsed once here, so each verification skips decoding the key.
+    let key = ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, rsa_public_key_der(&n, &e)).ok()?;
+    Some((kid.to_owned(), Arc::new(key)))
+}
+
+/// DER `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }` (RFC 8017).
+fn rsa_public_key_der(n: &[u8], e: &[u8]) -> Vec<u8> {
+    fn push_len(out: &mut Vec<u8>, len: usize) {
+        if len < 0x80 {
+            out.push(len as u8);
+        } else {
+            let bytes = len.to_be_bytes();
+            let skip = bytes.iter().take_while(|b| **b == 0).count();
+            out.push(0x80 | (bytes.len() - skip) as u8);
+            out.extend_from_slice(&bytes[skip..]);
+        }
+    }
+    fn integer(unsigned: &[u8]) -> Vec<u8> {
+        let digits = &unsigned[unsigned.iter().take_while(|b| **b == 0).count()..];
+        let pad = digits.first().is_none_or(|b| b & 0x80 != 0);
+        let mut out = vec![0x02];
+        push_len(&mut out, digits.len() + usize::from(pad));
+        if pad {
+            out.push(0);
+        }
+        out.extend_from_slice(digits);
+        out
+    }
+    let body = [integer(n), integer(e)].concat();
+    let mut out = vec![0x30];
+    push_len(&mut out, body.len());
+    out.extend(body);
+    out
 }

@@ -17,8 +17,7 @@ pub(crate) struct Decoded<'a> {
     pub(crate) claims: RawClaims,
     /// `base64(header) "." base64(payload)`: the bytes the signature covers.
     pub(crate) signing_input: &'a str,
-    /// The signature segment, checked to be strict base64url.
-    pub(crate) signature: &'a str,
+    pub(crate) signature: Vec<u8>,
 }
 
 /// Decodes `header.payload.signature`, rejecting anything but RS256 with a `kid` and no `crit`.
@@ -50,7 +49,7 @@ pub(crate) fn decode(token: &str) -> Result<Decoded<'_>, ValidationError> {
         ValidationError::Malformed => ValidationError::InvalidClaims,
         other => other,
     })?;
-    URL_SAFE_NO_PAD
+    let signature = URL_SAFE_NO_PAD
         .decode(signature)
         .map_err(|_| ValidationError::Malformed)?;
 
@@ -94,7 +93,7 @@ mod tests {
         let d = decode(&t).unwrap();
         assert_eq!(d.kid, "k1");
         assert_eq!(d.claims.exp, Some(5));
-        assert_eq!(d.signature, b64("sig"));
+        assert_eq!(d.signature, b"sig");
         assert_eq!(format!("{}.{}", d.signing_input, b64("sig")), t);
     }
 

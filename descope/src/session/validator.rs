@@ -5,8 +5,6 @@ use std::{
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
-use jsonwebtoken::{crypto, Algorithm};
-
 use super::{
     claims::{RawClaims, SessionClaims},
     error::ValidationError,
@@ -60,6 +58,7 @@ impl std::fmt::Debug for Validator {
 #[must_use]
 pub struct ValidatorBuilder {
     project_id: String,
+    pinned: Option<KeyCache>,
     base_url: String,
     leeway: Duration,
     max_token_len: usize,
@@ -119,6 +118,14 @@ impl ValidatorBuilder {
         self
     }
 
+    /// Validates against this key set (a JWKS document) and never fetches one: for offline
+    /// use, like the `DESCOPE_PUBLIC_KEY` option of Descope's SDKs. Fails when the document
+    /// holds no usable RS256 key.
+    pub fn pinned_key_set(mut self, jwks: &str) -> Result<Self, String> {
+        self.pinned = Some(KeyCache::pinned(jwks)?);
+        Ok(self)
+    }
+
     /// The source of the current time. Defaults to the system clock.
     pub fn clock(mut self, clock: impl Clock) -> Self {
         self.clock = Box::new(clock);
@@ -130,7 +137,9 @@ impl ValidatorBuilder {
     pub fn build(self) -> Validator {
         Validator {
             inner: Arc::new(Inner {
-                keys: KeyCache::new(&self.base_url, &self.project_id, self.policy),
+                keys: self.pinned.unwrap_or_else(|| {
+                    KeyCache::new(&self.base_url, &self.project_id, self.policy)
+                }),
                 project_id: self.project_id,
                 leeway: self.leeway.as_secs(),
                 max_token_len: self.max_token_len,
@@ -148,6 +157,7 @@ impl Validator {
         ValidatorBuilder {
             base_url: crate::api::base_url_for_project(&project_id),
             project_id,
+            pinned: None,
             leeway: Duration::from_secs(5),
             max_token_len: 8 * 1024,
             cache_capacity: 10_000,
@@ -204,13 +214,10 @@ impl Validator {
         let decoded = token::decode(token)?;
         let claims = self.check_claims(decoded.claims, now)?;
         let key = inner.keys.get(&decoded.kid).await?;
-        let verified = crypto::verify(
-            decoded.signature,
-            decoded.signing_input.as_bytes(),
-            &key,
-            Algorithm::RS256,
-        );
-        if !matches!(verified, Ok(true)) {
+        if key
+            .verify_sig(decoded.signing_input.as_bytes(), &decoded.signature)
+            .is_err()
+        {
             return Err(ValidationError::BadSignature);
         }
 
