@@ -1,5 +1,9 @@
 //! The server on a free port, exercised over real HTTP.
 
+// The validator's test kit: signing keys, token minting and a key server the test controls.
+#[path = "../../descope/tests/support/mod.rs"]
+mod support;
+
 use std::net::SocketAddr;
 
 use leptos::config::LeptosOptions;
@@ -17,15 +21,16 @@ struct TestServer {
 }
 
 async fn spawn_server() -> TestServer {
+    spawn_server_with(DescopeConfig::Embedded).await
+}
+
+async fn spawn_server_with(descope: DescopeConfig) -> TestServer {
     let leptos = LeptosOptions::builder()
         .output_name("descope-leptos")
         .site_root(env!("CARGO_TARGET_TMPDIR"))
         .site_addr(SocketAddr::from(([127, 0, 0, 1], 0)))
         .build();
-    let config = Config {
-        leptos,
-        descope: DescopeConfig::Embedded,
-    };
+    let config = Config { leptos, descope };
     let app = Application::build(config).await.expect("server starts");
     let address = format!("http://{}", app.local_addr());
     let (stop, stopped) = oneshot::channel::<()>();
@@ -146,4 +151,73 @@ async fn the_secret_server_function_answers_a_typed_error_without_a_session() {
     assert_eq!(response.status(), 401);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body, serde_json::json!("Unauthenticated"));
+}
+
+/// A server whose Descope is a key server run by the test, and a token signed for it.
+async fn spawn_with_key_server() -> (TestServer, support::KeyServer) {
+    let keys = support::KeyServer::start(support::KeyMode::Keys(support::key_set(&[
+        &support::keys()[0],
+    ])))
+    .await;
+    let server = spawn_server_with(DescopeConfig::Remote {
+        project_id: support::PROJECT_ID.into(),
+        base_url: keys.base_url.clone(),
+    })
+    .await;
+    (server, keys)
+}
+
+#[tokio::test]
+async fn a_valid_session_gets_the_secret_message_and_roles_decide_the_admin_one() {
+    let (server, _keys) = spawn_with_key_server().await;
+    let member = support::keys()[0].mint(&support::session_claims());
+    let mut admin_claims = support::session_claims();
+    admin_claims["roles"] = serde_json::json!(["admin"]);
+    let admin = support::keys()[0].mint(&admin_claims);
+    let get = |path: &str, token: &str| {
+        reqwest::Client::new()
+            .get(format!("{}{path}", server.address))
+            .bearer_auth(token)
+            .send()
+    };
+
+    let response = get("/get_secret_message", &member).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"secret_msg": app::secret::SECRET_MESSAGE})
+    );
+
+    let response = get("/get_admin_message", &member).await.unwrap();
+    assert_eq!(response.status(), 403);
+    assert_eq!(
+        get("/get_admin_message", &admin).await.unwrap().status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn the_secret_server_function_checks_the_bearer_token() {
+    let (server, _keys) = spawn_with_key_server().await;
+    let call = |token: String| {
+        reqwest::Client::new()
+            .post(format!("{}/api/secret", server.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .bearer_auth(token)
+            .send()
+    };
+
+    let valid = support::keys()[0].mint(&support::session_claims());
+    let response = call(valid).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body, serde_json::json!(app::secret::SECRET_MESSAGE));
+
+    let mut expired = support::session_claims();
+    expired["exp"] = serde_json::json!(support::now() - 60);
+    let response = call(support::keys()[0].mint(&expired)).await.unwrap();
+    assert_eq!(response.status(), 401);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body, serde_json::json!("Expired"));
 }
