@@ -1,0 +1,39 @@
+//! Settings of the local server.
+
+use std::{path::PathBuf, time::Duration};
+
+/// The project ID the local server uses unless told otherwise: fixed and documented, so apps,
+/// scripts and the official SDKs can name it. 28 characters, like real `P2…` IDs.
+pub const DEFAULT_PROJECT_ID: &str = "P2LocalDescopeCompatible0000";
+
+/// How the local server runs. [`Config::new`] gives the documented defaults.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The only project ID this server answers for; it is the `iss` of every token.
+    pub project_id: String,
+    /// Where the SQLite database lives. Created if missing.
+    pub data_dir: PathBuf,
+    /// Session token lifetime. Defaults to 10 minutes.
+    pub session_ttl: Duration,
+    /// Refresh token lifetime (absolute, not extended by rotation). Defaults to 28 days.
+    pub refresh_ttl: Duration,
+    /// How long the immediately previous refresh token may still be used after a rotation,
+    /// for a client that lost the answer. At most 60 s; defaults to 10 s.
+    pub refresh_grace: Duration,
+    /// Browser origins allowed to call the API with credentials (CORS).
+    pub allowed_origins: Vec<String>,
+}
+
+impl Config {
+    /// The defaults for `project_id`, with data in `data_dir`.
+    pub fn new(project_id: impl Into<String>, data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            project_id: project_id.into(),
+            data_dir: data_dir.into(),
+            session_ttl: Duration::from_secs(600),
+            refresh_ttl: Duration::from_secs(28 * 24 * 3600),
+            refresh_grace: Duration::from_secs(10),
+            allowed_origins: Vec::new(),
+        }
+    }
+}

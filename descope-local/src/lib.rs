@@ -1,0 +1,103 @@
+//! A local identity server that speaks Descope's auth HTTP API, so that an app (and the
+//! official Descope SDKs) can run the whole sign-up, sign-in, refresh and logout journey
+//! offline, with real RS256 JWTs.
+//!
+//! # Layout
+//! - [`Config`]: project ID, data folder, token lifetimes, allowed origins.
+//! - `store`: SQLite (WAL, `synchronous=FULL`): users, refresh-token families, signing keys.
+//! - `keys`: the RS256 signing key (persisted) and the JWKS.
+//! - `tokens`: minting session (`drn: DS`) and refresh (`drn: DSR`) JWTs.
+//! - `password`: argon2id hashing with a cap on concurrent hashes, and the password policy.
+//! - `limits`: sign-in rate limits per account and per client address.
+//! - `routes`: one module per API family.
+//! - `error`: Descope's error body `{errorCode, errorDescription, errorMessage}`.
+//!
+//! Mount [`LocalDescope::router`] under any prefix; the standalone binary serves it on its own
+//! port.
+
+mod config;
+mod error;
+mod keys;
+mod limits;
+mod password;
+mod routes;
+mod store;
+mod tokens;
+
+use std::sync::Arc;
+
+pub use config::{Config, DEFAULT_PROJECT_ID};
+pub use error::ApiError;
+
+/// A running local Descope: its store, signing key and limits. Cheap to clone.
+#[derive(Clone)]
+pub struct LocalDescope {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    store: store::Store,
+    signer: keys::Signer,
+    passwords: password::Hasher,
+    limits: limits::Limits,
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The data folder or the database cannot be opened or migrated.
+    #[error("cannot open the store in {path}: {source}")]
+    Store {
+        /// The database file.
+        path: String,
+        /// What went wrong.
+        source: rusqlite::Error,
+    },
+    /// The data folder cannot be created.
+    #[error("cannot create the data folder {path}: {source}")]
+    DataDir {
+        /// The folder.
+        path: String,
+        /// What went wrong.
+        source: std::io::Error,
+    },
+    /// The signing key cannot be generated or loaded.
+    #[error("signing key: {0}")]
+    Key(String),
+}
+
+impl LocalDescope {
+    /// Opens (or creates) the store in `config.data_dir` and loads (or creates) the signing key.
+    pub fn open(config: Config) -> Result<Self, StartError> {
+        std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
+            path: config.data_dir.display().to_string(),
+            source,
+        })?;
+        let path = config.data_dir.join("descope-local.sqlite3");
+        let store = store::Store::open(&path).map_err(|source| StartError::Store {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let signer = keys::Signer::load_or_create(&store).map_err(StartError::Key)?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                store,
+                signer,
+                passwords: password::Hasher::new(),
+                limits: limits::Limits::default(),
+                config,
+            }),
+        })
+    }
+
+    /// The configuration this server runs with.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The HTTP API, to be served at the base URL (or nested under a prefix).
+    pub fn router(&self) -> axum::Router {
+        routes::router(self.clone())
+    }
+}

@@ -1,0 +1,349 @@
+//! SQLite storage: users, refresh-token families and signing keys.
+//!
+//! WAL with `synchronous=FULL`, so a committed rotation survives a crash: a rolled-back
+//! rotation would resurrect an old refresh token. One connection behind a mutex keeps writes
+//! serial; calls run on the blocking pool so fsyncs never stall the async workers.
+
+use std::{
+    path::Path,
+    sync::{Arc, Mutex},
+};
+
+use rusqlite::Connection;
+
+use crate::error::ApiError;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS users (
+    id TEXT PRIMARY KEY,
+    login_id TEXT NOT NULL UNIQUE,
+    email TEXT NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    password_hash TEXT,
+    roles TEXT NOT NULL DEFAULT '[]',
+    tenants TEXT NOT NULL DEFAULT '{}',
+    verified_email INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS refresh_families (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    amr TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS refresh_families_user ON refresh_families(user_id);
+CREATE TABLE IF NOT EXISTS refresh_tokens (
+    hash TEXT PRIMARY KEY,
+    family_id TEXT NOT NULL REFERENCES refresh_families(id),
+    parent TEXT,
+    issued_at INTEGER NOT NULL,
+    rotated_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS signing_keys (
+    kid TEXT PRIMARY KEY,
+    pkcs8 BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    current INTEGER NOT NULL
+);
+";
+
+/// The database, shared by all requests.
+#[derive(Clone)]
+pub(crate) struct Store {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Store {
+    pub(crate) fn open(path: &Path) -> rusqlite::Result<Self> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Runs `f` with the connection on the blocking pool.
+    pub(crate) async fn call<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = conn
+                .lock()
+                .map_err(|_| ApiError::Internal("store lock poisoned".into()))?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| ApiError::Internal(format!("store task: {e}")))?
+    }
+
+    /// Runs `f` now, on this thread: for start-up, before any request.
+    pub(crate) fn call_now<T>(&self, f: impl FnOnce(&mut Connection) -> T) -> T {
+        let mut conn = self.conn.lock().expect("store lock poisoned at start-up");
+        f(&mut conn)
+    }
+}
+
+/// A user as stored.
+#[derive(Clone, Debug)]
+pub(crate) struct User {
+    pub(crate) id: String,
+    pub(crate) login_id: String,
+    pub(crate) email: String,
+    pub(crate) name: String,
+    pub(crate) roles: serde_json::Value,
+    pub(crate) tenants: serde_json::Value,
+    pub(crate) verified_email: bool,
+    pub(crate) has_password: bool,
+    pub(crate) created_at: i64,
+}
+
+impl User {
+    /// Descope's UserResponse.
+    pub(crate) fn to_response(&self) -> serde_json::Value {
+        let user_tenants: Vec<_> = self
+            .tenants
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(id, t)| {
+                serde_json::json!({
+                    "tenantId": id, "tenantName": id,
+                    "roleNames": t.get("roles").cloned().unwrap_or_default(),
+                    "permissions": t.get("permissions").cloned().unwrap_or_default(),
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "loginIds": [self.login_id], "userId": self.id, "name": self.name,
+            "email": self.email, "phone": "", "verifiedEmail": self.verified_email,
+            "verifiedPhone": false, "roleNames": self.roles, "userTenants": user_tenants,
+            "status": "enabled", "externalIds": [self.login_id], "picture": "", "test": false,
+            "customAttributes": {}, "createdTime": self.created_at, "TOTP": false, "SAML": false,
+            "OAuth": {}, "webauthn": false, "password": self.has_password, "ssoAppIds": [],
+            "givenName": "", "middleName": "", "familyName": "", "SCIM": false,
+        })
+    }
+}
+
+const USER_COLUMNS: &str =
+    "id, login_id, email, name, roles, tenants, verified_email, password_hash IS NOT NULL, created_at";
+
+fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+    let json = |i| -> rusqlite::Result<serde_json::Value> {
+        let text: String = r.get(i)?;
+        Ok(serde_json::from_str(&text).unwrap_or_default())
+    };
+    Ok(User {
+        id: r.get(0)?,
+        login_id: r.get(1)?,
+        email: r.get(2)?,
+        name: r.get(3)?,
+        roles: json(4)?,
+        tenants: json(5)?,
+        verified_email: r.get(6)?,
+        has_password: r.get(7)?,
+        created_at: r.get(8)?,
+    })
+}
+
+/// What a new user starts with.
+pub(crate) struct NewUser<'a> {
+    pub(crate) login_id: &'a str,
+    pub(crate) name: &'a str,
+    pub(crate) password_hash: Option<&'a str>,
+    pub(crate) roles: &'a serde_json::Value,
+    pub(crate) tenants: &'a serde_json::Value,
+    pub(crate) verified_email: bool,
+}
+
+pub(crate) fn insert_user(conn: &Connection, new: &NewUser<'_>) -> Result<User, ApiError> {
+    let id = format!("U2{}", crate::keys::random_id(26));
+    let inserted = conn.execute(
+        "INSERT INTO users (id, login_id, email, name, password_hash, roles, tenants, verified_email, created_at)
+         VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        rusqlite::params![
+            id,
+            new.login_id,
+            new.name,
+            new.password_hash,
+            new.roles.to_string(),
+            new.tenants.to_string(),
+            new.verified_email,
+            crate::tokens::now()
+        ],
+    );
+    match inserted {
+        Ok(_) => user_by_id(conn, &id)?.ok_or_else(|| ApiError::Internal("user vanished".into())),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Err(ApiError::UserExists)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(crate) fn user_by_id(conn: &Connection, id: &str) -> rusqlite::Result<Option<User>> {
+    use rusqlite::OptionalExtension;
+    conn.query_row(
+        &format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"),
+        [id],
+        user_row,
+    )
+    .optional()
+}
+
+/// The user with `login_id` and their password hash.
+pub(crate) fn user_by_login(
+    conn: &Connection,
+    login_id: &str,
+) -> rusqlite::Result<Option<(User, Option<String>)>> {
+    use rusqlite::OptionalExtension;
+    conn.query_row(
+        &format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE login_id = ?1"),
+        [login_id],
+        |r| Ok((user_row(r)?, r.get(9)?)),
+    )
+    .optional()
+}
+
+pub(crate) fn set_password(conn: &Connection, user_id: &str, hash: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+        rusqlite::params![user_id, hash],
+    )
+    .map(|_| ())
+}
+
+/// A refresh token's family, as found by the token's hash.
+pub(crate) struct Family {
+    pub(crate) id: String,
+    pub(crate) user_id: String,
+    pub(crate) amr: Vec<String>,
+    pub(crate) expires_at: i64,
+}
+
+/// The state of a presented refresh token.
+pub(crate) enum Presented {
+    /// The family's current token: may be rotated.
+    Current(Family),
+    /// Rotated `rotated_at`; `previous_of_current` when it is the parent of the current token.
+    Rotated {
+        family: Family,
+        rotated_at: i64,
+        previous_of_current: bool,
+    },
+    /// Unknown, expired or in a revoked family.
+    Invalid,
+}
+
+pub(crate) fn insert_family(
+    tx: &Connection,
+    family: &Family,
+    first_hash: &str,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO refresh_families (id, user_id, amr, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        rusqlite::params![
+            family.id,
+            family.user_id,
+            serde_json::to_string(&family.amr).unwrap_or_default(),
+            family.expires_at
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO refresh_tokens (hash, family_id, parent, issued_at) VALUES (?1, ?2, NULL, ?3)",
+        rusqlite::params![first_hash, family.id, crate::tokens::now()],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn presented(tx: &Connection, hash: &str, now: i64) -> rusqlite::Result<Presented> {
+    use rusqlite::OptionalExtension;
+    let row = tx
+        .query_row(
+            "SELECT f.id, f.user_id, f.amr, f.expires_at, f.revoked, t.rotated_at
+             FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
+             WHERE t.hash = ?1",
+            [hash],
+            |r| {
+                let amr: String = r.get(2)?;
+                Ok((
+                    Family {
+                        id: r.get(0)?,
+                        user_id: r.get(1)?,
+                        amr: serde_json::from_str(&amr).unwrap_or_default(),
+                        expires_at: r.get(3)?,
+                    },
+                    r.get::<_, bool>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((family, revoked, rotated_at)) = row else {
+        return Ok(Presented::Invalid);
+    };
+    if revoked || family.expires_at <= now {
+        return Ok(Presented::Invalid);
+    }
+    Ok(match rotated_at {
+        None => Presented::Current(family),
+        Some(rotated_at) => {
+            let previous_of_current: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM refresh_tokens
+                 WHERE family_id = ?1 AND rotated_at IS NULL AND parent = ?2)",
+                rusqlite::params![family.id, hash],
+                |r| r.get(0),
+            )?;
+            Presented::Rotated {
+                family,
+                rotated_at,
+                previous_of_current,
+            }
+        }
+    })
+}
+
+/// Marks every unrotated token of the family rotated and adds `new_hash` as its current one.
+pub(crate) fn rotate(
+    tx: &Connection,
+    family_id: &str,
+    parent: &str,
+    new_hash: &str,
+    now: i64,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE refresh_tokens SET rotated_at = ?2 WHERE family_id = ?1 AND rotated_at IS NULL",
+        rusqlite::params![family_id, now],
+    )?;
+    tx.execute(
+        "INSERT INTO refresh_tokens (hash, family_id, parent, issued_at) VALUES (?1, ?2, ?3, ?4)",
+        rusqlite::params![new_hash, family_id, parent, now],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn revoke_family(tx: &Connection, family_id: &str) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE refresh_families SET revoked = 1 WHERE id = ?1",
+        [family_id],
+    )
+    .map(|_| ())
+}
+
+pub(crate) fn revoke_user_families(tx: &Connection, user_id: &str) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE refresh_families SET revoked = 1 WHERE user_id = ?1",
+        [user_id],
+    )
+    .map(|_| ())
+}

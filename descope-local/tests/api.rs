@@ -1,0 +1,584 @@
+//! The local server on a free port with a temporary database, driven over real HTTP.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use descope::session::Validator;
+use descope_local::{Config, LocalDescope, DEFAULT_PROJECT_ID};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+struct Local {
+    base: String,
+    dir: PathBuf,
+}
+
+fn temp_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "descope-local-test-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn start_in(dir: PathBuf, tweak: impl FnOnce(&mut Config)) -> Local {
+    let mut config = Config::new(DEFAULT_PROJECT_ID, &dir);
+    config.allowed_origins = vec!["http://app.test:3000".into()];
+    tweak(&mut config);
+    let local = LocalDescope::open(config).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            local
+                .router()
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
+    Local {
+        base: format!("http://{addr}"),
+        dir,
+    }
+}
+
+async fn start() -> Local {
+    start_in(temp_dir(), |_| {}).await
+}
+
+impl Local {
+    /// `POST path` with `Bearer <pid>[:<token>]`: (status, headers, JSON body).
+    async fn post(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: Value,
+    ) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+        let auth = match token {
+            Some(t) => format!("Bearer {DEFAULT_PROJECT_ID}:{t}"),
+            None => format!("Bearer {DEFAULT_PROJECT_ID}"),
+        };
+        let response = reqwest::Client::new()
+            .post(format!("{}{path}", self.base))
+            .header("authorization", auth)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        (status, headers, response.json().await.unwrap())
+    }
+
+    async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
+        let auth = match token {
+            Some(t) => format!("Bearer {DEFAULT_PROJECT_ID}:{t}"),
+            None => format!("Bearer {DEFAULT_PROJECT_ID}"),
+        };
+        let response = reqwest::Client::new()
+            .get(format!("{}{path}", self.base))
+            .header("authorization", auth)
+            .send()
+            .await
+            .unwrap();
+        (response.status(), response.json().await.unwrap())
+    }
+
+    async fn signup(&self, email: &str, password: &str) -> Value {
+        let (status, _, body) = self
+            .post(
+                "/v1/auth/password/signup",
+                None,
+                json!({"loginId": email, "password": password, "user": {"name": "Ada Lovelace"}}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    async fn refresh(&self, token: &str) -> (StatusCode, Value) {
+        let (status, _, body) = self.post("/v1/auth/refresh", Some(token), json!({})).await;
+        (status, body)
+    }
+
+    fn validator(&self) -> Validator {
+        Validator::builder(DEFAULT_PROJECT_ID)
+            .base_url(&self.base)
+            .build()
+    }
+}
+
+fn refresh_jwt(response: &Value) -> String {
+    response["refreshJwt"].as_str().unwrap().to_owned()
+}
+
+fn assert_descope_error(body: &Value, code: &str) {
+    assert_eq!(body["errorCode"], code, "{body}");
+    assert!(
+        body["errorDescription"].is_string() && body["errorMessage"].is_string(),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn sign_up_answers_a_full_jwt_response_whose_session_token_validates() {
+    let local = start().await;
+
+    let body = local
+        .signup("Ada@Example.com", "correct horse battery")
+        .await;
+
+    for field in [
+        "sessionJwt",
+        "refreshJwt",
+        "cookiePath",
+        "cookieMaxAge",
+        "cookieExpiration",
+        "sessionExpiration",
+    ] {
+        assert!(!body[field].is_null(), "{field} missing in {body}");
+    }
+    assert_eq!(body["firstSeen"], true);
+    assert_eq!(body["user"]["email"], "ada@example.com");
+    assert_eq!(body["user"]["name"], "Ada Lovelace");
+    let claims = local
+        .validator()
+        .validate(body["sessionJwt"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(claims.user_id, body["user"]["userId"]);
+    assert_eq!(claims.amr, ["pwd"]);
+    assert_eq!(claims.exp - claims.iat, 600);
+    assert_eq!(body["sessionExpiration"], claims.exp);
+    // A refresh token is not a session token.
+    assert!(local
+        .validator()
+        .validate(&refresh_jwt(&body))
+        .await
+        .is_err());
+}
+
+#[tokio::test]
+async fn sign_up_refuses_an_existing_user_and_a_short_password() {
+    let local = start().await;
+    local
+        .signup("ada@example.com", "correct horse battery")
+        .await;
+
+    let (status, _, body) = local
+        .post(
+            "/v1/auth/password/signup",
+            None,
+            json!({"loginId": "ADA@example.com", "password": "another password"}),
+        )
+        .await;
+    assert_eq!(status, 409);
+    assert_descope_error(&body, "E062107");
+
+    let (status, _, body) = local
+        .post(
+            "/v1/auth/password/signup",
+            None,
+            json!({"loginId": "bob@example.com", "password": "7 chars"}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert_descope_error(&body, "E011003");
+    local.signup("bob@example.com", "8 chars!").await;
+}
+
+#[tokio::test]
+async fn long_passwords_are_not_truncated() {
+    let local = start().await;
+    let long = "p".repeat(64) + "X";
+    local.signup("ada@example.com", &long).await;
+
+    let (status, _, _) = local
+        .post(
+            "/v1/auth/password/signin",
+            None,
+            json!({"loginId": "ada@example.com", "password": "p".repeat(64)}),
+        )
+        .await;
+    assert_eq!(status, 401, "the 65th character counts");
+    let (status, _, _) = local
+        .post(
+            "/v1/auth/password/signin",
+            None,
+            json!({"loginId": "ada@example.com", "password": long}),
+        )
+        .await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn an_unknown_user_and_a_wrong_password_get_the_same_answer() {
+    let local = start().await;
+    local
+        .signup("ada@example.com", "correct horse battery")
+        .await;
+
+    let (s1, _, wrong) = local
+        .post(
+            "/v1/auth/password/signin",
+            None,
+            json!({"loginId": "ada@example.com", "password": "wrong password"}),
+        )
+        .await;
+    let (s2, _, unknown) = local
+        .post(
+            "/v1/auth/password/signin",
+            None,
+            json!({"loginId": "nobody@example.com", "password": "wrong password"}),
+        )
+        .await;
+
+    assert_eq!(
+        (s1, s2),
+        (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED)
+    );
+    assert_eq!(wrong, unknown);
+    assert_descope_error(&wrong, "E062108");
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_with_retry_after() {
+    let local = start().await;
+    local
+        .signup("ada@example.com", "correct horse battery")
+        .await;
+    let attempt = |password: &'static str| {
+        local.post(
+            "/v1/auth/password/signin",
+            None,
+            json!({"loginId": "ada@example.com", "password": password}),
+        )
+    };
+
+    for _ in 0..10 {
+        assert_eq!(attempt("wrong password").await.0, 401);
+    }
+    let (status, headers, body) = attempt("correct horse battery").await;
+    assert_eq!(status, 429);
+    assert_descope_error(&body, "E130429");
+    let retry: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=600).contains(&retry));
+}
+
+#[tokio::test]
+async fn password_hashes_are_argon2id_with_the_owasp_parameters() {
+    let local = start().await;
+    local
+        .signup("ada@example.com", "correct horse battery")
+        .await;
+
+    let db = rusqlite_open(&local.dir);
+    let hash: String = db
+        .query_row("SELECT password_hash FROM users", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{hash}"
+    );
+    let mode: String = db
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+fn rusqlite_open(dir: &std::path::Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(dir.join("descope-local.sqlite3")).unwrap()
+}
+
+#[tokio::test]
+async fn refresh_rotates_and_reusing_a_rotated_token_revokes_the_family() {
+    let local = start_in(temp_dir(), |c| c.refresh_grace = Duration::ZERO).await;
+    let r1 = refresh_jwt(
+        &local
+            .signup("ada@example.com", "correct horse battery")
+            .await,
+    );
+
+    let (status, body) = local.refresh(&r1).await;
+    assert_eq!(status, 200);
+    let r2 = refresh_jwt(&body);
+    assert_ne!(r1, r2);
+    assert!(local
+        .validator()
+        .validate(body["sessionJwt"].as_str().unwrap())
+        .await
+        .is_ok());
+
+    tokio::time::sleep(Duration::from_millis(1100)).await; // past the (zero) grace
+    let (status, body) = local.refresh(&r1).await;
+    assert_eq!(status, 401);
+    assert_descope_error(&body, "E061301");
+    assert_eq!(
+        local.refresh(&r2).await.0,
+        401,
+        "the whole family is revoked"
+    );
+}
+
+#[tokio::test]
+async fn the_previous_token_has_a_short_grace_but_older_ones_do_not() {
+    let local = start().await; // grace 10 s
+    let r1 = refresh_jwt(
+        &local
+            .signup("ada@example.com", "correct horse battery")
+            .await,
+    );
+    let r2 = refresh_jwt(&local.refresh(&r1).await.1);
+
+    let (status, body) = local.refresh(&r1).await;
+    assert_eq!(
+        status, 200,
+        "a lost answer can be retried with the previous token"
+    );
+    let r3 = refresh_jwt(&body);
+    assert_eq!(
+        local.refresh(&r2).await.0,
+        401,
+        "r2 was neither current nor r3's parent"
+    );
+    assert_eq!(local.refresh(&r3).await.0, 401, "reuse revoked the family");
+}
+
+#[tokio::test]
+async fn me_logout_and_logout_all() {
+    let local = start().await;
+    let first = refresh_jwt(
+        &local
+            .signup("ada@example.com", "correct horse battery")
+            .await,
+    );
+    let (_, _, second) = local
+        .post(
+            "/v1/auth/password/signin",
+            None,
+            json!({"loginId": "ada@example.com", "password": "correct horse battery"}),
+        )
+        .await;
+    let second = refresh_jwt(&second);
+    let (_, _, third) = local
+        .post(
+            "/v1/auth/password/signin",
+            None,
+            json!({"loginId": "ada@example.com", "password": "correct horse battery"}),
+        )
+        .await;
+    let third = refresh_jwt(&third);
+
+    let (status, user) = local.get("/v1/auth/me", Some(&first)).await;
+    assert_eq!(status, 200);
+    assert_eq!(user["email"], "ada@example.com");
+    assert!(user["userId"].is_string());
+
+    let (status, _, body) = local.post("/v1/auth/logout", Some(&first), json!({})).await;
+    assert_eq!((status, body), (StatusCode::OK, json!({})));
+    assert_eq!(local.refresh(&first).await.0, 401);
+    assert_eq!(local.get("/v1/auth/me", Some(&first)).await.0, 401);
+    assert_eq!(
+        local.refresh(&second).await.0,
+        200,
+        "other sessions live on"
+    );
+
+    let (_, body) = local.refresh(&third).await;
+    let third = refresh_jwt(&body);
+    let (status, _, _) = local
+        .post("/v1/auth/logoutall", Some(&third), json!({}))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(local.refresh(&third).await.0, 401);
+}
+
+#[tokio::test]
+async fn try_refresh_answers_empty_json_for_a_bad_token() {
+    let local = start().await;
+    let (status, _, body) = local
+        .post("/v1/auth/try-refresh", Some("garbage"), json!({}))
+        .await;
+    assert_eq!((status, body), (StatusCode::OK, json!({})));
+    let (status, _, body) = local.post("/v1/auth/try-refresh", None, json!({})).await;
+    assert_eq!((status, body), (StatusCode::OK, json!({})));
+}
+
+#[tokio::test]
+async fn password_replace_and_update() {
+    let local = start().await;
+    let rt = refresh_jwt(
+        &local
+            .signup("ada@example.com", "correct horse battery")
+            .await,
+    );
+
+    let (status, _, _) = local
+        .post("/v1/auth/password/replace", None, json!({"loginId": "ada@example.com", "oldPassword": "correct horse battery", "newPassword": "second password"}))
+        .await;
+    assert_eq!(status, 200);
+    let (status, _, _) = local
+        .post(
+            "/v1/auth/password/update",
+            Some(&rt),
+            json!({"loginId": "ada@example.com", "newPassword": "third password"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _, _) = local
+        .post(
+            "/v1/auth/password/signin",
+            None,
+            json!({"loginId": "ada@example.com", "password": "third password"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    let (status, policy) = local.get("/v1/auth/password/policy", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(policy["minLength"], 8);
+}
+
+#[tokio::test]
+async fn bad_requests_get_descope_errors_in_json() {
+    let local = start().await;
+    let client = reqwest::Client::new();
+    let auth = format!("Bearer {DEFAULT_PROJECT_ID}");
+
+    let response = client
+        .post(format!("{}/v1/auth/password/signin", local.base))
+        .header("authorization", &auth)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert_descope_error(&response.json().await.unwrap(), "E011001");
+
+    let (status, _, body) = local
+        .post("/v1/auth/password/signin", None, json!({"loginId": 5}))
+        .await;
+    assert_eq!(status, 400);
+    assert_descope_error(&body, "E011001");
+
+    let (status, _, body) = local
+        .post("/v1/auth/password/signin", None, json!({"password": "x"}))
+        .await;
+    assert_eq!(status, 400);
+    assert_descope_error(&body, "E011002");
+
+    let (status, body) = local.get("/v1/auth/nothing-here", None).await;
+    assert_eq!(status, 404);
+    assert_descope_error(&body, "E011005");
+
+    let response = client
+        .post(format!("{}/v1/auth/refresh", local.base))
+        .header("authorization", "Bearer P2SomeOtherProject")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+
+    let response = client
+        .post(format!("{}/v1/auth/password/signup", local.base))
+        .header("authorization", &auth)
+        .header("content-type", "application/json")
+        .body(vec![b' '; 100 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+}
+
+#[tokio::test]
+async fn the_key_set_is_public_and_survives_restarts_with_the_users() {
+    let dir = temp_dir();
+    let local = start_in(dir.clone(), |_| {}).await;
+    let rt = refresh_jwt(
+        &local
+            .signup("ada@example.com", "correct horse battery")
+            .await,
+    );
+    let (status, keys) = local
+        .get(&format!("/v2/keys/{DEFAULT_PROJECT_ID}"), None)
+        .await;
+    assert_eq!(status, 200);
+    let key = &keys["keys"][0];
+    assert_eq!(
+        (
+            key["alg"].as_str(),
+            key["kty"].as_str(),
+            key["use"].as_str()
+        ),
+        (Some("RS256"), Some("RSA"), Some("sig"))
+    );
+    for private in ["d", "p", "q", "dp", "dq", "qi"] {
+        assert!(key.get(private).is_none(), "{private} published");
+    }
+    assert_eq!(local.get("/v2/keys/P2Other", None).await.0, 404);
+
+    let restarted = start_in(dir, |_| {}).await;
+    let (_, keys_again) = restarted
+        .get(&format!("/v2/keys/{DEFAULT_PROJECT_ID}"), None)
+        .await;
+    assert_eq!(keys, keys_again, "the signing key persists");
+    let (status, body) = restarted.refresh(&rt).await;
+    assert_eq!(status, 200, "refresh families persist");
+    assert!(restarted
+        .validator()
+        .validate(body["sessionJwt"].as_str().unwrap())
+        .await
+        .is_ok());
+    let (status, _, _) = restarted
+        .post(
+            "/v1/auth/password/signin",
+            None,
+            json!({"loginId": "ada@example.com", "password": "correct horse battery"}),
+        )
+        .await;
+    assert_eq!(status, 200, "users persist");
+}
+
+#[tokio::test]
+async fn cors_allows_configured_origins_with_credentials() {
+    let local = start().await;
+    let client = reqwest::Client::new();
+    let preflight = |origin: &'static str| {
+        client
+            .request(
+                reqwest::Method::OPTIONS,
+                format!("{}/v1/auth/refresh", local.base),
+            )
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization,content-type,x-descope-sdk-name",
+            )
+            .send()
+    };
+
+    let allowed = preflight("http://app.test:3000").await.unwrap();
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "http://app.test:3000"
+    );
+    assert_eq!(
+        allowed.headers()["access-control-allow-credentials"],
+        "true"
+    );
+
+    let denied = preflight("http://evil.test").await.unwrap();
+    assert!(denied
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
+}
