@@ -24,7 +24,37 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
 }
 
+/// Why the environment does not make a configuration.
+#[derive(Debug, thiserror::Error)]
+#[error("{0} must be a whole number of seconds")]
+pub struct EnvError(&'static str);
+
 impl Config {
+    /// The defaults, overridden by `DESCOPE_LOCAL_PROJECT_ID`, `DESCOPE_LOCAL_DATA_DIR`,
+    /// `DESCOPE_LOCAL_SESSION_TTL`, `DESCOPE_LOCAL_REFRESH_TTL` (seconds) and
+    /// `DESCOPE_LOCAL_ALLOWED_ORIGINS` (comma-separated) when they are set.
+    pub fn from_env(default_data_dir: impl Into<PathBuf>) -> Result<Self, EnvError> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let seconds = |name: &'static str, default: Duration| match var(name) {
+            Some(v) => v
+                .trim()
+                .parse()
+                .map(Duration::from_secs)
+                .map_err(|_| EnvError(name)),
+            None => Ok(default),
+        };
+        let mut config = Self::new(
+            var("DESCOPE_LOCAL_PROJECT_ID").unwrap_or_else(|| DEFAULT_PROJECT_ID.into()),
+            var("DESCOPE_LOCAL_DATA_DIR").map_or_else(|| default_data_dir.into(), PathBuf::from),
+        );
+        config.session_ttl = seconds("DESCOPE_LOCAL_SESSION_TTL", config.session_ttl)?;
+        config.refresh_ttl = seconds("DESCOPE_LOCAL_REFRESH_TTL", config.refresh_ttl)?;
+        if let Some(origins) = var("DESCOPE_LOCAL_ALLOWED_ORIGINS") {
+            config.allowed_origins = origins.split(',').map(|o| o.trim().to_owned()).collect();
+        }
+        Ok(config)
+    }
+
     /// The defaults for `project_id`, with data in `data_dir`.
     pub fn new(project_id: impl Into<String>, data_dir: impl Into<PathBuf>) -> Self {
         Self {

@@ -26,7 +26,7 @@ mod tokens;
 
 use std::sync::Arc;
 
-pub use config::{Config, DEFAULT_PROJECT_ID};
+pub use config::{Config, EnvError, DEFAULT_PROJECT_ID};
 pub use error::ApiError;
 
 /// A running local Descope: its store, signing key and limits. Cheap to clone.
@@ -99,5 +99,34 @@ impl LocalDescope {
     /// The HTTP API, to be served at the base URL (or nested under a prefix).
     pub fn router(&self) -> axum::Router {
         routes::router(self.clone())
+    }
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM, the signals that ask a server to stop.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+
+    tokio::select! {
+        () = ctrl_c => tracing::info!("received Ctrl-C, shutting down"),
+        () = terminate => tracing::info!("received SIGTERM, shutting down"),
     }
 }

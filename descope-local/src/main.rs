@@ -1,32 +1,13 @@
 //! The local Descope server on its own port.
 //!
-//! Run with `cargo run -p descope-local`; settings come from the environment:
-//!
-//! | variable | default |
-//! |---|---|
-//! | `DESCOPE_LOCAL_ADDR` | `127.0.0.1:4000` |
-//! | `DESCOPE_LOCAL_PROJECT_ID` | [`DEFAULT_PROJECT_ID`] |
-//! | `DESCOPE_LOCAL_DATA_DIR` | `data/descope-local` |
-//! | `DESCOPE_LOCAL_SESSION_TTL` (seconds) | `600` |
-//! | `DESCOPE_LOCAL_REFRESH_TTL` (seconds) | `2419200` |
-//! | `DESCOPE_LOCAL_ALLOWED_ORIGINS` (comma-separated) | none |
+//! Run with `cargo run -p descope-local`. `DESCOPE_LOCAL_ADDR` sets the address (default
+//! `127.0.0.1:4000`); the other `DESCOPE_LOCAL_*` settings are described at
+//! [`Config::from_env`]. Data goes to `data/descope-local` unless `DESCOPE_LOCAL_DATA_DIR` says
+//! otherwise.
 
-use std::{net::SocketAddr, time::Duration};
+use std::net::SocketAddr;
 
-use descope_local::{Config, LocalDescope, DEFAULT_PROJECT_ID};
-
-fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-fn seconds(name: &str, default: u64) -> Result<Duration, String> {
-    var(name)
-        .map_or(Ok(default), |v| {
-            v.parse()
-                .map_err(|_| format!("{name} must be a number of seconds"))
-        })
-        .map(Duration::from_secs)
-}
+use descope_local::{Config, LocalDescope};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -36,20 +17,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .init();
 
-    let addr: SocketAddr = var("DESCOPE_LOCAL_ADDR")
-        .unwrap_or_else(|| "127.0.0.1:4000".into())
+    let addr: SocketAddr = std::env::var("DESCOPE_LOCAL_ADDR")
+        .unwrap_or_else(|_| "127.0.0.1:4000".into())
         .parse()?;
-    let mut config = Config::new(
-        var("DESCOPE_LOCAL_PROJECT_ID").unwrap_or_else(|| DEFAULT_PROJECT_ID.into()),
-        var("DESCOPE_LOCAL_DATA_DIR").unwrap_or_else(|| "data/descope-local".into()),
-    );
-    config.session_ttl = seconds("DESCOPE_LOCAL_SESSION_TTL", 600)?;
-    config.refresh_ttl = seconds("DESCOPE_LOCAL_REFRESH_TTL", 28 * 24 * 3600)?;
-    config.allowed_origins = var("DESCOPE_LOCAL_ALLOWED_ORIGINS")
-        .map(|v| v.split(',').map(|o| o.trim().to_owned()).collect())
-        .unwrap_or_default();
-
-    let local = LocalDescope::open(config)?;
+    let local = LocalDescope::open(Config::from_env("data/descope-local")?)?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(
         "local Descope at http://{} (project {})",
@@ -62,9 +33,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .router()
             .into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    .with_graceful_shutdown(descope_local::shutdown_signal())
     .await?;
     Ok(())
 }

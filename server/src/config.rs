@@ -1,12 +1,9 @@
 //! Configuration, read once at start-up. Every variable is listed and explained in `.env.example`.
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, path::PathBuf};
 
+use descope_local::DEFAULT_PROJECT_ID as LOCAL_PROJECT_ID;
 use leptos::config::{get_configuration, LeptosOptions};
-
-/// The project ID of the embedded local Descope server: fixed and documented, so tokens,
-/// scripts and the official SDKs can name it. 28 characters, like real `P2…` IDs.
-pub const LOCAL_PROJECT_ID: &str = "P2LocalDescopeCompatible0000";
 
 /// The path under which the embedded local Descope server is served on the app's origin.
 pub const LOCAL_DESCOPE_PREFIX: &str = "/descope";
@@ -19,18 +16,22 @@ pub struct Config {
     pub leptos: LeptosOptions,
     /// Which Descope project, and where its API is.
     pub descope: DescopeConfig,
+    /// Where the app keeps its data (`APP_DATA_DIR`, default `data`): the embedded local
+    /// Descope server's database lives in `descope-local/` inside it.
+    pub data_dir: PathBuf,
 }
 
 /// Which Descope the app talks to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DescopeConfig {
     /// Neither `DESCOPE_PROJECT_ID` nor `DESCOPE_BASE_URL` is set: the local server embedded in
-    /// this process, under [`LOCAL_DESCOPE_PREFIX`], with [`LOCAL_PROJECT_ID`].
+    /// this process, under [`LOCAL_DESCOPE_PREFIX`], with its fixed project ID
+    /// ([`descope_local::DEFAULT_PROJECT_ID`]).
     Embedded,
     /// A Descope API at `base_url`: real Descope (derived from the project ID as the official
     /// SDKs derive it) or `DESCOPE_BASE_URL`.
     Remote {
-        /// `DESCOPE_PROJECT_ID`, or [`LOCAL_PROJECT_ID`] when only the base URL is set.
+        /// `DESCOPE_PROJECT_ID`, or the local server's project ID when only the base URL is set.
         project_id: String,
         /// `DESCOPE_BASE_URL` without a trailing `/`, or the URL derived from the project ID.
         base_url: String,
@@ -86,6 +87,9 @@ pub enum ConfigError {
     /// A `LEPTOS_*` variable is malformed.
     #[error("invalid Leptos configuration: {0}")]
     Leptos(#[from] leptos::config::errors::LeptosConfigError),
+    /// A `DESCOPE_LOCAL_*` variable is malformed.
+    #[error("invalid local Descope configuration: {0}")]
+    Local(#[from] descope_local::EnvError),
 }
 
 impl Config {
@@ -93,7 +97,13 @@ impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
         let leptos = get_configuration(None)?.leptos_options;
         let descope = DescopeConfig::from_vars(|name| std::env::var(name).ok());
-        Ok(Self { leptos, descope })
+        let data_dir =
+            std::env::var_os("APP_DATA_DIR").map_or_else(|| "data".into(), PathBuf::from);
+        Ok(Self {
+            leptos,
+            descope,
+            data_dir,
+        })
     }
 }
 

@@ -14,4 +14,5 @@ pub mod routes;
 pub mod startup;
 pub mod telemetry;
 
-pub use startup::{shutdown_signal, Application};
+pub use descope_local::shutdown_signal;
+pub use startup::{Application, StartupError};

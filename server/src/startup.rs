@@ -10,7 +10,24 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
-use crate::{config::Config, routes};
+use crate::{
+    config::{Config, DescopeConfig, LOCAL_DESCOPE_PREFIX},
+    routes,
+};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The address cannot be bound.
+    #[error("cannot listen: {0}")]
+    Bind(#[from] io::Error),
+    /// The embedded local Descope server's settings are malformed.
+    #[error(transparent)]
+    LocalConfig(#[from] descope_local::EnvError),
+    /// The embedded local Descope server cannot open its store or key.
+    #[error("cannot start the local Descope server: {0}")]
+    Local(#[from] descope_local::StartError),
+}
 
 /// What every handler may need.
 #[derive(Clone)]
@@ -40,13 +57,29 @@ pub struct Application {
 }
 
 impl Application {
-    /// Binds `config.leptos.site_addr` (port 0 picks a free port), builds the router and
-    /// starts keeping the Descope key set fresh. Unreachable keys do not stop start-up.
-    pub async fn build(config: Config) -> io::Result<Self> {
+    /// Binds `config.leptos.site_addr` (port 0 picks a free port), opens the embedded local
+    /// Descope server unless a real one is configured, builds the router and starts keeping
+    /// the Descope key set fresh. Unreachable keys do not stop start-up.
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
         let listener = TcpListener::bind(config.leptos.site_addr).await?;
         let base_url = config.descope.base_url(listener.local_addr()?);
         let project_id = config.descope.project_id();
-        tracing::info!(%base_url, %project_id, "Descope API");
+        let local = match config.descope {
+            DescopeConfig::Embedded => {
+                let mut local =
+                    descope_local::Config::from_env(config.data_dir.join("descope-local"))?;
+                local.project_id = project_id.to_owned();
+                tracing::info!(
+                    "Descope: embedded local server at {base_url} (project {project_id}, data in {})",
+                    local.data_dir.display()
+                );
+                Some(descope_local::LocalDescope::open(local)?)
+            }
+            DescopeConfig::Remote { .. } => {
+                tracing::info!("Descope: {base_url} (project {project_id})");
+                None
+            }
+        };
 
         let validator = Validator::builder(project_id).base_url(base_url).build();
         tokio::spawn(validator.clone().keep_keys_fresh());
@@ -54,10 +87,11 @@ impl Application {
             leptos: config.leptos,
             validator,
         };
-        Ok(Self {
-            listener,
-            router: router(state),
-        })
+        let mut router = router(state);
+        if let Some(local) = local {
+            router = router.nest(LOCAL_DESCOPE_PREFIX, local.router());
+        }
+        Ok(Self { listener, router })
     }
 
     /// The address actually bound, which tells tests the port they got.
@@ -72,7 +106,11 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
-        axum::serve(self.listener, self.router)
+        // Connection info gives the local Descope server client addresses for its rate limits.
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await
     }
@@ -104,33 +142,4 @@ pub fn router(state: AppState) -> Router {
 /// client may (wrongly) put a token there, and tokens never go to the logs.
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
     tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
-}
-
-/// Completes on SIGINT (Ctrl-C) or SIGTERM, the signals that ask a server to stop.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::error!("cannot listen for Ctrl-C: {e}");
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(e) => {
-                tracing::error!("cannot listen for SIGTERM: {e}");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-
-    tokio::select! {
-        () = ctrl_c => tracing::info!("received Ctrl-C, shutting down"),
-        () = terminate => tracing::info!("received SIGTERM, shutting down"),
-    }
 }

@@ -30,7 +30,19 @@ async fn spawn_server_with(descope: DescopeConfig) -> TestServer {
         .site_root(env!("CARGO_TARGET_TMPDIR"))
         .site_addr(SocketAddr::from(([127, 0, 0, 1], 0)))
         .build();
-    let config = Config { leptos, descope };
+    let data_dir = std::env::temp_dir().join(format!(
+        "server-test-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    let config = Config {
+        leptos,
+        descope,
+        data_dir,
+    };
     let app = Application::build(config).await.expect("server starts");
     let address = format!("http://{}", app.local_addr());
     let (stop, stopped) = oneshot::channel::<()>();
@@ -220,4 +232,45 @@ async fn the_secret_server_function_checks_the_bearer_token() {
     assert_eq!(response.status(), 401);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body, serde_json::json!("Expired"));
+}
+
+#[tokio::test]
+async fn the_embedded_local_descope_signs_up_a_user_whose_token_opens_the_secret() {
+    let server = spawn_server().await;
+    let client = reqwest::Client::new();
+    let project = descope_local::DEFAULT_PROJECT_ID;
+
+    let signup: serde_json::Value = client
+        .post(format!(
+            "{}/descope/v1/auth/password/signup",
+            server.address
+        ))
+        .header("authorization", format!("Bearer {project}"))
+        .json(
+            &serde_json::json!({"loginId": "ada@example.com", "password": "correct horse battery"}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let session = signup["sessionJwt"].as_str().expect("a session token");
+
+    let response = client
+        .get(format!("{}/get_secret_message", server.address))
+        .bearer_auth(session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["secret_msg"], app::secret::SECRET_MESSAGE);
+
+    let keys = client
+        .get(format!("{}/descope/v2/keys/{project}", server.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(keys.status(), 200);
 }
