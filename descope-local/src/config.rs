@@ -22,6 +22,9 @@ pub struct Config {
     pub refresh_grace: Duration,
     /// Browser origins allowed to call the API with credentials (CORS).
     pub allowed_origins: Vec<String>,
+    /// A JSON file of users to create at start-up if missing:
+    /// `[{"name", "email", "password", "roles": [..], "tenants": {"<id>": {"roles": [..]}}}]`.
+    pub seed_file: Option<PathBuf>,
 }
 
 /// Why the environment does not make a configuration.
@@ -32,7 +35,8 @@ pub struct EnvError(&'static str);
 impl Config {
     /// The defaults, overridden by `DESCOPE_LOCAL_PROJECT_ID`, `DESCOPE_LOCAL_DATA_DIR`,
     /// `DESCOPE_LOCAL_SESSION_TTL`, `DESCOPE_LOCAL_REFRESH_TTL` (seconds) and
-    /// `DESCOPE_LOCAL_ALLOWED_ORIGINS` (comma-separated) when they are set.
+    /// `DESCOPE_LOCAL_ALLOWED_ORIGINS` (comma-separated) and `DESCOPE_LOCAL_SEED_FILE` when they
+    /// are set.
     pub fn from_env(default_data_dir: impl Into<PathBuf>) -> Result<Self, EnvError> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let seconds = |name: &'static str, default: Duration| match var(name) {
@@ -52,6 +56,7 @@ impl Config {
         if let Some(origins) = var("DESCOPE_LOCAL_ALLOWED_ORIGINS") {
             config.allowed_origins = origins.split(',').map(|o| o.trim().to_owned()).collect();
         }
+        config.seed_file = var("DESCOPE_LOCAL_SEED_FILE").map(PathBuf::from);
         Ok(config)
     }
 
@@ -64,6 +69,7 @@ impl Config {
             refresh_ttl: Duration::from_secs(28 * 24 * 3600),
             refresh_grace: Duration::from_secs(10),
             allowed_origins: Vec::new(),
+            seed_file: None,
         }
     }
 }

@@ -9,6 +9,8 @@
 //! - `tokens`: minting session (`drn: DS`) and refresh (`drn: DSR`) JWTs.
 //! - `password`: argon2id hashing with a cap on concurrent hashes, and the password policy.
 //! - `limits`: sign-in rate limits per account and per client address.
+//! - `inbox`: the development inbox where codes and magic links are "sent".
+//! - `seed`: users created at start-up from a file, so roles and tenants can be tested.
 //! - `routes`: one module per API family.
 //! - `error`: Descope's error body `{errorCode, errorDescription, errorMessage}`.
 //!
@@ -17,10 +19,12 @@
 
 mod config;
 mod error;
+mod inbox;
 mod keys;
 mod limits;
 mod password;
 mod routes;
+mod seed;
 mod store;
 mod tokens;
 
@@ -41,6 +45,7 @@ struct Inner {
     signer: keys::Signer,
     passwords: password::Hasher,
     limits: limits::Limits,
+    inbox: inbox::Inbox,
 }
 
 /// Why the server could not start.
@@ -65,6 +70,14 @@ pub enum StartError {
     /// The signing key cannot be generated or loaded.
     #[error("signing key: {0}")]
     Key(String),
+    /// The seed file cannot be read or holds invalid users.
+    #[error("seed file {path}: {reason}")]
+    Seed {
+        /// The file.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 impl LocalDescope {
@@ -80,12 +93,19 @@ impl LocalDescope {
             source,
         })?;
         let signer = keys::Signer::load_or_create(&store).map_err(StartError::Key)?;
+        if let Some(path) = &config.seed_file {
+            seed::load(&store, path).map_err(|reason| StartError::Seed {
+                path: path.display().to_string(),
+                reason,
+            })?;
+        }
         Ok(Self {
             inner: Arc::new(Inner {
                 store,
                 signer,
                 passwords: password::Hasher::new(),
                 limits: limits::Limits::default(),
+                inbox: inbox::Inbox::default(),
                 config,
             }),
         })

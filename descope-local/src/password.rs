@@ -36,6 +36,14 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// Hashes on the calling thread: for start-up work such as seeding.
+pub(crate) fn hash_now(password: &str) -> Result<String, String> {
+    argon2()
+        .hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng))
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
+}
+
 impl Hasher {
     pub(crate) fn new() -> Self {
         let dummy = argon2()
@@ -59,10 +67,7 @@ impl Hasher {
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))?;
         tokio::task::spawn_blocking(move || {
-            argon2()
-                .hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng))
-                .map(|h| h.to_string())
-                .map_err(|e| ApiError::Internal(format!("hashing: {e}")))
+            hash_now(&password).map_err(|e| ApiError::Internal(format!("hashing: {e}")))
         })
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?

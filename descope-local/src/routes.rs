@@ -1,7 +1,10 @@
 //! The HTTP API, one module per family, and what every handler shares: the `Authorization`
 //! convention, JSON bodies in Descope's error shape, CORS.
 
+mod inbox;
 mod keys;
+mod magiclink;
+mod otp;
 mod password;
 mod session;
 
@@ -24,8 +27,11 @@ pub(crate) fn router(local: LocalDescope) -> Router {
     let cors = cors(&local.inner.config.allowed_origins);
     Router::new()
         .merge(password::router())
+        .merge(otp::router())
+        .merge(magiclink::router())
         .merge(session::router())
         .merge(keys::router())
+        .merge(inbox::router())
         .fallback(|| async { ApiError::NotFound })
         .with_state(local)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

@@ -40,6 +40,18 @@ CREATE TABLE IF NOT EXISTS refresh_tokens (
     issued_at INTEGER NOT NULL,
     rotated_at INTEGER
 );
+CREATE TABLE IF NOT EXISTS codes (
+    id INTEGER PRIMARY KEY,
+    login_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    expires_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    consumed INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS codes_login ON codes(login_id, kind);
+CREATE INDEX IF NOT EXISTS codes_hash ON codes(hash);
 CREATE TABLE IF NOT EXISTS signing_keys (
     kid TEXT PRIMARY KEY,
     pkcs8 BLOB NOT NULL,
@@ -343,6 +355,107 @@ pub(crate) fn revoke_family(tx: &Connection, family_id: &str) -> rusqlite::Resul
 pub(crate) fn revoke_user_families(tx: &Connection, user_id: &str) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE refresh_families SET revoked = 1 WHERE user_id = ?1",
+        [user_id],
+    )
+    .map(|_| ())
+}
+
+/// A one-time code or magic-link token waiting to be used.
+pub(crate) struct PendingCode {
+    pub(crate) id: i64,
+    pub(crate) login_id: String,
+    pub(crate) hash: String,
+    pub(crate) name: String,
+    pub(crate) attempts: i64,
+}
+
+/// Stores a new code for `login_id`, replacing any earlier one of the same kind.
+pub(crate) fn insert_code(
+    tx: &Connection,
+    login_id: &str,
+    kind: &str,
+    hash: &str,
+    name: &str,
+    expires_at: i64,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE codes SET consumed = 1 WHERE login_id = ?1 AND kind = ?2 AND consumed = 0",
+        rusqlite::params![login_id, kind],
+    )?;
+    tx.execute(
+        "INSERT INTO codes (login_id, kind, hash, name, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        rusqlite::params![login_id, kind, hash, name, expires_at],
+    )?;
+    Ok(())
+}
+
+const CODE_COLUMNS: &str = "id, login_id, hash, name, attempts";
+
+fn code_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PendingCode> {
+    Ok(PendingCode {
+        id: r.get(0)?,
+        login_id: r.get(1)?,
+        hash: r.get(2)?,
+        name: r.get(3)?,
+        attempts: r.get(4)?,
+    })
+}
+
+/// The live (unused, unexpired) code of `kind` for `login_id`.
+pub(crate) fn live_code(
+    tx: &Connection,
+    login_id: &str,
+    kind: &str,
+    now: i64,
+) -> rusqlite::Result<Option<PendingCode>> {
+    use rusqlite::OptionalExtension;
+    tx.query_row(
+        &format!(
+            "SELECT {CODE_COLUMNS} FROM codes
+             WHERE login_id = ?1 AND kind = ?2 AND consumed = 0 AND expires_at > ?3
+             ORDER BY id DESC LIMIT 1"
+        ),
+        rusqlite::params![login_id, kind, now],
+        code_row,
+    )
+    .optional()
+}
+
+/// The live code with this hash (magic links are looked up by their token).
+pub(crate) fn live_code_by_hash(
+    tx: &Connection,
+    hash: &str,
+    now: i64,
+) -> rusqlite::Result<Option<PendingCode>> {
+    use rusqlite::OptionalExtension;
+    tx.query_row(
+        &format!(
+            "SELECT {CODE_COLUMNS} FROM codes WHERE hash = ?1 AND consumed = 0 AND expires_at > ?2"
+        ),
+        rusqlite::params![hash, now],
+        code_row,
+    )
+    .optional()
+}
+
+/// Counts a wrong attempt; the code dies at `max_attempts`.
+pub(crate) fn code_failed(tx: &Connection, id: i64, max_attempts: i64) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE codes SET attempts = attempts + 1,
+         consumed = CASE WHEN attempts + 1 >= ?2 THEN 1 ELSE 0 END WHERE id = ?1",
+        rusqlite::params![id, max_attempts],
+    )
+    .map(|_| ())
+}
+
+pub(crate) fn consume_code(tx: &Connection, id: i64) -> rusqlite::Result<()> {
+    tx.execute("UPDATE codes SET consumed = 1 WHERE id = ?1", [id])
+        .map(|_| ())
+}
+
+pub(crate) fn mark_email_verified(tx: &Connection, user_id: &str) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE users SET verified_email = 1 WHERE id = ?1",
         [user_id],
     )
     .map(|_| ())

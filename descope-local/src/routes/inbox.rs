@@ -1,0 +1,67 @@
+//! `GET /inbox` (HTML) and `GET /inbox.json`: the development inbox.
+
+use axum::{
+    extract::{Query, State},
+    response::Html,
+    routing::get,
+    Json, Router,
+};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::LocalDescope;
+
+pub(super) fn router() -> Router<LocalDescope> {
+    Router::new()
+        .route("/inbox", get(page))
+        .route("/inbox.json", get(list))
+}
+
+#[derive(Deserialize)]
+struct Filter {
+    to: Option<String>,
+}
+
+async fn list(State(local): State<LocalDescope>, Query(filter): Query<Filter>) -> Json<Value> {
+    Json(json!({ "messages": local.inner.inbox.list(filter.to.as_deref()) }))
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+async fn page(State(local): State<LocalDescope>, Query(filter): Query<Filter>) -> Html<String> {
+    let rows: String = local
+        .inner
+        .inbox
+        .list(filter.to.as_deref())
+        .iter()
+        .map(|m| {
+            let content = match (&m.code, &m.link) {
+                (Some(code), _) => format!("<code class=\"code\">{}</code>", escape(code)),
+                (_, Some(link)) => format!("<a href=\"{0}\">{0}</a>", escape(link)),
+                _ => String::new(),
+            };
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{content}</td><td><time>{}</time></td></tr>",
+                escape(&m.to),
+                m.kind,
+                m.sent_at
+            )
+        })
+        .collect();
+    let body = if rows.is_empty() {
+        "<p>No messages yet. Codes and magic links sent by the local Descope server appear here.</p>".to_owned()
+    } else {
+        format!("<table><thead><tr><th>To</th><th>Kind</th><th>Code or link</th><th>Sent (Unix)</th></tr></thead><tbody>{rows}</tbody></table>")
+    };
+    Html(format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Development inbox</title>\
+         <style>body{{font-family:system-ui,sans-serif;margin:2rem;color:#1c1f2e}}table{{border-collapse:collapse}}\
+         td,th{{border-bottom:1px solid #dfe2ec;padding:.5rem 1rem;text-align:left}}.code{{font-size:1.2rem;letter-spacing:.15em}}</style>\
+         </head><body><h1>Development inbox</h1><p>Nothing here is real email.</p>{body}</body></html>"
+    ))
+}
