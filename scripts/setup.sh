@@ -64,6 +64,26 @@ else
 fi
 
 if [ "$PROFILE" = "test" ]; then
+  # The official Descope SDKs that the conformance suites drive against the local server.
+  # Folder name and version: the current 2.x, and 1.6.5, which Descope's Flask sample pins.
+  for pair in 2:2.16.1 1.6.5:1.6.5; do
+    venv="$ROOT/.venv/descope-${pair%%:*}" version="${pair#*:}"
+    if "$venv/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('descope') != '$version')" 2>/dev/null \
+      && "$venv/bin/python" -c "import pytest" 2>/dev/null; then
+      ok "Python descope $version (.venv)"
+    else
+      echo "    installing Python descope $version and pytest into ${venv#$ROOT/}"
+      python3 -m venv "$venv"
+      "$venv/bin/pip" install -q --disable-pip-version-check "descope==$version" pytest
+    fi
+  done
+  if [ -d conformance/node/node_modules/@descope/node-sdk ] && (cd conformance/node && npm ls --silent >/dev/null 2>&1); then
+    ok "conformance npm packages (@descope/node-sdk)"
+  else
+    echo "    installing conformance npm packages"
+    (cd conformance/node && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+
   if [ -x "$CHROMIUM_PATH" ]; then
     ok "Chromium at $CHROMIUM_PATH"
   else

@@ -18,6 +18,8 @@ RUSTFLAGS="$DEBUG_RUSTFLAGS" cargo clippy --locked -p frontend -p app --target w
 step "Rust unit and integration tests"
 RUSTFLAGS="$DEBUG_RUSTFLAGS" cargo test --locked --workspace --exclude frontend
 
+conformance/run.sh
+
 step "End-to-end tests in Chromium against a release build"
 cargo leptos end-to-end --release
 
