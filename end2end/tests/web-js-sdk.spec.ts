@@ -1,0 +1,54 @@
+import path from "node:path";
+import { test, expect } from "./fixtures";
+
+// Descope's own browser SDK against the embedded local server, as a browser app would use it.
+// The end-to-end server runs with a 45 s session lifetime (scripts/test.sh), so autoRefresh
+// must refresh (20 s before expiry) for the session to outlive its first token.
+
+const PROJECT_ID = "P2LocalDescopeCompatible0000";
+
+test("web-js-sdk with persistTokens and autoRefresh keeps a session alive", async ({ page, consoleErrors }) => {
+  test.setTimeout(120_000);
+  await page.goto("/");
+  await page.addScriptTag({ path: path.join(__dirname, "../node_modules/@descope/web-js-sdk/dist/index.umd.js") });
+
+  const first = await page.evaluate(async (projectId) => {
+    const w = window as unknown as { sdk: any; Descope: any };
+    w.sdk = w.Descope({ projectId, baseUrl: `${location.origin}/descope`, persistTokens: true, autoRefresh: true });
+    const email = `webjs-${Date.now()}@example.com`;
+    const res = await w.sdk.password.signUp(email, "correct horse battery", { name: "Web JS" });
+    if (!res.ok) throw new Error(JSON.stringify(res.error));
+    return { session: localStorage.getItem("DS"), refresh: localStorage.getItem("DSR"), exp: res.data.sessionExpiration };
+  }, PROJECT_ID);
+  expect(first.session).toBeTruthy();
+  expect(first.refresh).toBeTruthy();
+
+  // autoRefresh replaces the stored session token before it expires.
+  await expect
+    .poll(() => page.evaluate(() => localStorage.getItem("DS")), { timeout: 45_000, intervals: [500] })
+    .not.toBe(first.session);
+
+  // Past the first token's expiry, the session still opens the secret.
+  await expect
+    .poll(() => Date.now() / 1000, { timeout: 60_000, intervals: [1000] })
+    .toBeGreaterThan(first.exp + 1);
+  const secret = await page.evaluate(async () => {
+    const w = window as unknown as { sdk: any };
+    const token = w.sdk.getSessionToken();
+    const res = await fetch("/get_secret_message", { headers: { Authorization: `Bearer ${token}` } });
+    return { status: res.status, body: await res.json() };
+  });
+  expect(secret).toEqual({ status: 200, body: { secret_msg: "This is the secret message. Congrats!" } });
+
+  const me = await page.evaluate(async () => (await (window as any).sdk.me()).data);
+  expect(me.name).toBe("Web JS");
+
+  await page.evaluate(async () => (window as any).sdk.logout());
+  expect(await page.evaluate(() => localStorage.getItem("DSR"))).toBeNull();
+  const reuse = await page.request.post(`/descope/v1/auth/refresh`, {
+    headers: { Authorization: `Bearer ${PROJECT_ID}:${first.refresh}` },
+    data: {},
+  });
+  expect(reuse.status()).toBe(401);
+  expect(consoleErrors).toEqual([]);
+});
