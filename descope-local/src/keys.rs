@@ -19,6 +19,28 @@ pub(crate) struct Signer {
     rng: SystemRandom,
 }
 
+/// Makes a new current signing key; the previous one stays published (the JWKS holds the two
+/// newest keys), so tokens it signed validate until they expire.
+pub(crate) fn rotate(store: &Store) -> Result<String, String> {
+    let pair = KeyPair::generate(KeySize::Rsa2048).map_err(|e| e.to_string())?;
+    let der = aws_lc_rs::encoding::AsDer::<aws_lc_rs::encoding::Pkcs8V1Der>::as_der(&pair)
+        .map_err(|e| e.to_string())?;
+    let kid = format!("K{}", random_id(24));
+    store
+        .call_now(|conn| -> rusqlite::Result<()> {
+            let tx = conn.transaction()?;
+            tx.execute("UPDATE signing_keys SET current = 0", [])?;
+            tx.execute(
+                "INSERT INTO signing_keys (kid, pkcs8, created_at, current) VALUES (?1, ?2, ?3, 1)",
+                rusqlite::params![kid, der.as_ref(), crate::tokens::now()],
+            )?;
+            tx.commit()
+        })
+        .map_err(|e| e.to_string())?;
+    tracing::info!(%kid, "rotated the signing key");
+    Ok(kid)
+}
+
 impl Signer {
     /// Loads the current key, or generates and stores a 2048-bit one on first start.
     pub(crate) fn load_or_create(store: &Store) -> Result<Self, String> {
@@ -52,7 +74,7 @@ impl Signer {
             };
             // Every stored key is published, so tokens signed before a rotation stay valid.
             let mut stmt = conn
-                .prepare("SELECT kid, pkcs8 FROM signing_keys ORDER BY created_at DESC LIMIT 2")
+                .prepare("SELECT kid, pkcs8 FROM signing_keys ORDER BY current DESC, created_at DESC, rowid DESC LIMIT 2")
                 .map_err(|e| e.to_string())?;
             let keys = stmt
                 .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?)))

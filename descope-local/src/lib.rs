@@ -111,6 +111,17 @@ impl LocalDescope {
         })
     }
 
+    /// Replaces the signing key of the store in `config.data_dir` with a new one, keeping the
+    /// old one in the key set. Takes effect when the server next starts; returns the new `kid`.
+    pub fn rotate_signing_key(config: &Config) -> Result<String, StartError> {
+        let path = config.data_dir.join("descope-local.sqlite3");
+        let store = store::Store::open(&path).map_err(|source| StartError::Store {
+            path: path.display().to_string(),
+            source,
+        })?;
+        keys::rotate(&store).map_err(StartError::Key)
+    }
+
     /// The configuration this server runs with.
     pub fn config(&self) -> &Config {
         &self.inner.config

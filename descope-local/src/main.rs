@@ -1,6 +1,7 @@
 //! The local Descope server on its own port.
 //!
-//! Run with `cargo run -p descope-local`. `DESCOPE_LOCAL_ADDR` sets the address (default
+//! Run with `cargo run -p descope-local`; `cargo run -p descope-local -- rotate-key` makes a new
+//! signing key (the old one stays published) and exits. `DESCOPE_LOCAL_ADDR` sets the address (default
 //! `127.0.0.1:4000`); the other `DESCOPE_LOCAL_*` settings are described at
 //! [`Config::from_env`]. Data goes to `data/descope-local` unless `DESCOPE_LOCAL_DATA_DIR` says
 //! otherwise.
@@ -17,10 +18,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .init();
 
+    let config = Config::from_env("data/descope-local")?;
+    if std::env::args().nth(1).as_deref() == Some("rotate-key") {
+        let kid = LocalDescope::rotate_signing_key(&config)?;
+        println!("new signing key {kid}; restart the server to use it");
+        return Ok(());
+    }
     let addr: SocketAddr = std::env::var("DESCOPE_LOCAL_ADDR")
         .unwrap_or_else(|_| "127.0.0.1:4000".into())
         .parse()?;
-    let local = LocalDescope::open(Config::from_env("data/descope-local")?)?;
+    let local = LocalDescope::open(config)?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(
         "local Descope at http://{} (project {})",

@@ -897,3 +897,46 @@ async fn seeded_users_carry_their_roles_and_tenants_into_tokens() {
     assert!(claims.has_tenant_role("T1", "editor"));
     assert_eq!(body["user"]["userTenants"][0]["tenantId"], "T1");
 }
+
+#[tokio::test]
+async fn a_rotated_key_signs_new_tokens_while_the_old_one_stays_published() {
+    let dir = temp_dir();
+    let before = start_in(dir.clone(), |_| {}).await;
+    let old_session = before
+        .signup("ada@example.com", "correct horse battery")
+        .await["sessionJwt"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let kid = LocalDescope::rotate_signing_key(&Config::new(DEFAULT_PROJECT_ID, &dir)).unwrap();
+    let after = start_in(dir, |_| {}).await;
+
+    let (_, keys) = after
+        .get(&format!("/v2/keys/{DEFAULT_PROJECT_ID}"), None)
+        .await;
+    let kids: Vec<_> = keys["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kid"].clone())
+        .collect();
+    assert_eq!(kids.len(), 2);
+    assert_eq!(kids[0], kid.as_str(), "the new key is listed first");
+    let validator = after.validator();
+    assert!(
+        validator.validate(&old_session).await.is_ok(),
+        "old tokens still validate"
+    );
+    let (_, _, body) = after
+        .post(
+            "/v1/auth/password/signin",
+            None,
+            json!({"loginId": "ada@example.com", "password": "correct horse battery"}),
+        )
+        .await;
+    assert!(validator
+        .validate(body["sessionJwt"].as_str().unwrap())
+        .await
+        .is_ok());
+}
