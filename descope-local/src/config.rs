@@ -22,6 +22,12 @@ pub struct Config {
     pub refresh_grace: Duration,
     /// Browser origins allowed to call the API with credentials (CORS).
     pub allowed_origins: Vec<String>,
+    /// Failed sign-ins (password or code) allowed per account per 10 minutes before 429:
+    /// defaults to 10, so at most 60 guesses an hour.
+    pub account_failures: u32,
+    /// Sign-in and code attempts allowed per client address per 10 minutes: defaults to 100.
+    /// Raise it for load tests from one address.
+    pub address_attempts: u32,
     /// A JSON file of users to create at start-up if missing:
     /// `[{"name", "email", "password", "roles": [..], "tenants": {"<id>": {"roles": [..]}}}]`.
     pub seed_file: Option<PathBuf>,
@@ -29,14 +35,14 @@ pub struct Config {
 
 /// Why the environment does not make a configuration.
 #[derive(Debug, thiserror::Error)]
-#[error("{0} must be a whole number of seconds")]
+#[error("{0} must be a whole number")]
 pub struct EnvError(&'static str);
 
 impl Config {
     /// The defaults, overridden by `DESCOPE_LOCAL_PROJECT_ID`, `DESCOPE_LOCAL_DATA_DIR`,
     /// `DESCOPE_LOCAL_SESSION_TTL`, `DESCOPE_LOCAL_REFRESH_TTL` (seconds) and
-    /// `DESCOPE_LOCAL_ALLOWED_ORIGINS` (comma-separated) and `DESCOPE_LOCAL_SEED_FILE` when they
-    /// are set.
+    /// `DESCOPE_LOCAL_ALLOWED_ORIGINS` (comma-separated), `DESCOPE_LOCAL_SEED_FILE` and
+    /// `DESCOPE_LOCAL_ADDRESS_ATTEMPTS` when they are set.
     pub fn from_env(default_data_dir: impl Into<PathBuf>) -> Result<Self, EnvError> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let seconds = |name: &'static str, default: Duration| match var(name) {
@@ -57,6 +63,12 @@ impl Config {
             config.allowed_origins = origins.split(',').map(|o| o.trim().to_owned()).collect();
         }
         config.seed_file = var("DESCOPE_LOCAL_SEED_FILE").map(PathBuf::from);
+        if let Some(v) = var("DESCOPE_LOCAL_ADDRESS_ATTEMPTS") {
+            config.address_attempts = v
+                .trim()
+                .parse()
+                .map_err(|_| EnvError("DESCOPE_LOCAL_ADDRESS_ATTEMPTS"))?;
+        }
         Ok(config)
     }
 
@@ -70,6 +82,8 @@ impl Config {
             refresh_grace: Duration::from_secs(10),
             allowed_origins: Vec::new(),
             seed_file: None,
+            account_failures: 10,
+            address_attempts: 100,
         }
     }
 }

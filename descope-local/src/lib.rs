@@ -104,7 +104,7 @@ impl LocalDescope {
                 store,
                 signer,
                 passwords: password::Hasher::new(),
-                limits: limits::Limits::default(),
+                limits: limits::Limits::new(config.account_failures, config.address_attempts),
                 inbox: inbox::Inbox::default(),
                 config,
             }),

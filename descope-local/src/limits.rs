@@ -12,15 +12,12 @@ use std::{
 
 use crate::error::ApiError;
 
-/// Failed sign-ins allowed per account per window: at most 60 an hour.
-pub(crate) const ACCOUNT_FAILURES: u32 = 10;
-/// Sign-in attempts allowed per client address per window: at most 600 an hour.
-pub(crate) const ADDRESS_ATTEMPTS: u32 = 100;
 /// The length of a window.
 pub(crate) const WINDOW: Duration = Duration::from_secs(600);
 
-#[derive(Default)]
 pub(crate) struct Limits {
+    account_failures: u32,
+    address_attempts: u32,
     accounts: Mutex<HashMap<String, Window>>,
     addresses: Mutex<HashMap<IpAddr, Window>>,
 }
@@ -48,13 +45,24 @@ impl Window {
 }
 
 impl Limits {
+    /// At most `account_failures` failed sign-ins per account and `address_attempts` attempts
+    /// per client address in each 10-minute window.
+    pub(crate) fn new(account_failures: u32, address_attempts: u32) -> Self {
+        Self {
+            account_failures,
+            address_attempts,
+            accounts: Mutex::default(),
+            addresses: Mutex::default(),
+        }
+    }
+
     /// Counts an attempt from `address` for `account`; refuses it if either is over its limit.
     pub(crate) fn check(&self, account: &str, address: IpAddr) -> Result<(), ApiError> {
         let now = Instant::now();
         {
             let accounts = self.accounts.lock().expect("limits lock poisoned");
             let window = Window::current(accounts.get(account), now);
-            if window.count >= ACCOUNT_FAILURES {
+            if window.count >= self.account_failures {
                 return Err(ApiError::RateLimited(window.retry_after(now)));
             }
         }
@@ -63,7 +71,7 @@ impl Limits {
             addresses.retain(|_, w| now.duration_since(w.started) < WINDOW);
         }
         let mut window = Window::current(addresses.get(&address), now);
-        if window.count >= ADDRESS_ATTEMPTS {
+        if window.count >= self.address_attempts {
             return Err(ApiError::RateLimited(window.retry_after(now)));
         }
         window.count += 1;

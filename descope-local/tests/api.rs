@@ -940,3 +940,27 @@ async fn a_rotated_key_signs_new_tokens_while_the_old_one_stays_published() {
         .await
         .is_ok());
 }
+
+#[tokio::test]
+async fn one_address_is_limited_across_accounts() {
+    let local = start_in(temp_dir(), |c| c.address_attempts = 5).await;
+    for i in 0..5 {
+        let (status, _, _) = local
+            .post(
+                "/v1/auth/password/signin",
+                None,
+                json!({"loginId": format!("u{i}@example.com"), "password": "whatever pw"}),
+            )
+            .await;
+        assert_eq!(status, 401);
+    }
+    let (status, headers, _) = local
+        .post(
+            "/v1/auth/password/signin",
+            None,
+            json!({"loginId": "u9@example.com", "password": "whatever pw"}),
+        )
+        .await;
+    assert_eq!(status, 429);
+    assert!(headers.contains_key("retry-after"));
+}
