@@ -3,11 +3,12 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::PRODUCT_NAME;
+use crate::{session::Auth, PRODUCT_NAME};
 
 /// Wraps a page in the shared header, navigation and footer.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    let auth = Auth::get();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
@@ -19,8 +20,13 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <nav aria-label="Main">
                     <ul class="nav-list">
                         <li><A href="/">"Home"</A></li>
-                        <li><A href="/profile">"Profile"</A></li>
-                        <li><A href="/login" attr:class="button button-small">"Log in"</A></li>
+                        <Show
+                            when=move || auth.signed_in.get()
+                            fallback=|| view! { <li><A href="/login" attr:class="button button-small">"Log in"</A></li> }
+                        >
+                            <li><A href="/profile">"Profile"</A></li>
+                            <li><LogoutButton class="button button-small button-secondary" /></li>
+                        </Show>
                     </ul>
                 </nav>
             </div>
@@ -31,5 +37,33 @@ pub fn Layout(children: Children) -> impl IntoView {
                 "Rust all the way down: Leptos, axum and a Descope-compatible identity server."
             </div>
         </footer>
+    }
+}
+
+/// Signs out everywhere (this tab, other tabs, and the refresh token at Descope), then shows
+/// the login page.
+#[component]
+pub fn LogoutButton(#[prop(into)] class: String) -> impl IntoView {
+    let auth = Auth::get();
+    let pending = RwSignal::new(false);
+    let navigate = leptos_router::hooks::use_navigate();
+    let on_click = move |_| {
+        pending.set(true);
+        #[cfg(feature = "hydrate")]
+        {
+            let navigate = navigate.clone();
+            leptos::task::spawn_local(async move {
+                crate::session::browser::sign_out(auth).await;
+                pending.set(false);
+                navigate("/login", Default::default());
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&navigate, auth);
+    };
+    view! {
+        <button type="button" class=class on:click=on_click disabled=move || pending.get()>
+            {move || if pending.get() { "Logging out…" } else { "Log out" }}
+        </button>
     }
 }

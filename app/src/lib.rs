@@ -6,10 +6,14 @@
 //! - [`layout`]: the header, navigation and footer around every page.
 //! - [`pages`]: one module per route (home, login, profile, not found).
 //! - [`secret`]: the protected secret message, as a server function.
+//! - [`session`]: who is signed in, on the server (cookie) and in the browser (tokens).
+//! - `bearer`: the server-function client that sends the session token.
 
+mod bearer;
 pub mod layout;
 pub mod pages;
 pub mod secret;
+pub mod session;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -36,6 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <SessionMeta />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -47,10 +52,32 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// What the browser needs from the server before it hydrates: where Descope is, and whether
+/// the page was rendered for a signed-in user (so hydration renders the same).
+#[component]
+fn SessionMeta() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let (settings, signed_in) = (
+        use_context::<session::DescopeSettings>(),
+        session::page_session().is_some(),
+    );
+    #[cfg(not(feature = "ssr"))]
+    let (settings, signed_in) = (None::<session::DescopeSettings>, false);
+    let (base_url, project_id) = settings
+        .map(|s| (s.base_url, s.project_id))
+        .unwrap_or_default();
+    view! {
+        <meta name=session::meta::BASE_URL content=base_url />
+        <meta name=session::meta::PROJECT_ID content=project_id />
+        <meta name=session::meta::SIGNED_IN content=signed_in.to_string() />
+    }
+}
+
 /// The root component: routes every path to its page inside the shared layout.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    session::provide_auth();
     mark_hydrated();
 
     view! {

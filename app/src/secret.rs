@@ -43,7 +43,7 @@ impl FromServerFnError for SecretError {
 /// Returns [`SECRET_MESSAGE`] to a request whose `Authorization: Bearer` header holds a valid
 /// session token. The token is read from the header, never from a cookie, so a cross-site
 /// request cannot spend a victim's session here.
-#[server(prefix = "/api", endpoint = "secret")]
+#[server(prefix = "/api", endpoint = "secret", client = crate::bearer::BearerClient)]
 pub async fn get_secret_message() -> Result<String, SecretError> {
     use descope::{extract::bearer_token, session::ValidationError, session::Validator};
     use http::{header, request::Parts, HeaderValue, StatusCode};

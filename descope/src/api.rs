@@ -50,3 +50,47 @@ pub struct KeySet {
     /// The keys; entries that are not usable RS256 signing keys are skipped by validators.
     pub keys: Vec<serde_json::Value>,
 }
+
+/// What sign-in, sign-up, verify and refresh calls answer (Descope's `JWTResponse`); only the
+/// fields a client needs are read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JwtResponse {
+    /// The session token, for `Authorization: Bearer` on the app's API.
+    pub session_jwt: String,
+    /// The refresh token; absent when the project delivers it as an httpOnly cookie.
+    #[serde(default)]
+    pub refresh_jwt: Option<String>,
+    /// When the session token expires (Unix seconds).
+    #[serde(default)]
+    pub session_expiration: i64,
+    /// The signed-in user.
+    #[serde(default)]
+    pub user: Option<UserResponse>,
+    /// Whether this call created the user.
+    #[serde(default)]
+    pub first_seen: bool,
+}
+
+/// A user as `/v1/auth/me` describes them; only the fields a client needs are read.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserResponse {
+    /// The user's ID (the `sub` of their tokens).
+    pub user_id: String,
+    /// The display name.
+    #[serde(default)]
+    pub name: String,
+    /// The email address.
+    #[serde(default)]
+    pub email: String,
+}
+
+/// What starting a one-time code or magic link answers.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MaskedEmail {
+    /// The address the message went to, partly hidden (`a***@example.com`).
+    #[serde(default)]
+    pub masked_email: String,
+}

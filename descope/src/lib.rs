@@ -5,6 +5,7 @@
 //! - [`session`] (feature `session`): validates session JWTs against the project's key set,
 //!   with a key cache and a cache of verified tokens.
 //! - [`extract`] (feature `axum`): axum extractors and guards answering RFC 6750 errors.
+//! - [`browser`] (feature `browser`, for WASM): a client for Descope's auth API over `fetch`.
 //!
 //! Nothing here knows whether it talks to api.descope.com or to a local, Descope-compatible
 //! server: only the base URL differs.
@@ -16,3 +17,6 @@ pub mod session;
 
 #[cfg(feature = "axum")]
 pub mod extract;
+
+#[cfg(feature = "browser")]
+pub mod browser;

@@ -65,6 +65,15 @@ impl DescopeConfig {
         }
     }
 
+    /// The API's base URL as the browser reaches it: the embedded server is on the page's own
+    /// origin, so a path is enough.
+    pub fn browser_base_url(&self) -> String {
+        match self {
+            Self::Embedded => LOCAL_DESCOPE_PREFIX.to_owned(),
+            Self::Remote { base_url, .. } => base_url.clone(),
+        }
+    }
+
     /// The API's base URL as the server reaches it, given the address the server listens on.
     pub fn base_url(&self, listening: SocketAddr) -> String {
         match self {

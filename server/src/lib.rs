@@ -6,10 +6,12 @@
 //! # Layout
 //! - [`config`]: every setting, read once from the environment.
 //! - [`startup`]: the router, the listener and graceful shutdown.
-//! - [`routes`]: handlers outside the Leptos app (`/healthz`).
+//! - [`page_session`]: the `DS` cookie of page requests, and redirects that depend on it.
+//! - [`routes`]: handlers outside the Leptos app (`/healthz`, `/get_secret_message`).
 //! - [`telemetry`]: structured logging.
 
 pub mod config;
+pub mod page_session;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

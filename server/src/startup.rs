@@ -2,8 +2,8 @@
 
 use std::{future::Future, io, net::SocketAddr};
 
-use app::{shell, App};
-use axum::{extract::FromRef, Router};
+use app::{session::DescopeSettings, shell, App};
+use axum::{extract::FromRef, middleware, Router};
 use descope::session::Validator;
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -36,6 +36,8 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     /// Validates Descope session tokens.
     pub validator: Validator,
+    /// Where the browser reaches Descope.
+    pub descope: DescopeSettings,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -86,6 +88,10 @@ impl Application {
         let state = AppState {
             leptos: config.leptos,
             validator,
+            descope: DescopeSettings {
+                base_url: config.descope.browser_base_url(),
+                project_id: project_id.to_owned(),
+            },
         };
         let mut router = router(state);
         if let Some(local) = local {
@@ -120,20 +126,38 @@ impl Application {
 /// static files.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let validator = state.validator.clone();
-    Router::new()
+    let (validator, descope) = (state.validator.clone(), state.descope.clone());
+    let pages = Router::new()
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(validator.clone()),
+            move || {
+                provide_context(validator.clone());
+                provide_context(descope.clone());
+            },
             {
                 let leptos = state.leptos.clone();
                 move || shell(leptos.clone())
             },
         )
+        .layer(middleware::from_fn_with_state(
+            state.validator.clone(),
+            crate::page_session::page_session,
+        ));
+    Router::new()
+        .merge(pages)
         .merge(routes::health::router())
         .merge(routes::secret::router())
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(
+            {
+                let descope = state.descope.clone();
+                move || provide_context(descope.clone())
+            },
+            shell,
+        ))
         .with_state(state)
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
 }

@@ -81,7 +81,6 @@ async fn pages_are_rendered_on_the_server() {
     for (path, heading) in [
         ("/", "Descope authentication for full-stack Rust"),
         ("/login", "Welcome"),
-        ("/profile", "Profile"),
     ] {
         let response = reqwest::get(format!("{}{path}", server.address))
             .await
@@ -273,4 +272,96 @@ async fn the_embedded_local_descope_signs_up_a_user_whose_token_opens_the_secret
         .await
         .unwrap();
     assert_eq!(keys.status(), 200);
+}
+
+/// A client that shows redirects instead of following them.
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn embedded_sign_up(server: &TestServer) -> String {
+    let signup: serde_json::Value = reqwest::Client::new()
+        .post(format!(
+            "{}/descope/v1/auth/password/signup",
+            server.address
+        ))
+        .header(
+            "authorization",
+            format!("Bearer {}", descope_local::DEFAULT_PROJECT_ID),
+        )
+        .json(
+            &serde_json::json!({"loginId": "ada@example.com", "password": "correct horse battery"}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    signup["sessionJwt"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_profile_redirects_without_a_session_and_shows_nothing_protected() {
+    let server = spawn_server().await;
+
+    for cookie in [None, Some("DS=forged.token.value")] {
+        let mut request = no_redirects().get(format!("{}/profile", server.address));
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), 303, "{cookie:?}");
+        assert_eq!(response.headers()["location"], "/login?next=/profile");
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        assert!(response.text().await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_session_cookie_renders_the_profile_on_first_paint_and_skips_the_login_page() {
+    let server = spawn_server().await;
+    let session = embedded_sign_up(&server).await;
+    let cookie = format!("DS={session}");
+
+    let response = no_redirects()
+        .get(format!("{}/profile", server.address))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("<h1>Profile</h1>") && html.contains("Log out"),
+        "{html}"
+    );
+    assert!(html.contains(r#"name="session-signed-in" content="true""#));
+
+    let response = no_redirects()
+        .get(format!(
+            "{}/login?next=%2Fprofile%3Ftab%3D1",
+            server.address
+        ))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/profile?tab=1");
+
+    let response = no_redirects()
+        .get(format!("{}/login?next=https://evil.test", server.address))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["location"],
+        "/profile",
+        "only same-origin paths are followed"
+    );
 }

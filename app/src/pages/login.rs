@@ -2,6 +2,9 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::session::{safe_next, Auth};
 
 /// The ways a visitor can authenticate; each has its own form.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -31,17 +34,61 @@ impl Mode {
     }
 }
 
+/// What the form fields hold.
+#[derive(Clone, Copy)]
+struct Fields {
+    name: RwSignal<String>,
+    email: RwSignal<String>,
+    password: RwSignal<String>,
+    code: RwSignal<String>,
+}
+
 /// The login page: a tab per [`Mode`] and the form of the selected one.
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    let auth = Auth::get();
     let mode = RwSignal::new(Mode::SignIn);
-    let notice = RwSignal::new(None::<&'static str>);
+    let fields = Fields {
+        name: RwSignal::new(String::new()),
+        email: RwSignal::new(String::new()),
+        password: RwSignal::new(String::new()),
+        code: RwSignal::new(String::new()),
+    };
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    // The masked address a code was sent to; the form then asks for the code.
+    let code_sent_to = RwSignal::new(None::<String>);
+    let query = use_query_map();
+    let next = Memo::new(move |_| safe_next(query.read().get("next")));
+    let navigate = use_navigate();
+
+    // A signed-in visitor has nothing to do here.
+    Effect::new({
+        let navigate = navigate.clone();
+        move || {
+            if auth.signed_in.get() {
+                navigate(&next.get_untracked(), Default::default());
+            }
+        }
+    });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        notice.set(Some(
-            "The identity server is not connected yet: nothing was sent.",
-        ));
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        error.set(None);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let outcome = authenticate(mode.get_untracked(), fields, code_sent_to).await;
+            pending.set(false);
+            match outcome {
+                Ok(Some(response)) => crate::session::browser::signed_in(auth, &response),
+                Ok(None) => {}
+                Err(e) => error.set(Some(explain(&e))),
+            }
+        });
     };
 
     view! {
@@ -62,7 +109,8 @@ pub fn LoginPage() -> impl IntoView {
                                 class:active=move || mode.get() == m
                                 on:click=move |_| {
                                     mode.set(m);
-                                    notice.set(None);
+                                    error.set(None);
+                                    code_sent_to.set(None);
                                 }
                             >
                                 {m.label()}
@@ -76,14 +124,23 @@ pub fn LoginPage() -> impl IntoView {
                 role="tabpanel"
                 class="form"
                 aria-labelledby=move || format!("tab-{}", mode.get().id())
+                aria-busy=move || pending.get().to_string()
                 on:submit=submit
             >
                 <Show when=move || mode.get() == Mode::SignUp>
                     <label for="name">"Name"</label>
-                    <input id="name" name="name" type="text" autocomplete="name" required />
+                    <input id="name" name="name" type="text" autocomplete="name" required bind:value=fields.name />
                 </Show>
                 <label for="email">"Email"</label>
-                <input id="email" name="email" type="email" autocomplete="email" required />
+                <input
+                    id="email"
+                    name="email"
+                    type="email"
+                    autocomplete="email"
+                    required
+                    readonly=move || code_sent_to.get().is_some()
+                    bind:value=fields.email
+                />
                 <Show when=move || mode.get() != Mode::EmailCode>
                     <label for="password">"Password"</label>
                     <input
@@ -95,19 +152,94 @@ pub fn LoginPage() -> impl IntoView {
                             if mode.get() == Mode::SignUp { "new-password" } else { "current-password" }
                         }
                         required
+                        bind:value=fields.password
                     />
                 </Show>
-                <button type="submit" class="button">
-                    {move || match mode.get() {
-                        Mode::SignIn => "Sign in",
-                        Mode::SignUp => "Sign up",
-                        Mode::EmailCode => "Send code",
+                <Show when=move || mode.get() == Mode::EmailCode && code_sent_to.get().is_some()>
+                    <p class="form-hint" role="status">
+                        "We sent a 6-digit code to " {move || code_sent_to.get().unwrap_or_default()} "."
+                    </p>
+                    <label for="code">"Code"</label>
+                    <input
+                        id="code"
+                        name="code"
+                        inputmode="numeric"
+                        autocomplete="one-time-code"
+                        pattern="[0-9]{6}"
+                        maxlength="6"
+                        required
+                        bind:value=fields.code
+                    />
+                </Show>
+                <button type="submit" class="button" disabled=move || pending.get()>
+                    {move || match (mode.get(), code_sent_to.get().is_some(), pending.get()) {
+                        (_, _, true) => "Please wait…",
+                        (Mode::SignIn, _, _) => "Sign in",
+                        (Mode::SignUp, _, _) => "Sign up",
+                        (Mode::EmailCode, false, _) => "Send code",
+                        (Mode::EmailCode, true, _) => "Verify",
                     }}
                 </button>
-                <p class="form-notice" role="status" aria-live="polite">
-                    {move || notice.get()}
-                </p>
+                <p class="form-error" role="alert">{move || error.get()}</p>
             </form>
         </section>
+    }
+}
+
+/// Runs the selected flow: `Some(tokens)` when signed in, `None` when a code was sent.
+#[cfg(feature = "hydrate")]
+async fn authenticate(
+    mode: Mode,
+    fields: Fields,
+    code_sent_to: RwSignal<Option<String>>,
+) -> Result<Option<descope::api::JwtResponse>, descope::browser::ClientError> {
+    let client = crate::session::browser::client();
+    let email = fields.email.get_untracked().trim().to_owned();
+    let password = fields.password.get_untracked();
+    match mode {
+        Mode::SignIn => client.password_sign_in(&email, &password).await.map(Some),
+        Mode::SignUp => {
+            let name = fields.name.get_untracked().trim().to_owned();
+            client
+                .password_sign_up(&email, &password, &name)
+                .await
+                .map(Some)
+        }
+        Mode::EmailCode if code_sent_to.get_untracked().is_none() => {
+            let sent = client.otp_sign_up_or_in(&email).await?;
+            code_sent_to.set(Some(sent.masked_email));
+            Ok(None)
+        }
+        Mode::EmailCode => {
+            let code = fields.code.get_untracked().trim().to_owned();
+            client.otp_verify(&email, &code).await.map(Some)
+        }
+    }
+}
+
+/// Plain words for what went wrong.
+#[cfg(feature = "hydrate")]
+fn explain(error: &descope::browser::ClientError) -> String {
+    use descope::browser::ClientError;
+    match error {
+        ClientError::Network(_) => {
+            "We cannot reach the sign-in service. Check your connection and try again.".into()
+        }
+        ClientError::Api {
+            status: 429,
+            retry_after,
+            ..
+        } => {
+            let minutes = retry_after.unwrap_or(60).div_ceil(60);
+            format!("Too many attempts. Please try again in {minutes} minute(s).")
+        }
+        ClientError::Api { body, .. } => match body.error_code.as_str() {
+            "E062108" => "Wrong email or password.".into(),
+            "E062107" => "An account with this email already exists. Sign in instead.".into(),
+            "E061102" => "That code is not right. Check the email and try again.".into(),
+            "E061103" => "That code has expired or was tried too often. Send a new one.".into(),
+            "E011003" | "E011002" => body.error_message.clone(),
+            _ => "Something went wrong. Please try again.".into(),
+        },
     }
 }

@@ -1,0 +1,348 @@
+//! The browser half of the session: token storage, refresh and cross-tab coordination.
+//!
+//! - Tokens live where Descope's web SDK keeps them (localStorage `DS` and `DSR`), and the
+//!   session token is mirrored in a `DS` cookie (`SameSite=Strict`, `Secure` over https) so the
+//!   server renders the right page on first paint.
+//! - The session is refreshed 20 s before it expires. A timer that fires while the tab is hidden
+//!   waits until the tab is visible again.
+//! - One refresh at a time across tabs: the refresh runs under a Web Lock, and a tab that finds
+//!   the stored refresh token changed while it waited adopts it instead of refreshing.
+//! - A refused refresh (any 4xx) ends the session; network errors and 5xx keep it and retry
+//!   with backoff (2 s doubling to 60 s).
+//! - Sign-out revokes the refresh token, clears storage and tells every other tab.
+
+use std::cell::{Cell, RefCell};
+
+use descope::{
+    api::JwtResponse,
+    browser::{Client, ClientError},
+};
+use gloo_storage::{LocalStorage, Storage};
+use leptos::{prelude::*, task::spawn_local};
+use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use web_sys::{BroadcastChannel, MessageEvent};
+
+use super::{meta, Auth};
+
+const SESSION_KEY: &str = "DS";
+const REFRESH_KEY: &str = "DSR";
+const REFRESH_LOCK: &str = "descope-refresh";
+const CHANNEL_NAME: &str = "descope-session";
+/// How long before expiry the session is refreshed, as Descope's web SDK does.
+const REFRESH_EARLY_SECS: i64 = 20;
+const MAX_BACKOFF_SECS: u64 = 60;
+
+thread_local! {
+    static TIMER: RefCell<Option<TimeoutHandle>> = const { RefCell::new(None) };
+    static CHANNEL: RefCell<Option<BroadcastChannel>> = const { RefCell::new(None) };
+    /// Set when a refresh came due while the tab was hidden.
+    static DUE_WHILE_HIDDEN: Cell<bool> = const { Cell::new(false) };
+    static FAILURES: Cell<u32> = const { Cell::new(0) };
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `navigator.locks.request(name, callback)`: runs `callback` holding the named lock until
+    /// the promise it returns settles (web-sys exposes Web Locks only as an unstable API).
+    #[wasm_bindgen(js_namespace = ["navigator", "locks"], js_name = request, catch)]
+    fn request_lock(name: &str, callback: &js_sys::Function) -> Result<js_sys::Promise, JsValue>;
+}
+
+/// The `content` of `<meta name="{name}">` in the page head.
+pub(crate) fn meta_content(name: &str) -> Option<String> {
+    document()
+        .query_selector(&format!("meta[name=\"{name}\"]"))
+        .ok()??
+        .get_attribute("content")
+}
+
+/// A Descope client for the base URL and project the server announced.
+pub fn client() -> Client {
+    let base = meta_content(meta::BASE_URL).unwrap_or_default();
+    let base = if base.starts_with('/') {
+        format!("{}{base}", window().location().origin().unwrap_or_default())
+    } else {
+        base
+    };
+    Client::new(base, meta_content(meta::PROJECT_ID).unwrap_or_default())
+}
+
+/// The stored pair of tokens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tokens {
+    /// The session token (`DS`).
+    pub session: String,
+    /// The refresh token (`DSR`).
+    pub refresh: String,
+}
+
+/// The stored tokens, if both are there.
+pub fn tokens() -> Option<Tokens> {
+    let storage = LocalStorage::raw();
+    Some(Tokens {
+        session: storage.get_item(SESSION_KEY).ok()??,
+        refresh: storage.get_item(REFRESH_KEY).ok()??,
+    })
+}
+
+/// The stored session token, for `Authorization: Bearer` on the app's own API.
+pub fn session_token() -> Option<String> {
+    LocalStorage::raw().get_item(SESSION_KEY).ok()?
+}
+
+fn save(response: &JwtResponse) {
+    let storage = LocalStorage::raw();
+    let _ = storage.set_item(SESSION_KEY, &response.session_jwt);
+    if let Some(refresh) = &response.refresh_jwt {
+        let _ = storage.set_item(REFRESH_KEY, refresh);
+    }
+    set_cookie(Some(&response.session_jwt), expiry(&response.session_jwt));
+}
+
+fn clear() {
+    let storage = LocalStorage::raw();
+    let _ = storage.remove_item(SESSION_KEY);
+    let _ = storage.remove_item(REFRESH_KEY);
+    set_cookie(None, None);
+    cancel_timer();
+}
+
+/// Mirrors the session token in the `DS` cookie the server reads on page requests.
+fn set_cookie(value: Option<&str>, expires_at: Option<i64>) {
+    let secure = window().location().protocol().is_ok_and(|p| p == "https:");
+    let max_age = match (value, expires_at) {
+        (Some(_), Some(exp)) => (exp - now()).max(0),
+        _ => 0,
+    };
+    let cookie = format!(
+        "DS={}; Path=/; SameSite=Strict; Max-Age={max_age}{}",
+        value.unwrap_or(""),
+        if secure { "; Secure" } else { "" }
+    );
+    if let Ok(document) = document().dyn_into::<web_sys::HtmlDocument>() {
+        let _ = document.set_cookie(&cookie);
+    }
+}
+
+fn now() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+/// The `exp` claim of a JWT, read without verifying it: only to schedule a refresh.
+fn expiry(jwt: &str) -> Option<i64> {
+    let payload = jwt.split('.').nth(1)?;
+    let mut base64 = payload.replace('-', "+").replace('_', "/");
+    while base64.len() % 4 != 0 {
+        base64.push('=');
+    }
+    let json = window().atob(&base64).ok()?;
+    let claims: serde_json::Value = serde_json::from_str(&json).ok()?;
+    claims.get("exp")?.as_i64()
+}
+
+/// Sets up the session once the page is hydrated: reconciles the server's verdict with the
+/// stored tokens, schedules the refresh, and listens to other tabs and to visibility.
+pub(crate) fn start(auth: Auth) {
+    Effect::new(move |started: Option<()>| {
+        if started.is_some() {
+            return;
+        }
+        let stored = tokens().is_some();
+        if auth.signed_in.get_untracked() != stored {
+            auth.signed_in.set(stored);
+        }
+        if stored {
+            schedule_refresh(auth);
+        } else {
+            set_cookie(None, None);
+        }
+        listen_to_other_tabs(auth);
+        catch_up_when_visible(auth);
+    });
+}
+
+/// Stores the tokens of a successful sign-in and starts refreshing them.
+pub fn signed_in(auth: Auth, response: &JwtResponse) {
+    save(response);
+    FAILURES.set(0);
+    auth.signed_in.set(true);
+    schedule_refresh(auth);
+}
+
+/// Signs out everywhere: revokes the refresh token, clears storage and tells the other tabs.
+pub async fn sign_out(auth: Auth) {
+    if let Some(tokens) = tokens() {
+        // Revocation failing (offline) must not keep the user signed in here.
+        let _ = client().logout(&tokens.refresh).await;
+    }
+    end_session(auth, true);
+}
+
+fn end_session(auth: Auth, tell_other_tabs: bool) {
+    clear();
+    auth.signed_in.set(false);
+    if tell_other_tabs {
+        broadcast("logout");
+    }
+}
+
+fn cancel_timer() {
+    TIMER.with_borrow_mut(|timer| {
+        if let Some(handle) = timer.take() {
+            handle.clear();
+        }
+    });
+}
+
+fn schedule_in(auth: Auth, seconds: i64) {
+    cancel_timer();
+    let delay = std::time::Duration::from_secs(seconds.max(0) as u64);
+    let handle = set_timeout_with_handle(
+        move || {
+            if document().hidden() {
+                DUE_WHILE_HIDDEN.set(true);
+            } else {
+                spawn_local(async move {
+                    let _ = refresh(auth).await;
+                });
+            }
+        },
+        delay,
+    );
+    TIMER.with_borrow_mut(|timer| *timer = handle.ok());
+}
+
+fn schedule_refresh(auth: Auth) {
+    let Some(exp) = session_token().and_then(|t| expiry(&t)) else {
+        return;
+    };
+    schedule_in(auth, exp - now() - REFRESH_EARLY_SECS);
+}
+
+/// Refreshes the session now, under the cross-tab lock. If another tab rotated the tokens
+/// while this one waited, adopts them instead of spending a stale refresh token.
+pub async fn refresh(auth: Auth) -> Result<(), ClientError> {
+    let Some(known) = tokens() else {
+        end_session(auth, false);
+        return Err(ClientError::Network("no session".into()));
+    };
+    let result = with_refresh_lock(async move {
+        match tokens() {
+            Some(current) if current.refresh != known.refresh => Ok(()),
+            None => Err(ClientError::Network("signed out in another tab".into())),
+            Some(current) => {
+                let response = client().refresh(&current.refresh).await?;
+                save(&response);
+                broadcast("refreshed");
+                Ok(())
+            }
+        }
+    })
+    .await;
+    match &result {
+        Ok(()) => {
+            FAILURES.set(0);
+            schedule_refresh(auth);
+        }
+        Err(e) if e.ends_session() => end_session(auth, true),
+        Err(_) if tokens().is_none() => end_session(auth, false),
+        Err(_) => {
+            let failures = FAILURES.get() + 1;
+            FAILURES.set(failures);
+            let backoff = (1u64 << failures.min(6)).min(MAX_BACKOFF_SECS);
+            schedule_in(auth, backoff as i64);
+        }
+    }
+    result
+}
+
+/// Runs `work` holding the Web Lock shared by all tabs of this origin (directly where the
+/// browser has no Web Locks).
+async fn with_refresh_lock<F>(work: F) -> Result<(), ClientError>
+where
+    F: std::future::Future<Output = Result<(), ClientError>> + 'static,
+{
+    let outcome = std::rc::Rc::new(RefCell::new(None));
+    let slot = outcome.clone();
+    let mut work = Some(work);
+    let callback = Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |_lock| {
+        let work = work.take();
+        let slot = slot.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            if let Some(work) = work {
+                *slot.borrow_mut() = Some(work.await);
+            }
+            Ok(JsValue::UNDEFINED)
+        })
+    });
+    match request_lock(REFRESH_LOCK, callback.as_ref().unchecked_ref()) {
+        Ok(promise) => {
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        }
+        Err(_) => {
+            // No Web Locks: run unlocked.
+            let _ = wasm_bindgen_futures::JsFuture::from(
+                callback
+                    .as_ref()
+                    .unchecked_ref::<js_sys::Function>()
+                    .call1(&JsValue::NULL, &JsValue::NULL)
+                    .map(js_sys::Promise::from)
+                    .unwrap_or_else(|_| js_sys::Promise::resolve(&JsValue::NULL)),
+            )
+            .await;
+        }
+    }
+    drop(callback);
+    let result = outcome.borrow_mut().take();
+    result.unwrap_or_else(|| Err(ClientError::Network("the refresh did not run".into())))
+}
+
+fn broadcast(message: &str) {
+    CHANNEL.with_borrow(|channel| {
+        if let Some(channel) = channel {
+            let _ = channel.post_message(&JsValue::from_str(message));
+        }
+    });
+}
+
+fn listen_to_other_tabs(auth: Auth) {
+    let Ok(channel) = BroadcastChannel::new(CHANNEL_NAME) else {
+        return;
+    };
+    let on_message =
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            match event.data().as_string().as_deref() {
+                Some("logout") => {
+                    end_session(auth, false);
+                    let _ = window().location().set_href("/login");
+                }
+                Some("refreshed") => {
+                    auth.signed_in.set(tokens().is_some());
+                    schedule_refresh(auth);
+                }
+                _ => {}
+            }
+        });
+    channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget(); // lives as long as the page
+    CHANNEL.with_borrow_mut(|slot| *slot = Some(channel));
+}
+
+fn catch_up_when_visible(auth: Auth) {
+    let on_visible = Closure::<dyn FnMut()>::new(move || {
+        if document().hidden() {
+            return;
+        }
+        let near_expiry = session_token()
+            .and_then(|t| expiry(&t))
+            .is_some_and(|exp| exp - now() <= REFRESH_EARLY_SECS);
+        if DUE_WHILE_HIDDEN.replace(false) || near_expiry {
+            spawn_local(async move {
+                let _ = refresh(auth).await;
+            });
+        }
+    });
+    let _ = document()
+        .add_event_listener_with_callback("visibilitychange", on_visible.as_ref().unchecked_ref());
+    on_visible.forget(); // lives as long as the page
+}

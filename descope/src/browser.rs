@@ -1,0 +1,187 @@
+//! A browser client for Descope's auth API, over `fetch` (web-sys), for WASM apps.
+//!
+//! It sends Descope's `Authorization: Bearer <projectId>[:<refreshJwt>]` convention, reads
+//! every body as JSON (success or error), and tells apart what a UI must handle differently:
+//! an API refusal (with Descope's error body and any `Retry-After`) and a network failure.
+
+use serde::{de::DeserializeOwned, Serialize};
+use serde_json::json;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Request, RequestInit, Response};
+
+use crate::api::{ErrorBody, JwtResponse, MaskedEmail, UserResponse};
+
+/// Why a call failed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ClientError {
+    /// Descope answered with an error.
+    #[error("{}", body.error_message)]
+    Api {
+        /// The HTTP status.
+        status: u16,
+        /// Descope's error body.
+        body: ErrorBody,
+        /// Seconds to wait, for a 429.
+        retry_after: Option<u64>,
+    },
+    /// The request did not complete (offline, server down, CORS) or the body was not JSON.
+    #[error("cannot reach the sign-in service: {0}")]
+    Network(String),
+}
+
+impl ClientError {
+    /// The HTTP status of an API error.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Api { status, .. } => Some(*status),
+            Self::Network(_) => None,
+        }
+    }
+
+    /// Whether the session is definitely over: any 4xx on a session call means the refresh
+    /// token is no longer valid. Network errors and 5xx keep the session.
+    pub fn ends_session(&self) -> bool {
+        matches!(self.status(), Some(400..=499))
+    }
+}
+
+/// A client for one project at one base URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Client {
+    base_url: String,
+    project_id: String,
+}
+
+impl Client {
+    /// A client for `project_id` at `base_url` (no trailing `/`).
+    pub fn new(base_url: impl Into<String>, project_id: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into().trim_end_matches('/').to_owned(),
+            project_id: project_id.into(),
+        }
+    }
+
+    /// `POST /v1/auth/password/signup`.
+    pub async fn password_sign_up(
+        &self,
+        email: &str,
+        password: &str,
+        name: &str,
+    ) -> Result<JwtResponse, ClientError> {
+        let body =
+            json!({"loginId": email, "password": password, "user": {"name": name, "email": email}});
+        self.post("/v1/auth/password/signup", None, &body).await
+    }
+
+    /// `POST /v1/auth/password/signin`.
+    pub async fn password_sign_in(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<JwtResponse, ClientError> {
+        let body = json!({"loginId": email, "password": password});
+        self.post("/v1/auth/password/signin", None, &body).await
+    }
+
+    /// `POST /v1/auth/otp/signup-in/email`: sends a one-time code.
+    pub async fn otp_sign_up_or_in(&self, email: &str) -> Result<MaskedEmail, ClientError> {
+        let body = json!({"loginId": email, "loginOptions": {}});
+        self.post("/v1/auth/otp/signup-in/email", None, &body).await
+    }
+
+    /// `POST /v1/auth/otp/verify/email`.
+    pub async fn otp_verify(&self, email: &str, code: &str) -> Result<JwtResponse, ClientError> {
+        let body = json!({"loginId": email, "code": code});
+        self.post("/v1/auth/otp/verify/email", None, &body).await
+    }
+
+    /// `POST /v1/auth/refresh`: a new session token and, with rotation, a new refresh token.
+    pub async fn refresh(&self, refresh_jwt: &str) -> Result<JwtResponse, ClientError> {
+        self.post("/v1/auth/refresh", Some(refresh_jwt), &json!({}))
+            .await
+    }
+
+    /// `GET /v1/auth/me`.
+    pub async fn me(&self, refresh_jwt: &str) -> Result<UserResponse, ClientError> {
+        self.call("GET", "/v1/auth/me", Some(refresh_jwt), None)
+            .await
+    }
+
+    /// `POST /v1/auth/logout`: revokes the refresh token.
+    pub async fn logout(&self, refresh_jwt: &str) -> Result<(), ClientError> {
+        self.post::<serde_json::Value>("/v1/auth/logout", Some(refresh_jwt), &json!({}))
+            .await
+            .map(drop)
+    }
+
+    async fn post<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &impl Serialize,
+    ) -> Result<T, ClientError> {
+        let body = serde_json::to_string(body).map_err(|e| ClientError::Network(e.to_string()))?;
+        self.call("POST", path, token, Some(body)).await
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<String>,
+    ) -> Result<T, ClientError> {
+        let network =
+            |e: JsValue| ClientError::Network(e.as_string().unwrap_or_else(|| format!("{e:?}")));
+        let init = RequestInit::new();
+        init.set_method(method);
+        if let Some(body) = &body {
+            init.set_body(&JsValue::from_str(body));
+        }
+        let request = Request::new_with_str_and_init(&format!("{}{path}", self.base_url), &init)
+            .map_err(network)?;
+        let headers = request.headers();
+        let bearer = match token {
+            Some(t) => format!("Bearer {}:{t}", self.project_id),
+            None => format!("Bearer {}", self.project_id),
+        };
+        headers.set("Authorization", &bearer).map_err(network)?;
+        if body.is_some() {
+            headers
+                .set("Content-Type", "application/json")
+                .map_err(network)?;
+        }
+        let window = web_sys::window().ok_or_else(|| ClientError::Network("no window".into()))?;
+        let response: Response = JsFuture::from(window.fetch_with_request(&request))
+            .await
+            .map_err(network)?
+            .dyn_into()
+            .map_err(network)?;
+        let text = JsFuture::from(response.text().map_err(network)?)
+            .await
+            .map_err(network)?
+            .as_string()
+            .unwrap_or_default();
+        if response.ok() {
+            return serde_json::from_str(&text)
+                .map_err(|e| ClientError::Network(format!("unexpected answer: {e}")));
+        }
+        let retry_after = response
+            .headers()
+            .get("Retry-After")
+            .ok()
+            .flatten()
+            .and_then(|v| v.parse().ok());
+        let body = serde_json::from_str(&text).unwrap_or_else(|_| ErrorBody {
+            error_code: String::new(),
+            error_description: String::new(),
+            error_message: format!("the sign-in service answered {}", response.status()),
+        });
+        Err(ClientError::Api {
+            status: response.status(),
+            body,
+            retry_after,
+        })
+    }
+}
