@@ -1,0 +1,193 @@
+import { test, expect, expectHydrated } from "./fixtures";
+import type { Page } from "@playwright/test";
+
+// The whole journey through the UI against the embedded local Descope server.
+// The end-to-end server runs with 45 s session tokens (scripts/test.sh).
+
+const PROJECT_ID = "P2LocalDescopeCompatible0000";
+const PASSWORD = "correct horse battery";
+const SECRET = "This is the secret message. Congrats!";
+
+function uniqueEmail(label: string) {
+  return `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+async function signUp(page: Page, name: string, email: string) {
+  await page.goto("/login");
+  await expectHydrated(page);
+  await page.getByRole("tab", { name: "Sign up" }).click();
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign up", exact: true }).and(page.locator("[type=submit]")).click();
+  await expect(page).toHaveURL(/\/profile$/);
+}
+
+async function expectProfile(page: Page, name: string, email: string) {
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Profile");
+  await expect(page.getByTestId("name")).toHaveText(name);
+  await expect(page.getByTestId("email")).toHaveText(email);
+  await expect(page.getByTestId("secret")).toHaveText(SECRET);
+}
+
+test("sign up shows the profile with name, email and the secret", async ({ page, consoleErrors }) => {
+  const email = uniqueEmail("signup");
+  await signUp(page, "Ada Lovelace", email);
+  await expectProfile(page, "Ada Lovelace", email);
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await expect(nav.getByRole("button", { name: "Log out" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Log in" })).toHaveCount(0);
+  expect(await page.evaluate(() => [!!localStorage.getItem("DS"), !!localStorage.getItem("DSR")])).toEqual([true, true]);
+  expect(consoleErrors).toEqual([]);
+});
+
+test("a reload keeps the session and the first HTML already shows the profile", async ({ page, consoleErrors }) => {
+  const email = uniqueEmail("reload");
+  await signUp(page, "Grace Hopper", email);
+  await expectProfile(page, "Grace Hopper", email);
+
+  const response = await page.reload();
+  expect(response?.status()).toBe(200);
+  const html = await response!.text();
+  expect(html).toContain("<h1>Profile</h1>");
+  expect(html).toContain("Log out");
+  expect(html).not.toContain(">Log in<");
+  await expectHydrated(page);
+  await expectProfile(page, "Grace Hopper", email);
+  expect(consoleErrors).toEqual([]);
+});
+
+test("sign out: Back does not reveal the profile and the old refresh token is dead", async ({ page, consoleErrors }) => {
+  const email = uniqueEmail("logout");
+  await signUp(page, "Alan Turing", email);
+  await expectProfile(page, "Alan Turing", email);
+  const refresh = await page.evaluate(() => localStorage.getItem("DSR"));
+
+  await page.locator("section.profile").getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  expect(await page.evaluate(() => localStorage.getItem("DSR"))).toBeNull();
+  expect(await page.evaluate(() => document.cookie)).not.toContain("DS=");
+
+  await page.goBack();
+  await expect(page).toHaveURL(/\/login/);
+  await expect(page.getByTestId("secret")).toHaveCount(0);
+
+  const reuse = await page.request.post("/descope/v1/auth/refresh", {
+    headers: { Authorization: `Bearer ${PROJECT_ID}:${refresh}` },
+    data: {},
+  });
+  expect(reuse.status()).toBe(401);
+  expect(consoleErrors).toEqual([]);
+});
+
+test("a wrong password shows an error and stays on the login page", async ({ page, consoleErrors }) => {
+  const email = uniqueEmail("wrong");
+  await signUp(page, "Barbara Liskov", email);
+  await page.locator("section.profile").getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await expectHydrated(page);
+
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill("not the password");
+  await page.locator("[type=submit]").click();
+  await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+  await expect(page).toHaveURL(/\/login/);
+  // Chromium logs the 401 of the failed sign-in itself; nothing else may appear.
+  expect(consoleErrors.filter((e) => !e.includes("401"))).toEqual([]);
+  consoleErrors.length = 0;
+});
+
+test("sign up or in with a one-time code from the development inbox", async ({ page, consoleErrors }) => {
+  const email = uniqueEmail("otp");
+  await page.goto("/login");
+  await expectHydrated(page);
+  await page.getByRole("tab", { name: "Email code" }).click();
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByRole("button", { name: "Send code" }).click();
+  await expect(page.getByText(/We sent a 6-digit code to/)).toBeVisible();
+
+  const inbox = await (await page.request.get(`/descope/inbox.json?to=${encodeURIComponent(email)}`)).json();
+  const code: string = inbox.messages[0].code;
+  expect(code).toMatch(/^\d{6}$/);
+  await page.getByLabel("Code", { exact: true }).fill(code);
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page.getByTestId("email")).toHaveText(email);
+  await expect(page.getByTestId("secret")).toHaveText(SECRET);
+  expect(consoleErrors).toEqual([]);
+});
+
+test("an unauthenticated /profile redirects to login and returns after it", async ({ page, consoleErrors }) => {
+  const email = uniqueEmail("next");
+  await signUp(page, "Edsger Dijkstra", email);
+  await page.locator("section.profile").getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+
+  const response = await page.goto("/profile");
+  expect(response?.url()).toMatch(/\/login\?next=\/profile$/);
+  await expectHydrated(page);
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.locator("[type=submit]").click();
+  await expect(page).toHaveURL(/\/profile$/);
+  await expectProfile(page, "Edsger Dijkstra", email);
+  expect(consoleErrors).toEqual([]);
+});
+
+test("logging out in one tab logs the other out", async ({ page, context, consoleErrors }) => {
+  const email = uniqueEmail("tabs");
+  await signUp(page, "Margaret Hamilton", email);
+  const other = await context.newPage();
+  await other.goto("/profile");
+  await expectHydrated(other);
+  await expect(other.getByTestId("secret")).toHaveText(SECRET);
+
+  await page.locator("section.profile").getByRole("button", { name: "Log out" }).click();
+  await expect(other).toHaveURL(/\/login/);
+  expect(await other.evaluate(() => localStorage.getItem("DS"))).toBeNull();
+  expect(consoleErrors).toEqual([]);
+});
+
+test("three tabs at expiry refresh once per rotation and nobody is logged out", async ({ page, context, consoleErrors }) => {
+  test.setTimeout(120_000);
+  const email = uniqueEmail("three");
+  await signUp(page, "Katherine Johnson", email);
+  const tabs = [page, await context.newPage(), await context.newPage()];
+  for (const tab of tabs.slice(1)) {
+    await tab.goto("/profile");
+    await expectHydrated(tab);
+  }
+  const refreshes: string[] = [];
+  for (const tab of tabs) {
+    tab.on("request", (r) => {
+      if (r.url().endsWith("/descope/v1/auth/refresh")) refreshes.push(r.url());
+    });
+  }
+  const first = await page.evaluate(() => localStorage.getItem("DSR"));
+
+  // All three tabs' timers fire around the same moment; the Web Lock lets one refresh.
+  await expect
+    .poll(() => page.evaluate(() => localStorage.getItem("DSR")), { timeout: 45_000, intervals: [500] })
+    .not.toBe(first);
+  // Give the other tabs' timers (due at the same instant) time to run and adopt.
+  await expect.poll(() => refreshes.length, { timeout: 5_000 }).toBe(1);
+  await page.waitForTimeout(3_000); // a window in which a duplicate refresh would show up
+  expect(refreshes).toHaveLength(1);
+
+  for (const tab of tabs) {
+    await tab.reload();
+    await expect(tab.getByTestId("secret")).toHaveText(SECRET);
+  }
+  expect(consoleErrors).toEqual([]);
+});
+
+test("the profile still loads the secret after 90 s without a new login", async ({ page, consoleErrors }) => {
+  test.setTimeout(150_000);
+  const email = uniqueEmail("long");
+  await signUp(page, "Frances Allen", email);
+  const started = Date.now();
+  await expect.poll(() => Date.now() - started, { timeout: 100_000, intervals: [5_000] }).toBeGreaterThan(90_000);
+  await page.goto("/profile");
+  await expectProfile(page, "Frances Allen", email);
+  expect(consoleErrors).toEqual([]);
+});
