@@ -25,6 +25,8 @@ step "End-to-end tests in Chromium against a release build"
 # refresh timer for sessions under 40 s: it refreshes 20 s early and skips delays under 20 s).
 e2e_data="$(mktemp -d)"
 trap 'rm -rf "$e2e_data"' EXIT
-APP_DATA_DIR="$e2e_data" DESCOPE_LOCAL_SESSION_TTL=45 cargo leptos end-to-end --release
+# The web-js-sdk journey calls Descope from http://localhost:3000, another origin (CORS).
+APP_DATA_DIR="$e2e_data" DESCOPE_LOCAL_SESSION_TTL=45 DESCOPE_LOCAL_ALLOWED_ORIGINS=http://localhost:3000 \
+  cargo leptos end-to-end --release
 
 step "All checks passed in $((SECONDS - started)) s"

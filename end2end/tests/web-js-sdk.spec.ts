@@ -1,7 +1,9 @@
 import path from "node:path";
 import { test, expect } from "./fixtures";
 
-// Descope's own browser SDK against the embedded local server, as a browser app would use it.
+// Descope's own browser SDK against the embedded local server, as a browser app would use it,
+// from another origin (the page on localhost, Descope on 127.0.0.1), as with real Descope: every
+// call is a credentialed CORS request (scripts/test.sh allows http://localhost:3000).
 // The end-to-end server runs with a 45 s session lifetime (scripts/test.sh), so autoRefresh
 // must refresh (20 s before expiry) for the session to outlive its first token.
 
@@ -9,17 +11,19 @@ const PROJECT_ID = "P2LocalDescopeCompatible0000";
 
 test("web-js-sdk with persistTokens and autoRefresh keeps a session alive", async ({ page, consoleErrors }) => {
   test.setTimeout(120_000);
-  await page.goto("/");
+  const descopeOrigin = new URL(test.info().project.use.baseURL ?? "http://127.0.0.1:3000").origin;
+  await page.goto(descopeOrigin.replace("127.0.0.1", "localhost") + "/");
   await page.addScriptTag({ path: path.join(__dirname, "../node_modules/@descope/web-js-sdk/dist/index.umd.js") });
 
-  const first = await page.evaluate(async (projectId) => {
+  expect(new URL(page.url()).origin).not.toBe(descopeOrigin);
+  const first = await page.evaluate(async ({ projectId, descopeOrigin }) => {
     const w = window as unknown as { sdk: any; Descope: any };
-    w.sdk = w.Descope({ projectId, baseUrl: `${location.origin}/descope`, persistTokens: true, autoRefresh: true });
+    w.sdk = w.Descope({ projectId, baseUrl: `${descopeOrigin}/descope`, persistTokens: true, autoRefresh: true });
     const email = `webjs-${Date.now()}@example.com`;
     const res = await w.sdk.password.signUp(email, "correct horse battery", { name: "Web JS" });
     if (!res.ok) throw new Error(JSON.stringify(res.error));
     return { session: localStorage.getItem("DS"), refresh: localStorage.getItem("DSR"), exp: res.data.sessionExpiration };
-  }, PROJECT_ID);
+  }, { projectId: PROJECT_ID, descopeOrigin });
   expect(first.session).toBeTruthy();
   expect(first.refresh).toBeTruthy();
 
@@ -45,7 +49,7 @@ test("web-js-sdk with persistTokens and autoRefresh keeps a session alive", asyn
 
   await page.evaluate(async () => (window as any).sdk.logout());
   expect(await page.evaluate(() => localStorage.getItem("DSR"))).toBeNull();
-  const reuse = await page.request.post(`/descope/v1/auth/refresh`, {
+  const reuse = await page.request.post(`${descopeOrigin}/descope/v1/auth/refresh`, {
     headers: { Authorization: `Bearer ${PROJECT_ID}:${first.refresh}` },
     data: {},
   });
