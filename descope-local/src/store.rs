@@ -243,16 +243,12 @@ pub(crate) struct Family {
     pub(crate) expires_at: i64,
 }
 
-/// The state of a presented refresh token.
+/// What a presented refresh token is worth.
 pub(crate) enum Presented {
-    /// The family's current token: may be rotated.
-    Current(Family),
-    /// Rotated `rotated_at`; `previous_of_current` when it is the parent of the current token.
-    Rotated {
-        family: Family,
-        rotated_at: i64,
-        previous_of_current: bool,
-    },
+    /// The family's current token, or the one just before it within the grace window.
+    Usable(Family),
+    /// An older, rotated token: a sign the family leaked.
+    Reused(Family),
     /// Unknown, expired or in a revoked family.
     Invalid,
 }
@@ -278,7 +274,14 @@ pub(crate) fn insert_family(
     Ok(())
 }
 
-pub(crate) fn presented(tx: &Connection, hash: &str, now: i64) -> rusqlite::Result<Presented> {
+/// Judges the refresh token with this hash. The immediately previous token stays usable for
+/// `grace` seconds after its rotation, for a client that lost the answer to its refresh.
+pub(crate) fn presented(
+    tx: &Connection,
+    hash: &str,
+    now: i64,
+    grace: i64,
+) -> rusqlite::Result<Presented> {
     use rusqlite::OptionalExtension;
     let row = tx
         .query_row(
@@ -307,21 +310,19 @@ pub(crate) fn presented(tx: &Connection, hash: &str, now: i64) -> rusqlite::Resu
     if revoked || family.expires_at <= now {
         return Ok(Presented::Invalid);
     }
-    Ok(match rotated_at {
-        None => Presented::Current(family),
-        Some(rotated_at) => {
-            let previous_of_current: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM refresh_tokens
-                 WHERE family_id = ?1 AND rotated_at IS NULL AND parent = ?2)",
-                rusqlite::params![family.id, hash],
-                |r| r.get(0),
-            )?;
-            Presented::Rotated {
-                family,
-                rotated_at,
-                previous_of_current,
-            }
-        }
+    let Some(rotated_at) = rotated_at else {
+        return Ok(Presented::Usable(family));
+    };
+    let previous_of_current: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM refresh_tokens
+         WHERE family_id = ?1 AND rotated_at IS NULL AND parent = ?2)",
+        rusqlite::params![family.id, hash],
+        |r| r.get(0),
+    )?;
+    Ok(if previous_of_current && now - rotated_at <= grace {
+        Presented::Usable(family)
+    } else {
+        Presented::Reused(family)
     })
 }
 

@@ -52,30 +52,20 @@ async fn me(State(local): State<LocalDescope>, caller: Caller) -> Result<Json<Va
     Ok(Json(user.to_response()))
 }
 
+/// Revokes the refresh token's family: this session ends, others go on.
 async fn logout(
     State(local): State<LocalDescope>,
     caller: Caller,
 ) -> Result<Json<Value>, ApiError> {
-    let (family, _) = local.presented_family(&caller).await?;
-    local
-        .inner
-        .store
-        .call(move |conn| Ok(store::revoke_family(conn, &family.id)?))
-        .await?;
-    Ok(Json(json!({})))
+    local.revoke(&caller, false).await
 }
 
+/// Revokes every family of the token's user: all their sessions end.
 async fn logout_all(
     State(local): State<LocalDescope>,
     caller: Caller,
 ) -> Result<Json<Value>, ApiError> {
-    let (family, _) = local.presented_family(&caller).await?;
-    local
-        .inner
-        .store
-        .call(move |conn| Ok(store::revoke_user_families(conn, &family.user_id)?))
-        .await?;
-    Ok(Json(json!({})))
+    local.revoke(&caller, true).await
 }
 
 impl LocalDescope {
@@ -116,18 +106,10 @@ impl LocalDescope {
             .call(move |conn| {
                 let now = now();
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let family = match store::presented(&tx, &hash, now)? {
-                    Presented::Current(family) => family,
-                    Presented::Rotated {
-                        family,
-                        rotated_at,
-                        previous_of_current,
-                    } if previous_of_current
-                        && now - rotated_at <= inner.config.refresh_grace.as_secs() as i64 =>
-                    {
-                        family
-                    }
-                    Presented::Rotated { family, .. } => {
+                let grace = inner.config.refresh_grace.as_secs() as i64;
+                let family = match store::presented(&tx, &hash, now, grace)? {
+                    Presented::Usable(family) => family,
+                    Presented::Reused(family) => {
                         tracing::warn!(family = %family.id, "refresh token reused; revoking its family");
                         store::revoke_family(&tx, &family.id)?;
                         tx.commit()?;
@@ -154,20 +136,30 @@ impl LocalDescope {
         self.inner
             .store
             .call(move |conn| {
-                let now = now();
-                let family = match store::presented(conn, &token_hash(&token), now)? {
-                    Presented::Current(family) => family,
-                    Presented::Rotated {
-                        family,
-                        rotated_at,
-                        previous_of_current,
-                    } if previous_of_current && now - rotated_at <= grace => family,
-                    _ => return Err(ApiError::InvalidRefreshToken),
+                let Presented::Usable(family) =
+                    store::presented(conn, &token_hash(&token), now(), grace)?
+                else {
+                    return Err(ApiError::InvalidRefreshToken);
                 };
                 let user = store::user_by_id(conn, &family.user_id)?;
                 Ok((family, user))
             })
             .await
+    }
+
+    async fn revoke(&self, caller: &Caller, every_session: bool) -> Result<Json<Value>, ApiError> {
+        let (family, _) = self.presented_family(caller).await?;
+        self.inner
+            .store
+            .call(move |conn| {
+                Ok(if every_session {
+                    store::revoke_user_families(conn, &family.user_id)?
+                } else {
+                    store::revoke_family(conn, &family.id)?
+                })
+            })
+            .await?;
+        Ok(Json(json!({})))
     }
 
     /// The user holding the caller's valid refresh token.
