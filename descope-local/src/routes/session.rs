@@ -152,11 +152,12 @@ impl LocalDescope {
         self.inner
             .store
             .call(move |conn| {
-                Ok(if every_session {
-                    store::revoke_user_families(conn, &family.user_id)?
+                let revoked = if every_session {
+                    store::revoke_user_families(conn, &family.user_id)
                 } else {
-                    store::revoke_family(conn, &family.id)?
-                })
+                    store::revoke_family(conn, &family.id)
+                };
+                Ok(revoked?)
             })
             .await?;
         Ok(Json(json!({})))
