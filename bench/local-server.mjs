@@ -67,3 +67,43 @@ await measure(
   },
 );
 await measure("jwks", () => null, () => call(`/v2/keys/${PROJECT}`));
+
+// Enumeration: an unknown user and a wrong password must cost the same. 200 of each,
+// interleaved, one at a time; each account is tried once so no lockout interferes.
+const tries = 200;
+const victims = [];
+for (let batch = 0; batch < tries; batch += workers) {
+  victims.push(
+    ...(await Promise.all(
+      Array.from({ length: Math.min(workers, tries - batch) }, async (_, i) => {
+        const email = `victim-${stamp}-${batch + i}@example.com`;
+        await call("/v1/auth/password/signup", null, { loginId: email, password });
+        return email;
+      }),
+    )),
+  );
+}
+async function failedSignIn(loginId) {
+  const t = performance.now();
+  const res = await fetch(base + "/v1/auth/password/signin", {
+    method: "POST",
+    headers: { authorization: `Bearer ${PROJECT}`, "content-type": "application/json" },
+    body: JSON.stringify({ loginId, password: "wrong password" }),
+  });
+  const body = await res.text();
+  return { ms: performance.now() - t, status: res.status, body };
+}
+const wrong = [];
+const unknown = [];
+for (let i = 0; i < tries; i++) {
+  wrong.push(await failedSignIn(victims[i]));
+  unknown.push(await failedSignIn(`nobody-${stamp}-${i}@example.com`));
+}
+const median = (xs) => xs.map((x) => x.ms).sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const same = wrong.every((w, i) => w.status === unknown[i].status && w.body === unknown[i].body);
+const [mw, mu] = [median(wrong), median(unknown)];
+console.log(
+  `enumeration: wrong password median ${mw.toFixed(2)} ms, unknown user median ${mu.toFixed(2)} ms ` +
+    `(difference ${((Math.abs(mw - mu) / Math.max(mw, mu)) * 100).toFixed(1)}%, ${tries} tries each); ` +
+    `identical status and body: ${same}`,
+);
