@@ -77,6 +77,8 @@ fn SessionMeta() -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
+    content_security_policy();
     session::provide_auth();
     mark_hydrated();
 
@@ -92,6 +94,37 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </Layout>
         </Router>
+    }
+}
+
+/// Sends a Content-Security-Policy whose script nonce is fresh for each response: only the
+/// nonce-bearing scripts Leptos renders (and what they load) may run, plus the WASM; nothing
+/// inline without the nonce, no plugins, no framing.
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    // The browser calls Descope directly: allow its origin when it is not this one.
+    let descope = use_context::<session::DescopeSettings>()
+        .map(|s| s.base_url)
+        .filter(|url| url.starts_with("http"))
+        .and_then(|url| {
+            let rest = url.split_once("://")?.1;
+            let host = rest.split('/').next()?;
+            Some(format!(" {}://{host}", url.split_once("://")?.0))
+        })
+        .unwrap_or_default();
+    let policy = format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'{descope}; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

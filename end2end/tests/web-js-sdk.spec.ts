@@ -9,6 +9,10 @@ import { test, expect } from "./fixtures";
 
 const PROJECT_ID = "P2LocalDescopeCompatible0000";
 
+// This page stands in for another app that loads the SDK itself, so the app's own CSP (which
+// allows neither that script nor a second Descope origin) is not in force here.
+test.use({ bypassCSP: true });
+
 test("web-js-sdk with persistTokens and autoRefresh keeps a session alive", async ({ page, consoleErrors }) => {
   test.setTimeout(120_000);
   const descopeOrigin = new URL(test.info().project.use.baseURL ?? "http://127.0.0.1:3000").origin;

@@ -3,12 +3,13 @@
 use std::{future::Future, io, net::SocketAddr};
 
 use app::{session::DescopeSettings, shell, App};
+use axum::http::{header, HeaderValue};
 use axum::{extract::FromRef, middleware, Router};
 use descope::session::Validator;
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
-use tower_http::trace::TraceLayer;
+use tower_http::{set_header::SetResponseHeaderLayer, trace::TraceLayer};
 
 use crate::{
     config::{Config, DescopeConfig, LOCAL_DESCOPE_PREFIX},
@@ -159,6 +160,18 @@ pub fn router(state: AppState) -> Router {
             shell,
         ))
         .with_state(state)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
 }
 

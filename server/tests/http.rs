@@ -365,3 +365,49 @@ async fn a_session_cookie_renders_the_profile_on_first_paint_and_skips_the_login
         "only same-origin paths are followed"
     );
 }
+
+#[tokio::test]
+async fn pages_carry_a_fresh_csp_nonce_and_protective_headers() {
+    let server = spawn_server().await;
+    let nonce_of = |csp: &str| {
+        csp.split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .map(str::to_owned)
+            .expect("a nonce in the policy")
+    };
+
+    let first = reqwest::get(format!("{}/login", server.address))
+        .await
+        .unwrap();
+    let headers = first.headers().clone();
+    let csp = headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert!(
+        !csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"),
+        "{csp}"
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert!(headers.contains_key("referrer-policy"));
+    let nonce = nonce_of(&csp);
+    let html = first.text().await.unwrap();
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the nonce"
+    );
+
+    let second = reqwest::get(format!("{}/login", server.address))
+        .await
+        .unwrap();
+    let csp2 = second.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
+    assert_ne!(nonce_of(csp2), nonce, "a new nonce per response");
+}
