@@ -21,12 +21,11 @@ RUSTFLAGS="$DEBUG_RUSTFLAGS" cargo test --locked --workspace --exclude frontend
 conformance/run.sh
 
 step "End-to-end tests in Chromium against a release build"
-# A fresh data folder and 45 s sessions, so journeys outlive session tokens (web-js-sdk sets no
-# refresh timer for sessions under 40 s: it refreshes 20 s early and skips delays under 20 s).
+# A fresh data folder and 30 s sessions, so journeys outlive several session tokens.
 e2e_data="$(mktemp -d)"
 trap 'rm -rf "$e2e_data"' EXIT
 # The web-js-sdk journey calls Descope from http://localhost:3000, another origin (CORS).
-APP_DATA_DIR="$e2e_data" DESCOPE_LOCAL_SESSION_TTL=45 DESCOPE_LOCAL_ALLOWED_ORIGINS=http://localhost:3000 \
+APP_DATA_DIR="$e2e_data" DESCOPE_LOCAL_SESSION_TTL=30 DESCOPE_LOCAL_ALLOWED_ORIGINS=http://localhost:3000 \
   cargo leptos end-to-end --release
 
 step "All checks passed in $((SECONDS - started)) s"

@@ -18,6 +18,13 @@ pub(crate) fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
+/// When a client should refresh a session of `ttl` seconds: 20 s before expiry, as Descope's
+/// web SDK does by default, but never sooner than 21 s in, because that SDK sets no timer for
+/// shorter delays (so short test sessions still refresh, a few seconds before expiry).
+pub(crate) fn next_refresh_seconds(ttl: i64) -> i64 {
+    (ttl - 20).max(21).min(ttl - 1).max(0)
+}
+
 /// The stored form of a refresh token.
 pub(crate) fn token_hash(token: &str) -> String {
     URL_SAFE_NO_PAD.encode(digest::digest(&digest::SHA256, token.as_bytes()))
@@ -89,7 +96,20 @@ impl Inner {
             "user": user.to_response(),
             "firstSeen": first_seen,
             "claims": {"amr": amr},
-            "nextRefreshSeconds": 0,
+            "nextRefreshSeconds": next_refresh_seconds(self.config.session_ttl.as_secs() as i64),
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_refresh_seconds;
+
+    #[test]
+    fn refreshes_are_due_20_s_early_but_not_before_21_s() {
+        assert_eq!(next_refresh_seconds(600), 580);
+        assert_eq!(next_refresh_seconds(45), 25);
+        assert_eq!(next_refresh_seconds(30), 21);
+        assert_eq!(next_refresh_seconds(10), 9);
     }
 }

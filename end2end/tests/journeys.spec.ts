@@ -2,7 +2,7 @@ import { test, expect, expectHydrated } from "./fixtures";
 import type { Page } from "@playwright/test";
 
 // The whole journey through the UI against the embedded local Descope server.
-// The end-to-end server runs with 45 s session tokens (scripts/test.sh).
+// The end-to-end server runs with 30 s session tokens (scripts/test.sh).
 
 const PROJECT_ID = "P2LocalDescopeCompatible0000";
 const PASSWORD = "correct horse battery";

@@ -4,8 +4,9 @@ import { test, expect } from "./fixtures";
 // Descope's own browser SDK against the embedded local server, as a browser app would use it,
 // from another origin (the page on localhost, Descope on 127.0.0.1), as with real Descope: every
 // call is a credentialed CORS request (scripts/test.sh allows http://localhost:3000).
-// The end-to-end server runs with a 45 s session lifetime (scripts/test.sh), so autoRefresh
-// must refresh (20 s before expiry) for the session to outlive its first token.
+// The end-to-end server runs with a 30 s session lifetime (scripts/test.sh), so autoRefresh
+// must refresh (at the server's nextRefreshSeconds, 21 s) for the session to outlive its first
+// token.
 
 const PROJECT_ID = "P2LocalDescopeCompatible0000";
 
