@@ -112,21 +112,13 @@ impl FromRequestParts<LocalDescope> for Caller {
         let refresh = token
             .filter(|t| !t.is_empty())
             .map(str::to_owned)
-            .or_else(|| cookie(parts, "DSR"));
+            .or_else(|| {
+                let cookies = parts.headers.get_all(header::COOKIE);
+                descope::api::cookie(cookies.iter().filter_map(|v| v.to_str().ok()), "DSR")
+                    .map(str::to_owned)
+            });
         Ok(Self { refresh, address })
     }
-}
-
-fn cookie(parts: &Parts, name: &str) -> Option<String> {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
 }
 
 /// A required, non-empty string field.

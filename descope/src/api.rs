@@ -51,6 +51,22 @@ pub struct KeySet {
     pub keys: Vec<serde_json::Value>,
 }
 
+/// The value of cookie `name` in `Cookie` header values (Descope's `DS` and `DSR`); an empty
+/// value counts as absent.
+///
+/// ```
+/// assert_eq!(descope::api::cookie(["a=1; DS=tok", "DSR="], "DS"), Some("tok"));
+/// assert_eq!(descope::api::cookie(["DSR="], "DSR"), None);
+/// ```
+pub fn cookie<'a>(headers: impl IntoIterator<Item = &'a str>, name: &str) -> Option<&'a str> {
+    headers
+        .into_iter()
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, value)| *key == name && !value.is_empty())
+        .map(|(_, value)| value)
+}
+
 /// What sign-in, sign-up, verify and refresh calls answer (Descope's `JWTResponse`); only the
 /// fields a client needs are read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

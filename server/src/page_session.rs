@@ -24,7 +24,9 @@ pub async fn page_session(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let session = match cookie(&request, "DS") {
+    let cookies = request.headers().get_all(header::COOKIE);
+    let token = descope::api::cookie(cookies.iter().filter_map(|v| v.to_str().ok()), "DS");
+    let session = match token {
         Some(token) => validator
             .validate(token)
             .await
@@ -65,18 +67,6 @@ fn no_store(mut response: Response) -> Response {
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
-}
-
-fn cookie<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
-    request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, v)| *k == name && !v.is_empty())
-        .map(|(_, v)| v)
 }
 
 /// Percent-encodes a path for a query parameter.

@@ -22,7 +22,6 @@ use std::{
 
 use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use serde::Deserialize;
 
 use super::error::ValidationError;
 
@@ -267,14 +266,9 @@ impl KeyCache {
     }
 }
 
-#[derive(Deserialize)]
-struct KeySetBody {
-    keys: Vec<serde_json::Value>,
-}
-
 /// The usable keys of a JWKS document; an error if it is not one or has none.
 fn parse_key_set(body: &[u8]) -> Result<HashMap<String, Arc<ParsedPublicKey>>, String> {
-    let set: KeySetBody = serde_json::from_slice(body)
+    let set: crate::api::KeySet = serde_json::from_slice(body)
         .map_err(|_| "the key set is not JSON of the right shape".to_owned())?;
     let keys: HashMap<_, _> = set.keys.iter().filter_map(usable_key).collect();
     if keys.is_empty() {
