@@ -40,7 +40,8 @@ pub struct EnvError(&'static str);
 
 impl Config {
     /// The defaults, overridden by `DESCOPE_LOCAL_PROJECT_ID`, `DESCOPE_LOCAL_DATA_DIR`,
-    /// `DESCOPE_LOCAL_SESSION_TTL`, `DESCOPE_LOCAL_REFRESH_TTL` (seconds) and
+    /// `DESCOPE_LOCAL_SESSION_TTL`, `DESCOPE_LOCAL_REFRESH_TTL`, `DESCOPE_LOCAL_REFRESH_GRACE`
+    /// (seconds) and
     /// `DESCOPE_LOCAL_ALLOWED_ORIGINS` (comma-separated), `DESCOPE_LOCAL_SEED_FILE` and
     /// `DESCOPE_LOCAL_ADDRESS_ATTEMPTS` when they are set.
     pub fn from_env(default_data_dir: impl Into<PathBuf>) -> Result<Self, EnvError> {
@@ -59,6 +60,10 @@ impl Config {
         );
         config.session_ttl = seconds("DESCOPE_LOCAL_SESSION_TTL", config.session_ttl)?;
         config.refresh_ttl = seconds("DESCOPE_LOCAL_REFRESH_TTL", config.refresh_ttl)?;
+        config.refresh_grace = seconds("DESCOPE_LOCAL_REFRESH_GRACE", config.refresh_grace)?;
+        if config.refresh_grace > Duration::from_secs(60) {
+            return Err(EnvError("DESCOPE_LOCAL_REFRESH_GRACE (at most 60 s)"));
+        }
         if let Some(origins) = var("DESCOPE_LOCAL_ALLOWED_ORIGINS") {
             config.allowed_origins = origins.split(',').map(|o| o.trim().to_owned()).collect();
         }

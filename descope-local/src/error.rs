@@ -45,6 +45,12 @@ pub enum ApiError {
     /// No such route (404, `E011005`).
     #[error("not found")]
     NotFound,
+    /// The route exists but not for this method (405, `E011006`, a code of ours).
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// The body is larger than any Descope request (413, `E011007`, a code of ours).
+    #[error("request body too large")]
+    TooLarge,
     /// A failure of ours; the details are logged, not returned (500, `E011000`).
     #[error("internal error: {0}")]
     Internal(String),
@@ -72,6 +78,16 @@ impl ApiError {
                 "Rate limit exceeded",
             ),
             Self::NotFound => (StatusCode::NOT_FOUND, "E011005", "Not found"),
+            Self::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "E011006",
+                "Method not allowed",
+            ),
+            Self::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "E011007",
+                "Request too large",
+            ),
             Self::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "E011000",
@@ -89,7 +105,12 @@ impl IntoResponse for ApiError {
                 tracing::error!("internal error: {detail}");
                 "Something went wrong on the server.".to_owned()
             }
-            other => other.to_string(),
+            other => {
+                // The code and description only: messages may quote the request (a serde error
+                // can echo a field), and requests carry passwords and tokens.
+                tracing::info!(status = status.as_u16(), code, "refused: {description}");
+                other.to_string()
+            }
         };
         let body = ErrorBody {
             error_code: code.to_owned(),

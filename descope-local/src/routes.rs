@@ -11,12 +11,12 @@ mod session;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use axum::{
-    extract::{ConnectInfo, FromRequest, FromRequestParts, Request},
-    http::{header, request::Parts, HeaderValue, Method},
+    extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Request},
+    http::{header, request::Parts, HeaderValue, Method, StatusCode},
     Router,
 };
 use serde::de::DeserializeOwned;
-use tower_http::{cors::CorsLayer, limit::RequestBodyLimitLayer};
+use tower_http::cors::CorsLayer;
 
 use crate::{error::ApiError, LocalDescope};
 
@@ -33,8 +33,11 @@ pub(crate) fn router(local: LocalDescope) -> Router {
         .merge(keys::router())
         .merge(inbox::router())
         .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(local)
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // Enforced where a body is read (`ApiJson`), so an oversized body, declared or
+        // streamed, answers 413 in Descope's shape.
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(cors)
 }
 
@@ -65,7 +68,7 @@ fn cors(origins: &[String]) -> CorsLayer {
         .max_age(std::time::Duration::from_secs(600))
 }
 
-/// A JSON body; a malformed one answers 400 in Descope's error shape.
+/// A JSON body; a malformed one answers 400 and an oversized one 413, in Descope's error shape.
 pub(crate) struct ApiJson<T>(pub(crate) T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
@@ -74,6 +77,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::TooLarge)
+            }
             Err(rejection) => Err(ApiError::BadRequest(rejection.body_text())),
         }
     }
