@@ -56,14 +56,20 @@ pub async fn get_secret_message() -> Result<String, SecretError> {
     };
     let response = expect_context::<leptos_axum::ResponseOptions>();
     let result = match bearer_token(&parts) {
-        Ok(token) => validator.validate(token).await.map_err(|e| match e {
-            ValidationError::Expired => SecretError::Expired,
-            ValidationError::KeysUnavailable { retry_after } => SecretError::Unavailable {
-                retry_after_secs: retry_after.as_secs().max(1),
-            },
-            _ => SecretError::Unauthenticated,
+        Ok(token) => validator.validate(token).await.map_err(|e| {
+            tracing::info!(reason = %e, "secret server function refused a token");
+            match e {
+                ValidationError::Expired => SecretError::Expired,
+                ValidationError::KeysUnavailable { retry_after } => SecretError::Unavailable {
+                    retry_after_secs: retry_after.as_secs().max(1),
+                },
+                _ => SecretError::Unauthenticated,
+            }
         }),
-        Err(_) => Err(SecretError::Unauthenticated),
+        Err(e) => {
+            tracing::info!(reason = %e, "secret server function refused a request");
+            Err(SecretError::Unauthenticated)
+        }
     };
     match result {
         Ok(_claims) => Ok(SECRET_MESSAGE.to_owned()),

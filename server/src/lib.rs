@@ -6,10 +6,13 @@
 //! # Layout
 //! - [`config`]: every setting, read once from the environment.
 //! - [`startup`]: the router, the listener and graceful shutdown.
+//! - [`api_error`] and [`body_limit`]: what the API refuses before a handler runs.
 //! - [`page_session`]: the `DS` cookie of page requests, and redirects that depend on it.
 //! - [`routes`]: handlers outside the Leptos app (`/healthz`, `/get_secret_message`).
 //! - [`telemetry`]: structured logging.
 
+pub mod api_error;
+pub mod body_limit;
 pub mod config;
 pub mod page_session;
 pub mod routes;

@@ -4,7 +4,7 @@ use std::{future::Future, io, net::SocketAddr};
 
 use app::{session::DescopeSettings, shell, App};
 use axum::http::{header, HeaderValue};
-use axum::{extract::FromRef, middleware, Router};
+use axum::{extract::FromRef, middleware, routing::any, Router};
 use descope::session::Validator;
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -12,6 +12,8 @@ use tokio::net::TcpListener;
 use tower_http::{set_header::SetResponseHeaderLayer, trace::TraceLayer};
 
 use crate::{
+    api_error::ApiError,
+    body_limit,
     config::{Config, DescopeConfig, LOCAL_DESCOPE_PREFIX},
     routes,
 };
@@ -94,10 +96,10 @@ impl Application {
                 project_id: project_id.to_owned(),
             },
         };
-        let mut router = router(state);
-        if let Some(local) = local {
-            router = router.nest(LOCAL_DESCOPE_PREFIX, local.router());
-        }
+        let router = router(
+            state,
+            local.as_ref().map(descope_local::LocalDescope::router),
+        );
         Ok(Self { listener, router })
     }
 
@@ -124,8 +126,10 @@ impl Application {
 }
 
 /// The whole HTTP surface: health checks, the secret API, Leptos pages and server functions,
-/// static files.
-pub fn router(state: AppState) -> Router {
+/// static files, and the embedded local Descope server under [`LOCAL_DESCOPE_PREFIX`] when
+/// there is one. Unknown `/api/…` paths and wrong methods answer JSON errors, and bodies are
+/// capped, before any handler runs; the local server answers its own errors in Descope's shape.
+pub fn router(state: AppState, local_descope: Option<Router>) -> Router {
     let routes = generate_route_list(App);
     let (validator, descope) = (state.validator.clone(), state.descope.clone());
     let pages = Router::new()
@@ -145,10 +149,12 @@ pub fn router(state: AppState) -> Router {
             state.validator.clone(),
             crate::page_session::page_session,
         ));
-    Router::new()
+    let app = Router::new()
         .merge(pages)
         .merge(routes::health::router())
         .merge(routes::secret::router())
+        .route("/api/{*path}", any(|| async { ApiError::NotFound }))
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
@@ -160,19 +166,24 @@ pub fn router(state: AppState) -> Router {
             shell,
         ))
         .with_state(state)
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(middleware::from_fn(body_limit::limit_body));
+    let app = match local_descope {
+        Some(local) => app.nest(LOCAL_DESCOPE_PREFIX, local),
+        None => app,
+    };
+    app.layer(SetResponseHeaderLayer::overriding(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ))
+    .layer(SetResponseHeaderLayer::overriding(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    ))
+    .layer(SetResponseHeaderLayer::overriding(
+        header::X_FRAME_OPTIONS,
+        HeaderValue::from_static("DENY"),
+    ))
+    .layer(TraceLayer::new_for_http().make_span_with(request_span))
 }
 
 /// The span of one request: method and path only. The query string is left out because a
