@@ -1,0 +1,53 @@
+//! The server binary as a child process with its embedded local Descope, and the calls the
+//! system tests make against it.
+
+#![allow(dead_code)] // each test file uses its own subset
+
+use std::path::Path;
+
+use descope_local::DEFAULT_PROJECT_ID;
+use serde_json::{json, Value};
+
+use crate::process::Process;
+
+/// The password every test account gets; tests check it never reaches the log.
+pub const PASSWORD: &str = "hostile-test-password-7781";
+
+/// Starts the server binary on a free loopback port with its data in `data_dir`.
+pub fn start(data_dir: &Path, envs: &[(&str, &str)]) -> Process {
+    let site = data_dir.join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    let mut all = vec![
+        ("LEPTOS_OUTPUT_NAME", "descope-leptos"),
+        ("LEPTOS_SITE_ADDR", "127.0.0.1:0"),
+        ("LEPTOS_SITE_ROOT", site.to_str().unwrap()),
+        ("APP_DATA_DIR", data_dir.to_str().unwrap()),
+    ];
+    all.extend_from_slice(envs);
+    Process::start(env!("CARGO_BIN_EXE_server").as_ref(), &all, "listening on ")
+}
+
+/// A signed-up account's tokens.
+pub struct Account {
+    pub login: String,
+    pub session: String,
+    pub refresh: String,
+}
+
+/// Signs up `login` at the Descope API under `descope_base` (e.g. `<app>/descope`).
+pub async fn sign_up(client: &reqwest::Client, descope_base: &str, login: &str) -> Account {
+    let response = client
+        .post(format!("{descope_base}/v1/auth/password/signup"))
+        .bearer_auth(DEFAULT_PROJECT_ID)
+        .json(&json!({"loginId": login, "password": PASSWORD, "user": {"name": "Test"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "sign-up of {login}");
+    let body: Value = response.json().await.unwrap();
+    Account {
+        login: login.to_owned(),
+        session: body["sessionJwt"].as_str().unwrap().to_owned(),
+        refresh: body["refreshJwt"].as_str().unwrap().to_owned(),
+    }
+}
