@@ -100,7 +100,7 @@ impl Process {
     }
 
     /// Waits for the process to exit, at most `limit`.
-    pub fn wait(mut self, limit: Duration) -> ExitStatus {
+    pub fn wait(&mut self, limit: Duration) -> ExitStatus {
         let deadline = Instant::now() + limit;
         loop {
             if let Some(status) = self.child.try_wait().expect("try_wait") {
