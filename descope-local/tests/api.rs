@@ -964,3 +964,87 @@ async fn one_address_is_limited_across_accounts() {
     assert_eq!(status, 429);
     assert!(headers.contains_key("retry-after"));
 }
+
+/// How many of `attempts` sign-ins the server evaluated (401) before refusing them (429).
+async fn evaluated(local: &Local, attempts: usize, login: impl Fn(usize) -> String) -> usize {
+    let mut evaluated = 0;
+    for i in 0..attempts {
+        let body = json!({"loginId": login(i), "password": "not the password"});
+        match local.post("/v1/auth/password/signin", None, body).await.0 {
+            StatusCode::UNAUTHORIZED => evaluated += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    evaluated
+}
+
+#[tokio::test]
+async fn guesses_are_capped_per_account_and_per_address_each_hour() {
+    let windows_per_hour = 3600 / 600;
+
+    let local = start().await;
+    local
+        .signup("ada@example.com", "correct horse battery")
+        .await;
+    let per_account = evaluated(&local, 150, |_| "ada@example.com".into()).await;
+    assert_eq!(per_account, 10);
+
+    let local = start().await;
+    let per_address = evaluated(&local, 150, |i| format!("guess{i}@example.com")).await;
+    assert_eq!(per_address, 100);
+
+    eprintln!(
+        "brute force: of 150 rapid guesses, {per_account} evaluated per account and \
+         {per_address} per address in a 10-minute window: at most {} guesses an hour per \
+         account, {} per address",
+        per_account * windows_per_hour,
+        per_address * windows_per_hour
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_user_costs_the_same_time_as_a_wrong_password() {
+    let local = start_in(temp_dir(), |c| {
+        c.account_failures = u32::MAX;
+        c.address_attempts = u32::MAX;
+    })
+    .await;
+    local
+        .signup("ada@example.com", "correct horse battery")
+        .await;
+    let time = |login: &'static str| {
+        let local = &local;
+        async move {
+            let started = std::time::Instant::now();
+            let body = json!({"loginId": login, "password": "not the password"});
+            let (status, _, body) = local.post("/v1/auth/password/signin", None, body).await;
+            assert_eq!(status, 401);
+            (started.elapsed().as_secs_f64() * 1000.0, body)
+        }
+    };
+    let (mut wrong, mut unknown) = (Vec::new(), Vec::new());
+    // Interleaved, so drift in machine load hits both sides alike.
+    for _ in 0..200 {
+        let (ms, wrong_body) = time("ada@example.com").await;
+        wrong.push(ms);
+        let (ms, unknown_body) = time("nobody@example.com").await;
+        unknown.push(ms);
+        assert_eq!(wrong_body, unknown_body);
+    }
+    let median = |xs: &mut Vec<f64>| {
+        xs.sort_by(f64::total_cmp);
+        xs[xs.len() / 2]
+    };
+    let (wrong, unknown) = (median(&mut wrong), median(&mut unknown));
+    let difference = (unknown - wrong).abs() / wrong;
+    eprintln!(
+        "enumeration: median of 200 each: wrong password {wrong:.2} ms, unknown user \
+         {unknown:.2} ms ({:.1}% apart), identical status and body",
+        difference * 100.0
+    );
+    assert!(
+        difference < 0.10,
+        "timing tells users apart: {difference:.3}"
+    );
+}
