@@ -4,7 +4,13 @@ use std::{future::Future, io, net::SocketAddr};
 
 use app::{session::DescopeSettings, shell, App};
 use axum::http::{header, HeaderValue};
-use axum::{extract::FromRef, middleware, routing::any, Router};
+use axum::{
+    extract::{FromRef, Request},
+    middleware::{self, Next},
+    response::Response,
+    routing::any,
+    Router,
+};
 use descope::session::Validator;
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -183,11 +189,31 @@ pub fn router(state: AppState, local_descope: Option<Router>) -> Router {
         header::X_FRAME_OPTIONS,
         HeaderValue::from_static("DENY"),
     ))
+    .layer(middleware::from_fn(strict_transport))
     .layer(TraceLayer::new_for_http().make_span_with(request_span))
+}
+
+/// `Strict-Transport-Security` on answers to requests that reached the app over https: the
+/// server speaks plain HTTP behind a TLS-terminating proxy, which says so in
+/// `X-Forwarded-Proto`. Browsers ignore the header over plain http, so a spoofed value changes
+/// nothing.
+async fn strict_transport(request: Request, next: Next) -> Response {
+    let https = request
+        .headers()
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+    let mut response = next.run(request).await;
+    if https {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
+    }
+    response
 }
 
 /// The span of one request: method and path only. The query string is left out because a
 /// client may (wrongly) put a token there, and tokens never go to the logs.
-fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+fn request_span(request: &Request) -> tracing::Span {
     tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
 }

@@ -411,3 +411,27 @@ async fn pages_carry_a_fresh_csp_nonce_and_protective_headers() {
         .unwrap();
     assert_ne!(nonce_of(csp2), nonce, "a new nonce per response");
 }
+
+#[tokio::test]
+async fn hsts_is_sent_only_for_requests_that_came_over_https() {
+    let server = spawn_server().await;
+    let client = reqwest::Client::new();
+
+    let plain = client
+        .get(format!("{}/login", server.address))
+        .send()
+        .await
+        .unwrap();
+    assert!(!plain.headers().contains_key("strict-transport-security"));
+
+    let proxied = client
+        .get(format!("{}/login", server.address))
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        proxied.headers()["strict-transport-security"],
+        "max-age=63072000; includeSubDomains"
+    );
+}
