@@ -66,6 +66,14 @@ async fn post(
     Ok((status, response.json().await.unwrap_or(Value::Null)))
 }
 
+async fn refresh(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+) -> reqwest::Result<(u16, Value)> {
+    post(client, base, "/v1/auth/refresh", Some(token), json!({})).await
+}
+
 fn refresh_jwt(body: &Value) -> String {
     body["refreshJwt"].as_str().expect("refreshJwt").to_owned()
 }
@@ -83,9 +91,7 @@ async fn load(base: String, worker: usize, round: usize, acked: Arc<Mutex<Acknow
         let mut token = refresh_jwt(&answer);
         acked.lock().unwrap().accounts.push(login);
         for step in 1..=CHAIN {
-            let Ok((200, answer)) =
-                post(&client, &base, "/v1/auth/refresh", Some(&token), json!({})).await
-            else {
+            let Ok((200, answer)) = refresh(&client, &base, &token).await else {
                 return;
             };
             let spent = std::mem::replace(&mut token, refresh_jwt(&answer));
@@ -168,27 +174,11 @@ async fn sigkill_during_sign_ups_and_refreshes_loses_nothing_acknowledged() {
     }
     // Unused tokens first: replaying spent ones revokes their families.
     for token in &acked.unused {
-        let (status, _) = post(
-            &client,
-            &server.base,
-            "/v1/auth/refresh",
-            Some(token),
-            json!({}),
-        )
-        .await
-        .unwrap();
+        let (status, _) = refresh(&client, &server.base, token).await.unwrap();
         assert_eq!(status, 200, "an acknowledged rotation was lost");
     }
     for token in &acked.spent {
-        let (status, body) = post(
-            &client,
-            &server.base,
-            "/v1/auth/refresh",
-            Some(token),
-            json!({}),
-        )
-        .await
-        .unwrap();
+        let (status, body) = refresh(&client, &server.base, token).await.unwrap();
         assert_eq!(status, 401, "a spent refresh token was accepted again");
         assert_eq!(body["errorCode"], "E061301");
     }
