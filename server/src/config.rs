@@ -19,7 +19,13 @@ pub struct Config {
     /// Where the app keeps its data (`APP_DATA_DIR`, default `data`): the embedded local
     /// Descope server's database lives in `descope-local/` inside it.
     pub data_dir: PathBuf,
+    /// How many verified session tokens the validator remembers (`APP_VERIFIED_TOKEN_CACHE`,
+    /// default 10,000); 0 checks every token's signature, as benchmarks of the miss path need.
+    pub verified_token_cache: usize,
 }
+
+/// The verified-token cache size when `APP_VERIFIED_TOKEN_CACHE` is unset.
+pub const DEFAULT_VERIFIED_TOKEN_CACHE: usize = 10_000;
 
 /// Which Descope the app talks to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -99,6 +105,9 @@ pub enum ConfigError {
     /// A `DESCOPE_LOCAL_*` variable is malformed.
     #[error("invalid local Descope configuration: {0}")]
     Local(#[from] descope_local::EnvError),
+    /// An `APP_*` variable is malformed; names it.
+    #[error("invalid {0}: expected a whole number")]
+    NotANumber(&'static str),
 }
 
 impl Config {
@@ -108,10 +117,18 @@ impl Config {
         let descope = DescopeConfig::from_vars(|name| std::env::var(name).ok());
         let data_dir =
             std::env::var_os("APP_DATA_DIR").map_or_else(|| "data".into(), PathBuf::from);
+        let verified_token_cache = match std::env::var("APP_VERIFIED_TOKEN_CACHE") {
+            Ok(v) => v
+                .trim()
+                .parse()
+                .map_err(|_| ConfigError::NotANumber("APP_VERIFIED_TOKEN_CACHE"))?,
+            Err(_) => DEFAULT_VERIFIED_TOKEN_CACHE,
+        };
         Ok(Self {
             leptos,
             descope,
             data_dir,
+            verified_token_cache,
         })
     }
 }

@@ -42,6 +42,7 @@ async fn spawn_server_with(descope: DescopeConfig) -> TestServer {
         leptos,
         descope,
         data_dir,
+        verified_token_cache: server::config::DEFAULT_VERIFIED_TOKEN_CACHE,
     };
     let app = Application::build(config).await.expect("server starts");
     let address = format!("http://{}", app.local_addr());
