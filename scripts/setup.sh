@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the project needs and skips what is present. Safe to run any number of times.
 #
-#   scripts/setup.sh        tools to build and run the app
-#   scripts/setup.sh test   the same plus Chromium and the end-to-end packages
+#   scripts/setup.sh         tools to build and run the app
+#   scripts/setup.sh test    the same plus Chromium, the official SDKs and the end-to-end packages
+#   scripts/setup.sh bench   the same as run plus Chromium and wrk
 source "$(dirname "$0")/lib.sh"
 
 PROFILE="${1:-run}"
@@ -83,11 +84,22 @@ if [ "$PROFILE" = "test" ]; then
     echo "    installing conformance npm packages"
     (cd conformance/node && npm ci --no-audit --no-fund --loglevel=error)
   fi
+fi
 
+if [ "$PROFILE" = "test" ] || [ "$PROFILE" = "bench" ]; then
   if [ -x "$CHROMIUM_PATH" ]; then
     ok "Chromium at $CHROMIUM_PATH"
   else
     echo "    installing Debian Chromium"
     apt_install chromium
+  fi
+fi
+
+if [ "$PROFILE" = "bench" ]; then
+  if command -v wrk >/dev/null; then
+    ok "wrk ($(wrk -v 2>&1 | head -1 | awk '{print $2}'))"
+  else
+    echo "    installing wrk (the HTTP load generator)"
+    apt_install wrk
   fi
 fi

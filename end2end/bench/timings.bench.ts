@@ -1,0 +1,68 @@
+import { test, expect, type Browser } from "@playwright/test";
+import { writeFileSync } from "node:fs";
+
+// Timings taken inside the page with performance.now() (milliseconds since the navigation
+// started), so they exclude Playwright's own polling. Each run uses a fresh browser profile:
+// no HTTP cache, no stored session.
+const RUNS = Number(process.env.BENCH_BROWSER_RUNS ?? 12);
+const PASSWORD = "bench password 1234";
+const EMAIL = `browser-${Date.now()}@example.com`;
+
+declare global {
+  interface Window {
+    bench: { hydrated?: number; click?: number; secret?: number };
+  }
+}
+
+/** Installed before any page script: records when hydration and the secret appear. */
+function observe() {
+  const marks: Window["bench"] = (window.bench = {});
+  const check = () => {
+    if (marks.hydrated === undefined && document.documentElement?.dataset.hydrated === "true") {
+      marks.hydrated = performance.now();
+    }
+    if (marks.secret === undefined && document.querySelector('[data-testid="secret"]')) {
+      marks.secret = performance.now();
+    }
+  };
+  new MutationObserver(check).observe(document, { attributes: true, childList: true, subtree: true });
+  document.addEventListener(
+    "click",
+    (e) => {
+      if ((e.target as Element).closest("[type=submit]")) marks.click = performance.now();
+    },
+    true,
+  );
+}
+
+async function freshPage(browser: Browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(observe);
+  return { context, page };
+}
+
+test("navigation to hydration, and sign-in to the secret", async ({ browser, request }) => {
+  const signUp = await request.post("/descope/v1/auth/password/signup", {
+    headers: { authorization: "Bearer P2LocalDescopeCompatible0000" },
+    data: { loginId: EMAIL, password: PASSWORD, user: { name: "Bench" } },
+  });
+  expect(signUp.ok()).toBe(true);
+
+  const hydrate: number[] = [];
+  const signIn: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const { context, page } = await freshPage(browser);
+    await page.goto("/login");
+    await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+    hydrate.push(await page.evaluate(() => window.bench.hydrated!));
+
+    await page.getByLabel("Email", { exact: true }).fill(EMAIL);
+    await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    await page.locator("[type=submit]").click();
+    await expect(page.getByTestId("secret")).toBeVisible();
+    signIn.push(await page.evaluate(() => window.bench.secret! - window.bench.click!));
+    await context.close();
+  }
+  writeFileSync(process.env.BENCH_OUT ?? "bench-timings.json", JSON.stringify({ hydrate, signIn }));
+});
