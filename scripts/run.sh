@@ -5,4 +5,4 @@ source "$(dirname "$0")/lib.sh"
 "$ROOT/scripts/setup.sh" run
 
 step "Building and serving the app (release) at http://127.0.0.1:3000 — Ctrl-C stops it"
-exec cargo leptos serve --release
+exec cargo leptos serve --release --precompress

@@ -26,6 +26,6 @@ e2e_data="$(mktemp -d)"
 trap 'rm -rf "$e2e_data"' EXIT
 # The web-js-sdk journey calls Descope from http://localhost:3000, another origin (CORS).
 APP_DATA_DIR="$e2e_data" DESCOPE_LOCAL_SESSION_TTL=30 DESCOPE_LOCAL_ALLOWED_ORIGINS=http://localhost:3000 \
-  cargo leptos end-to-end --release
+  cargo leptos end-to-end --release --precompress
 
 step "All checks passed in $((SECONDS - started)) s"
