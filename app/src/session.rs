@@ -11,6 +11,8 @@
 #[cfg(feature = "hydrate")]
 pub mod browser;
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -21,13 +23,14 @@ pub struct PageSession {
     pub user_id: String,
 }
 
-/// Where the browser reaches Descope, rendered into the page head by the server.
+/// Where the browser reaches Descope, rendered into the page head by the server. Shared
+/// strings: the server provides it as context to every request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DescopeSettings {
     /// The API's base URL as the browser sees it.
-    pub base_url: String,
+    pub base_url: Arc<str>,
     /// The project ID.
-    pub project_id: String,
+    pub project_id: Arc<str>,
 }
 
 /// The head meta tags that carry the server's knowledge to the browser.

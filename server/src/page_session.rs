@@ -24,6 +24,10 @@ pub async fn page_session(
     mut request: Request,
     next: Next,
 ) -> Response {
+    // Only rendering reads the page session; server-function calls (POST) do not.
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return next.run(request).await;
+    }
     let cookies = request.headers().get_all(header::COOKIE);
     let token = descope::api::cookie(cookies.iter().filter_map(|v| v.to_str().ok()), "DS");
     let session = match token {
