@@ -296,6 +296,7 @@ const micros = (id) => (micro[id] === undefined ? "not run" : `${micro[id].toFix
 const fresh = micro["fresh token (signature checked)"];
 const repeated = micro["repeated token (cache hit)"];
 const baseline = micro["baseline: jsonwebtoken::decode"];
+const forgedTime = micro["forged token (signature fails)"];
 
 const rows = [
   ["`GET /healthz` (baseline)", rate("healthz"), lat("healthz"), "1", ""],
@@ -322,6 +323,7 @@ const table = [
   "|---|---|---|---|",
   `| fresh token, signature checked | ${micros("fresh token (signature checked)")} | ${fresh && baseline ? (fresh / baseline).toFixed(2) : "–"} of jsonwebtoken | ≤ 25 µs: ${fresh === undefined ? "not run" : verdict(fresh <= 25)} |`,
   `| repeated token, cache hit | ${micros("repeated token (cache hit)")} | ${repeated && baseline ? (repeated / baseline).toFixed(3) : "–"} of jsonwebtoken | ≤ 2 µs: ${repeated === undefined ? "not run" : verdict(repeated <= 2)} |`,
+  `| forged token, signature fails | ${micros("forged token (signature fails)")} | ${forgedTime && fresh ? (forgedTime / fresh).toFixed(2) : "–"} of the fresh token | not slower (≤ 1.03): ${forgedTime === undefined || fresh === undefined ? "not run" : verdict(forgedTime / fresh <= 1.03)} |`,
   `| baseline: \`jsonwebtoken::decode\`, same token | ${micros("baseline: jsonwebtoken::decode")} | 1 | |`,
   "",
   "| Browser (release build) | Raw | gzip -9 | brotli 11 | Target |",

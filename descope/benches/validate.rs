@@ -1,6 +1,6 @@
-//! The cost of validating a session token: fresh (parse, claims, RS256 signature) and
-//! repeated (a verified-token cache hit), against `jsonwebtoken::decode` of the same token
-//! as the baseline measured in the same run.
+//! The cost of validating a session token: fresh (parse, claims, RS256 signature), repeated
+//! (a verified-token cache hit) and forged (a signature that fails, never cached), against
+//! `jsonwebtoken::decode` of the same token as the baseline measured in the same run.
 //!
 //! Run with `cargo bench -p descope --features session --bench validate`.
 
@@ -18,6 +18,14 @@ fn validation(c: &mut Criterion) {
     let key = &support::keys()[0];
     let token = key.mint(&support::session_claims());
     let jwks = support::key_set(&[key]).to_string();
+    let signature = token.rfind('.').unwrap() + 100;
+    let mut forged = token.clone().into_bytes();
+    forged[signature] = if forged[signature] == b'A' {
+        b'B'
+    } else {
+        b'A'
+    };
+    let forged = String::from_utf8(forged).unwrap();
 
     let fresh = Validator::builder(support::PROJECT_ID)
         .pinned_key_set(&jwks)
@@ -49,6 +57,9 @@ fn validation(c: &mut Criterion) {
     });
     group.bench_function("repeated token (cache hit)", |b| {
         b.iter(|| runtime.block_on(cached.validate(&token)).unwrap())
+    });
+    group.bench_function("forged token (signature fails)", |b| {
+        b.iter(|| runtime.block_on(cached.validate(&forged)).unwrap_err())
     });
     group.finish();
 }

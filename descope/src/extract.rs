@@ -91,7 +91,7 @@ impl AuthError {
 #[derive(Serialize)]
 struct ErrorBody {
     error: &'static str,
-    message: String,
+    message: &'static str,
 }
 
 impl IntoResponse for AuthError {
@@ -101,15 +101,15 @@ impl IntoResponse for AuthError {
         let body = ErrorBody {
             error: self.code(),
             message: match &self {
-                Self::Invalid(ValidationError::Expired) => "The session token has expired.".into(),
+                Self::Invalid(ValidationError::Expired) => "The session token has expired.",
                 Self::Invalid(ValidationError::KeysUnavailable { .. }) => {
-                    "Session keys are temporarily unavailable; try again shortly.".into()
+                    "Session keys are temporarily unavailable; try again shortly."
                 }
                 Self::MissingRole(_) | Self::MissingPermission(_) => {
-                    "The session lacks the access this resource needs.".into()
+                    "The session lacks the access this resource needs."
                 }
-                Self::MissingToken => "A session token is required.".into(),
-                _ => "The session token is invalid.".into(),
+                Self::MissingToken => "A session token is required.",
+                _ => "The session token is invalid.",
             },
         };
         let mut response = (status, Json(body)).into_response();

@@ -195,6 +195,7 @@ async fn a_valid_session_gets_the_secret_message_and_roles_decide_the_admin_one(
 
     let response = get("/get_secret_message", &member).await.unwrap();
     assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "no-store");
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(
         body,

@@ -4,7 +4,12 @@
 //! - `GET /get_admin_message`: the same for sessions with the `admin` role; 403 without it.
 
 use app::secret::SECRET_MESSAGE;
-use axum::{extract::FromRef, routing::get, Json, Router};
+use axum::{
+    extract::FromRef,
+    http::{header, HeaderName, HeaderValue},
+    routing::get,
+    Json, Router,
+};
 use descope::{
     extract::{RequireRole, Role, Session},
     session::Validator,
@@ -27,16 +32,22 @@ impl Role for Admin {
 /// What only sessions with the `admin` role may read.
 pub const ADMIN_MESSAGE: &str = "This is the admin message. Only admins see it.";
 
-async fn secret_message(_: Session) -> Json<SecretMessage> {
-    Json(SecretMessage {
-        secret_msg: SECRET_MESSAGE,
-    })
+/// Protected answers must not be stored by browsers or proxies.
+type Private = ([(HeaderName, HeaderValue); 1], Json<SecretMessage>);
+
+fn private(secret_msg: &'static str) -> Private {
+    (
+        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+        Json(SecretMessage { secret_msg }),
+    )
 }
 
-async fn admin_message(_: RequireRole<Admin>) -> Json<SecretMessage> {
-    Json(SecretMessage {
-        secret_msg: ADMIN_MESSAGE,
-    })
+async fn secret_message(_: Session) -> Private {
+    private(SECRET_MESSAGE)
+}
+
+async fn admin_message(_: RequireRole<Admin>) -> Private {
+    private(ADMIN_MESSAGE)
 }
 
 /// The secret routes, for any state that holds a [`Validator`].
