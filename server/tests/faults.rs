@@ -220,7 +220,11 @@ async fn the_key_endpoint_going_down_keeps_cached_keys_working_and_recovers_by_i
     let config = Config::new(DEFAULT_PROJECT_ID, dir.join("descope"));
     let mut keys = KeyServer::start(config.clone(), ([127, 0, 0, 1], 0).into()).await;
     let app = app::start(&dir.join("app"), &[("DESCOPE_BASE_URL", &keys.base())]);
-    let client = reqwest::Client::new();
+    // No pooled connections: the key server is stopped and restarted under the test's feet.
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
 
     let first = app::sign_up(&client, &keys.base(), "keys@example.com").await;
     assert_eq!(
