@@ -19,7 +19,7 @@ JSON
 
 DESCOPE_LOCAL_ADDR="127.0.0.1:$port" DESCOPE_LOCAL_DATA_DIR="$data" \
   DESCOPE_LOCAL_SEED_FILE="$data/users.json" RUST_LOG=warn \
-  target/debug/descope-local &
+  "${CARGO_TARGET_DIR:-target}/debug/descope-local" &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$data"' EXIT
 python3 - "$DESCOPE_BASE_URL/v2/keys/$DESCOPE_PROJECT_ID" <<'PY'
