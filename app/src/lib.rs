@@ -113,9 +113,9 @@ fn content_security_policy() {
         .map(|s| s.base_url)
         .filter(|url| url.starts_with("http"))
         .and_then(|url| {
-            let rest = url.split_once("://")?.1;
+            let (scheme, rest) = url.split_once("://")?;
             let host = rest.split('/').next()?;
-            Some(format!(" {}://{host}", url.split_once("://")?.0))
+            Some(format!(" {scheme}://{host}"))
         })
         .unwrap_or_default();
     let policy = format!(

@@ -1,4 +1,4 @@
-import { test, expect, expectHydrated } from "./fixtures";
+import { test, expect, expectHydrated, signIn } from "./fixtures";
 import type { Page } from "@playwright/test";
 
 // The whole journey through the UI against the embedded local Descope server.
@@ -10,6 +10,12 @@ const SECRET = "This is the secret message. Congrats!";
 
 function uniqueEmail(label: string) {
   return `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+/** Logs out from the profile page and waits for the login page. */
+async function logOut(page: Page) {
+  await page.locator("section.profile").getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login/);
 }
 
 async function signUp(page: Page, name: string, email: string) {
@@ -63,8 +69,7 @@ test("sign out: Back does not reveal the profile and the old refresh token is de
   await expectProfile(page, "Alan Turing", email);
   const refresh = await page.evaluate(() => localStorage.getItem("DSR"));
 
-  await page.locator("section.profile").getByRole("button", { name: "Log out" }).click();
-  await expect(page).toHaveURL(/\/login/);
+  await logOut(page);
   expect(await page.evaluate(() => localStorage.getItem("DSR"))).toBeNull();
   expect(await page.evaluate(() => document.cookie)).not.toContain("DS=");
 
@@ -83,13 +88,10 @@ test("sign out: Back does not reveal the profile and the old refresh token is de
 test("a wrong password shows an error and stays on the login page", async ({ page, consoleErrors }) => {
   const email = uniqueEmail("wrong");
   await signUp(page, "Barbara Liskov", email);
-  await page.locator("section.profile").getByRole("button", { name: "Log out" }).click();
-  await expect(page).toHaveURL(/\/login/);
+  await logOut(page);
   await expectHydrated(page);
 
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill("not the password");
-  await page.locator("[type=submit]").click();
+  await signIn(page, email, "not the password");
   await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
   await expect(page).toHaveURL(/\/login/);
   // Chromium logs the 401 of the failed sign-in itself; nothing else may appear.
@@ -120,15 +122,12 @@ test("sign up or in with a one-time code from the development inbox", async ({ p
 test("an unauthenticated /profile redirects to login and returns after it", async ({ page, consoleErrors }) => {
   const email = uniqueEmail("next");
   await signUp(page, "Edsger Dijkstra", email);
-  await page.locator("section.profile").getByRole("button", { name: "Log out" }).click();
-  await expect(page).toHaveURL(/\/login/);
+  await logOut(page);
 
   const response = await page.goto("/profile");
   expect(response?.url()).toMatch(/\/login\?next=\/profile$/);
   await expectHydrated(page);
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await page.locator("[type=submit]").click();
+  await signIn(page, email, PASSWORD);
   await expect(page).toHaveURL(/\/profile$/);
   await expectProfile(page, "Edsger Dijkstra", email);
   expect(consoleErrors).toEqual([]);

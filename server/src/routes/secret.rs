@@ -6,7 +6,7 @@
 use app::secret::SECRET_MESSAGE;
 use axum::{
     extract::FromRef,
-    http::{header, HeaderName, HeaderValue},
+    http::{header, HeaderValue},
     routing::get,
     Json, Router,
 };
@@ -15,6 +15,7 @@ use descope::{
     session::Validator,
 };
 use serde::Serialize;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The body of a successful answer, shaped as in the Flask sample.
 #[derive(Serialize)]
@@ -32,22 +33,16 @@ impl Role for Admin {
 /// What only sessions with the `admin` role may read.
 pub const ADMIN_MESSAGE: &str = "This is the admin message. Only admins see it.";
 
-/// Protected answers must not be stored by browsers or proxies.
-type Private = ([(HeaderName, HeaderValue); 1], Json<SecretMessage>);
-
-fn private(secret_msg: &'static str) -> Private {
-    (
-        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
-        Json(SecretMessage { secret_msg }),
-    )
+async fn secret_message(_: Session) -> Json<SecretMessage> {
+    Json(SecretMessage {
+        secret_msg: SECRET_MESSAGE,
+    })
 }
 
-async fn secret_message(_: Session) -> Private {
-    private(SECRET_MESSAGE)
-}
-
-async fn admin_message(_: RequireRole<Admin>) -> Private {
-    private(ADMIN_MESSAGE)
+async fn admin_message(_: RequireRole<Admin>) -> Json<SecretMessage> {
+    Json(SecretMessage {
+        secret_msg: ADMIN_MESSAGE,
+    })
 }
 
 /// The secret routes, for any state that holds a [`Validator`].
@@ -59,4 +54,9 @@ where
     Router::new()
         .route("/get_secret_message", get(secret_message))
         .route("/get_admin_message", get(admin_message))
+        // Protected answers must not be stored by browsers or proxies.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
 }
