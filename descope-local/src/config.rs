@@ -13,47 +13,95 @@ pub struct Config {
     pub project_id: String,
     /// Where the SQLite database lives. Created if missing.
     pub data_dir: PathBuf,
+    /// Where this machine reaches the server, e.g. `http://127.0.0.1:4000` or
+    /// `http://127.0.0.1:3000/descope` when embedded: the log points at the inbox there, and
+    /// its host is one that requests may name. Whoever binds the listener sets it.
+    pub base_url: String,
     /// Session token lifetime. Defaults to 10 minutes.
     pub session_ttl: Duration,
     /// Refresh token lifetime (absolute, not extended by rotation). Defaults to 28 days.
     pub refresh_ttl: Duration,
-    /// How long the immediately previous refresh token may still be used after a rotation,
-    /// for a client that lost the answer. At most 60 s; defaults to 10 s.
+    /// How long the tokens a rotation replaced may still be used, for clients that refreshed
+    /// at the same moment or lost the answer. At most 60 s; defaults to 10 s.
     pub refresh_grace: Duration,
     /// Browser origins allowed to call the API with credentials (CORS).
     pub allowed_origins: Vec<String>,
-    /// Failed sign-ins (password or code) allowed per account per 10 minutes before 429:
-    /// defaults to 10, so at most 60 guesses an hour.
+    /// Origins a magic link may point at (`scheme://host[:port]`). Empty: any loopback origin.
+    pub redirect_origins: Vec<String>,
+    /// Wrong secrets (passwords, codes, link tokens, refresh tokens) allowed per account and
+    /// kind of secret per 10 minutes before 429: defaults to 10, so at most 60 guesses an hour.
     pub account_failures: u32,
-    /// Sign-in and code attempts allowed per client address per 10 minutes: defaults to 100.
-    /// Raise it for load tests from one address.
-    pub address_attempts: u32,
+    /// Wrong secrets allowed per client address per 10 minutes, whatever the account:
+    /// defaults to 100.
+    pub address_failures: u32,
+    /// Sign-ups and requests for a code or a link (each may sign a new user up) allowed per
+    /// client address per 10 minutes: defaults to 50. Raise it for load tests from one address.
+    pub address_signups: u32,
+    /// Whether the server may listen where other machines reach it. Off by default: it hands
+    /// codes and sessions to whoever asks, so exposing it must be a decision.
+    pub expose: bool,
+    /// The URL other machines use to reach the server (the app's URL when embedded), required
+    /// when [`Config::expose`] is on: its host is one that requests may name, and its origin
+    /// one a magic link may point at.
+    pub public_url: Option<String>,
     /// A JSON file of users to create at start-up if missing:
     /// `[{"name", "email", "password", "roles": [..], "tenants": {"<id>": {"roles": [..]}}}]`.
     pub seed_file: Option<PathBuf>,
 }
 
-/// Why the environment does not make a configuration.
+/// Why the environment does not make a configuration; names the variable.
 #[derive(Debug, thiserror::Error)]
-#[error("{0} must be a whole number")]
-pub struct EnvError(&'static str);
+pub enum EnvError {
+    /// Not a whole number.
+    #[error("{0} must be a whole number")]
+    NotANumber(&'static str),
+    /// A number above its limit.
+    #[error("{0} must be at most {1}")]
+    TooLarge(&'static str, u64),
+    /// Neither `true` nor `false` (nor `1`, `0`).
+    #[error("{0} must be true or false")]
+    NotABool(&'static str),
+    /// Not an `http(s)://host[:port]` URL.
+    #[error("{0} must hold http(s) URLs, not {1:?}")]
+    NotAnUrl(&'static str, String),
+}
 
 impl Config {
-    /// The defaults, overridden by `DESCOPE_LOCAL_PROJECT_ID`, `DESCOPE_LOCAL_DATA_DIR`,
-    /// `DESCOPE_LOCAL_SESSION_TTL`, `DESCOPE_LOCAL_REFRESH_TTL`, `DESCOPE_LOCAL_REFRESH_GRACE`
-    /// (seconds) and
-    /// `DESCOPE_LOCAL_ALLOWED_ORIGINS` (comma-separated), `DESCOPE_LOCAL_SEED_FILE` and
-    /// `DESCOPE_LOCAL_ADDRESS_ATTEMPTS` when they are set.
+    /// The defaults, overridden by the `DESCOPE_LOCAL_*` variables that are set (`.env.example`
+    /// lists them): `PROJECT_ID`, `DATA_DIR`, `SESSION_TTL`, `REFRESH_TTL`, `REFRESH_GRACE`
+    /// (seconds), `ALLOWED_ORIGINS`, `REDIRECT_ORIGINS` (comma-separated), `ACCOUNT_FAILURES`,
+    /// `ADDRESS_FAILURES`, `ADDRESS_SIGNUPS`, `EXPOSE`, `PUBLIC_URL` and `SEED_FILE`.
     pub fn from_env(default_data_dir: impl Into<PathBuf>) -> Result<Self, EnvError> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let seconds = |name: &'static str, default: Duration| match var(name) {
-            Some(v) => v
-                .trim()
-                .parse()
-                .map(Duration::from_secs)
-                .map_err(|_| EnvError(name)),
+        Self::from_vars(default_data_dir, |name| std::env::var(name).ok())
+    }
+
+    /// [`Config::from_env`] with the variables read through `var`.
+    pub fn from_vars(
+        default_data_dir: impl Into<PathBuf>,
+        var: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, EnvError> {
+        let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        let number = |name: &'static str, default: u64| match var(name) {
+            Some(v) => v.trim().parse().map_err(|_| EnvError::NotANumber(name)),
             None => Ok(default),
         };
+        let seconds =
+            |name, default: Duration| number(name, default.as_secs()).map(Duration::from_secs);
+        let count = |name, default: u32| {
+            number(name, default.into()).map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+        };
+        let urls = |name: &'static str| -> Result<Vec<String>, EnvError> {
+            var(name)
+                .map(|list| {
+                    list.split(',')
+                        .map(str::trim)
+                        .filter(|u| !u.is_empty())
+                        .map(|u| origin(u).ok_or_else(|| EnvError::NotAnUrl(name, u.to_owned())))
+                        .collect()
+                })
+                .unwrap_or(Ok(Vec::new()))
+        };
+
         let mut config = Self::new(
             var("DESCOPE_LOCAL_PROJECT_ID").unwrap_or_else(|| DEFAULT_PROJECT_ID.into()),
             var("DESCOPE_LOCAL_DATA_DIR").map_or_else(|| default_data_dir.into(), PathBuf::from),
@@ -61,19 +109,26 @@ impl Config {
         config.session_ttl = seconds("DESCOPE_LOCAL_SESSION_TTL", config.session_ttl)?;
         config.refresh_ttl = seconds("DESCOPE_LOCAL_REFRESH_TTL", config.refresh_ttl)?;
         config.refresh_grace = seconds("DESCOPE_LOCAL_REFRESH_GRACE", config.refresh_grace)?;
-        if config.refresh_grace > Duration::from_secs(60) {
-            return Err(EnvError("DESCOPE_LOCAL_REFRESH_GRACE (at most 60 s)"));
+        if config.refresh_grace > MAX_REFRESH_GRACE {
+            return Err(EnvError::TooLarge(
+                "DESCOPE_LOCAL_REFRESH_GRACE",
+                MAX_REFRESH_GRACE.as_secs(),
+            ));
         }
         if let Some(origins) = var("DESCOPE_LOCAL_ALLOWED_ORIGINS") {
             config.allowed_origins = origins.split(',').map(|o| o.trim().to_owned()).collect();
         }
+        config.redirect_origins = urls("DESCOPE_LOCAL_REDIRECT_ORIGINS")?;
+        config.account_failures = count("DESCOPE_LOCAL_ACCOUNT_FAILURES", config.account_failures)?;
+        config.address_failures = count("DESCOPE_LOCAL_ADDRESS_FAILURES", config.address_failures)?;
+        config.address_signups = count("DESCOPE_LOCAL_ADDRESS_SIGNUPS", config.address_signups)?;
+        config.expose = match var("DESCOPE_LOCAL_EXPOSE").as_deref().map(str::trim) {
+            None | Some("false" | "0") => false,
+            Some("true" | "1") => true,
+            Some(_) => return Err(EnvError::NotABool("DESCOPE_LOCAL_EXPOSE")),
+        };
+        config.public_url = urls("DESCOPE_LOCAL_PUBLIC_URL")?.into_iter().next();
         config.seed_file = var("DESCOPE_LOCAL_SEED_FILE").map(PathBuf::from);
-        if let Some(v) = var("DESCOPE_LOCAL_ADDRESS_ATTEMPTS") {
-            config.address_attempts = v
-                .trim()
-                .parse()
-                .map_err(|_| EnvError("DESCOPE_LOCAL_ADDRESS_ATTEMPTS"))?;
-        }
         Ok(config)
     }
 
@@ -82,13 +137,92 @@ impl Config {
         Self {
             project_id: project_id.into(),
             data_dir: data_dir.into(),
+            base_url: "http://127.0.0.1:4000".into(),
             session_ttl: Duration::from_secs(600),
             refresh_ttl: Duration::from_secs(28 * 24 * 3600),
             refresh_grace: Duration::from_secs(10),
             allowed_origins: Vec::new(),
-            seed_file: None,
+            redirect_origins: Vec::new(),
             account_failures: 10,
-            address_attempts: 100,
+            address_failures: 100,
+            address_signups: 50,
+            expose: false,
+            public_url: None,
+            seed_file: None,
+        }
+    }
+}
+
+/// The longest grace a rotated refresh token may have.
+const MAX_REFRESH_GRACE: Duration = Duration::from_secs(60);
+
+/// The origin (`scheme://host[:port]`) of an http(s) URL without credentials.
+pub(crate) fn origin(url: &str) -> Option<String> {
+    let url = url::Url::parse(url).ok()?;
+    let plain = matches!(url.scheme(), "http" | "https")
+        && url.username().is_empty()
+        && url.password().is_none()
+        && url.host().is_some();
+    plain.then(|| url.origin().ascii_serialization())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, EnvError> {
+        Config::from_vars("data", |name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
+    #[test]
+    fn the_environment_overrides_the_defaults() {
+        let defaults = config(&[]).unwrap();
+        assert_eq!(defaults.account_failures, 10);
+        assert_eq!(defaults.address_failures, 100);
+        assert_eq!(defaults.address_signups, 50);
+        assert!(!defaults.expose);
+        assert!(defaults.redirect_origins.is_empty());
+
+        let set = config(&[
+            ("DESCOPE_LOCAL_ACCOUNT_FAILURES", "3"),
+            ("DESCOPE_LOCAL_ADDRESS_SIGNUPS", "99999999999"),
+            ("DESCOPE_LOCAL_EXPOSE", "true"),
+            ("DESCOPE_LOCAL_PUBLIC_URL", "https://Demo.Example.com/app/"),
+            (
+                "DESCOPE_LOCAL_REDIRECT_ORIGINS",
+                "http://127.0.0.1:3000/verify, https://app.example.com",
+            ),
+        ])
+        .unwrap();
+        assert_eq!(set.account_failures, 3);
+        assert_eq!(set.address_signups, u32::MAX);
+        assert!(set.expose);
+        assert_eq!(set.public_url.as_deref(), Some("https://demo.example.com"));
+        assert_eq!(
+            set.redirect_origins,
+            ["http://127.0.0.1:3000", "https://app.example.com"]
+        );
+    }
+
+    #[test]
+    fn malformed_values_name_their_variable() {
+        for (name, value) in [
+            ("DESCOPE_LOCAL_EXPOSE", "yes"),
+            ("DESCOPE_LOCAL_PUBLIC_URL", "demo.example.com"),
+            ("DESCOPE_LOCAL_REDIRECT_ORIGINS", "javascript:alert(1)"),
+            (
+                "DESCOPE_LOCAL_REDIRECT_ORIGINS",
+                "http://user:pw@example.com",
+            ),
+            ("DESCOPE_LOCAL_ADDRESS_FAILURES", "-1"),
+            ("DESCOPE_LOCAL_REFRESH_GRACE", "61"),
+        ] {
+            let error = config(&[(name, value)]).unwrap_err().to_string();
+            assert!(error.contains(name), "{error}");
         }
     }
 }

@@ -51,6 +51,14 @@ pub enum ApiError {
     /// The body is larger than any Descope request (413, `E011007`, a code of ours).
     #[error("request body too large")]
     TooLarge,
+    /// The request names a host this server does not answer to (421, `E011008`, a code of
+    /// ours): see `network`.
+    #[error("this server does not answer to that host name")]
+    UnknownHost,
+    /// The development inbox is for clients on this machine only (403, `E011009`, a code of
+    /// ours).
+    #[error("the development inbox is only served to this machine")]
+    LocalOnly,
     /// A failure of ours; the details are logged, not returned (500, `E011000`).
     #[error("internal error: {0}")]
     Internal(String),
@@ -88,6 +96,8 @@ impl ApiError {
                 "E011007",
                 "Request too large",
             ),
+            Self::UnknownHost => (StatusCode::MISDIRECTED_REQUEST, "E011008", "Unknown host"),
+            Self::LocalOnly => (StatusCode::FORBIDDEN, "E011009", "Local clients only"),
             Self::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "E011000",

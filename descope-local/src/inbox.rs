@@ -1,6 +1,7 @@
 //! The development inbox: where codes and magic links "sent" by email end up, instead of
-//! anyone's real mailbox. Kept in memory (the newest 200), shown at `/inbox` (HTML) and
-//! `/inbox.json`, and logged.
+//! anyone's real mailbox. Kept in memory (the newest 200) and shown at `/inbox` (HTML) and
+//! `/inbox.json`, to clients on this machine only. The log says that a message went to a
+//! masked address and where to read it, never what it holds.
 
 use std::{collections::VecDeque, sync::Mutex};
 
@@ -21,19 +22,38 @@ pub(crate) struct Message {
     pub(crate) sent_at: i64,
 }
 
-#[derive(Default)]
 pub(crate) struct Inbox {
+    /// Where a developer reads the messages, for the log.
+    url: String,
     messages: Mutex<VecDeque<Message>>,
 }
 
+/// `a***@example.com`: enough for a person to recognise their address.
+pub(crate) fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((user, domain)) => {
+            let first: String = user.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".to_owned(),
+    }
+}
+
 impl Inbox {
+    /// An empty inbox of the server reached at `base_url`.
+    pub(crate) fn new(base_url: &str) -> Self {
+        Self {
+            url: format!("{}/inbox", base_url.trim_end_matches('/')),
+            messages: Mutex::default(),
+        }
+    }
+
     pub(crate) fn deliver(&self, message: Message) {
         tracing::info!(
-            to = %message.to,
+            to = %mask_email(&message.to),
             kind = message.kind,
-            code = message.code.as_deref().unwrap_or(""),
-            link = message.link.as_deref().unwrap_or(""),
-            "development inbox: message delivered"
+            "development inbox: message delivered; read it at {}",
+            self.url
         );
         let mut messages = self.messages.lock().expect("inbox lock poisoned");
         if messages.len() == CAPACITY {

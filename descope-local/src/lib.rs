@@ -3,12 +3,16 @@
 //! offline, with real RS256 JWTs.
 //!
 //! # Layout
-//! - [`Config`]: project ID, data folder, token lifetimes, allowed origins.
-//! - `store`: SQLite (WAL, `synchronous=FULL`): users, refresh-token families, signing keys.
+//! - [`Config`]: project ID, data folder, token lifetimes, origins, limits, exposure.
+//! - `network`: who may reach the server: the listen address, the `Host` allow-list, the
+//!   loopback-only inbox.
+//! - `store`: SQLite (WAL, `synchronous=FULL`), with a versioned schema: users, refresh-token
+//!   families, codes, signing keys.
 //! - `keys`: the RS256 signing key (persisted) and the JWKS.
 //! - `tokens`: minting session (`drn: DS`) and refresh (`drn: DSR`) JWTs.
 //! - `password`: argon2id hashing with a cap on concurrent hashes, and the password policy.
-//! - `limits`: sign-in rate limits per account and per client address.
+//! - `limits`: limits on guessing secrets (per account and per client address) and on
+//!   sign-ups (per client address).
 //! - `inbox`: the development inbox where codes and magic links are "sent".
 //! - `seed`: users created at start-up from a file, so roles and tenants can be tested.
 //! - `routes`: one module per API family.
@@ -22,6 +26,7 @@ mod error;
 mod inbox;
 mod keys;
 mod limits;
+mod network;
 mod password;
 mod routes;
 mod seed;
@@ -32,6 +37,8 @@ use std::sync::Arc;
 
 pub use config::{Config, EnvError, DEFAULT_PROJECT_ID};
 pub use error::ApiError;
+pub use network::{check_listen_address, ExposureError};
+pub use store::StoreError;
 
 /// A running local Descope: its store, signing key and limits. Cheap to clone.
 #[derive(Clone)]
@@ -57,7 +64,7 @@ pub enum StartError {
         /// The database file.
         path: String,
         /// What went wrong.
-        source: rusqlite::Error,
+        source: StoreError,
     },
     /// The data folder cannot be created.
     #[error("cannot create the data folder {path}: {source}")]
@@ -104,8 +111,8 @@ impl LocalDescope {
                 store,
                 signer,
                 passwords: password::Hasher::new(),
-                limits: limits::Limits::new(config.account_failures, config.address_attempts),
-                inbox: inbox::Inbox::default(),
+                limits: limits::Limits::new(&config),
+                inbox: inbox::Inbox::new(&config.base_url),
                 config,
             }),
         })

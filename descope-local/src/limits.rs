@@ -1,10 +1,15 @@
-//! Rate limits on sign-in attempts, per account and per client address.
+//! Limits on guessing secrets and on signing up, per account and per client address.
 //!
-//! Fixed windows: failures per account (so one account cannot be guessed at), and attempts per
-//! address (so one client cannot spray many accounts). A success resets the account's count.
+//! Fixed 10-minute windows. A secret check first reserves a slot in the window of its account
+//! (one per kind of secret, so a locked password leaves the email code as a way in) and in the
+//! window of its client address. The slot is taken before the expensive work, so any number of
+//! concurrent guesses evaluates at most the limit; a check that succeeds gives its slot back,
+//! one that fails keeps it. Sign-ups, and requests for codes and links, draw on a budget per
+//! address of their own.
 
 use std::{
     collections::HashMap,
+    hash::Hash,
     net::IpAddr,
     sync::Mutex,
     time::{Duration, Instant},
@@ -15,11 +20,112 @@ use crate::error::ApiError;
 /// The length of a window.
 pub(crate) const WINDOW: Duration = Duration::from_secs(600);
 
+/// Windows kept before the expired ones are swept out, so a flood of addresses or login IDs
+/// cannot grow memory without bound.
+const SWEEP_ABOVE: usize = 100_000;
+
+/// The kinds of secret that are checked, each accepted only by its own endpoints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Secret {
+    Password,
+    Code,
+    Link,
+    RefreshToken,
+}
+
 pub(crate) struct Limits {
     account_failures: u32,
-    address_attempts: u32,
-    accounts: Mutex<HashMap<String, Window>>,
-    addresses: Mutex<HashMap<IpAddr, Window>>,
+    address_failures: u32,
+    address_signups: u32,
+    accounts: Windows<(Secret, String)>,
+    addresses: Windows<IpAddr>,
+    signups: Windows<IpAddr>,
+}
+
+impl Limits {
+    pub(crate) fn new(config: &crate::Config) -> Self {
+        Self {
+            account_failures: config.account_failures,
+            address_failures: config.address_failures,
+            address_signups: config.address_signups,
+            accounts: Windows::default(),
+            addresses: Windows::default(),
+            signups: Windows::default(),
+        }
+    }
+
+    /// Reserves one guess at a `secret` of `account` (when the request names one) from
+    /// `address`, or refuses it with 429 when either has no slot left in its window.
+    pub(crate) fn guess(
+        &self,
+        secret: Secret,
+        account: Option<&str>,
+        address: IpAddr,
+    ) -> Result<Guess<'_>, ApiError> {
+        let now = Instant::now();
+        let account = match account {
+            Some(login) => {
+                let key = (secret, login.trim().to_lowercase());
+                let slot = self.accounts.take(&key, self.account_failures, now)?;
+                Some((key, slot))
+            }
+            None => None,
+        };
+        let address_slot = match self.addresses.take(&address, self.address_failures, now) {
+            Ok(slot) => slot,
+            Err(refused) => {
+                if let Some((key, slot)) = &account {
+                    self.accounts.give_back(key, *slot);
+                }
+                return Err(refused);
+            }
+        };
+        Ok(Guess {
+            limits: self,
+            account,
+            address: (address, address_slot),
+        })
+    }
+
+    /// Counts a sign-up, or a request for a code or link, from `address`; 429 beyond the budget.
+    pub(crate) fn sign_up(&self, address: IpAddr) -> Result<(), ApiError> {
+        self.signups
+            .take(&address, self.address_signups, Instant::now())
+            .map(drop)
+    }
+}
+
+/// A reserved guess. Dropped as it is, it stays counted as a failure.
+#[must_use = "a guess counts as a failure unless it succeeded"]
+pub(crate) struct Guess<'a> {
+    limits: &'a Limits,
+    account: Option<((Secret, String), Instant)>,
+    address: (IpAddr, Instant),
+}
+
+impl Guess<'_> {
+    /// The secret was right: the guess gives its slots back.
+    pub(crate) fn succeeded(self) {
+        if let Some((key, slot)) = &self.account {
+            self.limits.accounts.give_back(key, *slot);
+        }
+        self.limits
+            .addresses
+            .give_back(&self.address.0, self.address.1);
+    }
+}
+
+/// Counts per key in fixed windows.
+struct Windows<K> {
+    windows: Mutex<HashMap<K, Window>>,
+}
+
+impl<K> Default for Windows<K> {
+    fn default() -> Self {
+        Self {
+            windows: Mutex::default(),
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -28,74 +134,108 @@ struct Window {
     count: u32,
 }
 
-impl Window {
-    fn current(entry: Option<&Window>, now: Instant) -> Window {
-        match entry {
-            Some(w) if now.duration_since(w.started) < WINDOW => *w,
-            _ => Window {
+impl<K: Hash + Eq + Clone> Windows<K> {
+    /// Takes a slot in `key`'s current window if fewer than `limit` are taken; answers the
+    /// window's start, which identifies the slot for [`Windows::give_back`].
+    fn take(&self, key: &K, limit: u32, now: Instant) -> Result<Instant, ApiError> {
+        let mut windows = self.windows.lock().expect("limits lock poisoned");
+        if windows.len() > SWEEP_ABOVE {
+            windows.retain(|_, w| now.duration_since(w.started) < WINDOW);
+        }
+        let window = windows.entry(key.clone()).or_insert(Window {
+            started: now,
+            count: 0,
+        });
+        if now.duration_since(window.started) >= WINDOW {
+            *window = Window {
                 started: now,
                 count: 0,
-            },
+            };
         }
+        if window.count >= limit {
+            let wait = WINDOW.saturating_sub(now.duration_since(window.started));
+            return Err(ApiError::RateLimited(wait));
+        }
+        window.count += 1;
+        Ok(window.started)
     }
 
-    fn retry_after(&self, now: Instant) -> Duration {
-        WINDOW.saturating_sub(now.duration_since(self.started))
+    /// Returns a slot taken in the window that started at `started`, if it is still current.
+    fn give_back(&self, key: &K, started: Instant) {
+        let mut windows = self.windows.lock().expect("limits lock poisoned");
+        if let Some(window) = windows.get_mut(key) {
+            if window.started == started {
+                window.count = window.count.saturating_sub(1);
+            }
+        }
     }
 }
 
-impl Limits {
-    /// At most `account_failures` failed sign-ins per account and `address_attempts` attempts
-    /// per client address in each 10-minute window.
-    pub(crate) fn new(account_failures: u32, address_attempts: u32) -> Self {
-        Self {
-            account_failures,
-            address_attempts,
-            accounts: Mutex::default(),
-            addresses: Mutex::default(),
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits(account_failures: u32, address_failures: u32) -> Limits {
+        let mut config = crate::Config::new("P", "unused");
+        config.account_failures = account_failures;
+        config.address_failures = address_failures;
+        config.address_signups = 2;
+        Limits::new(&config)
     }
 
-    /// Counts an attempt from `address` for `account`; refuses it if either is over its limit.
-    pub(crate) fn check(&self, account: &str, address: IpAddr) -> Result<(), ApiError> {
-        let now = Instant::now();
-        {
-            let accounts = self.accounts.lock().expect("limits lock poisoned");
-            let window = Window::current(accounts.get(account), now);
-            if window.count >= self.account_failures {
-                return Err(ApiError::RateLimited(window.retry_after(now)));
-            }
-        }
-        let mut addresses = self.addresses.lock().expect("limits lock poisoned");
-        if addresses.len() > 100_000 {
-            addresses.retain(|_, w| now.duration_since(w.started) < WINDOW);
-        }
-        let mut window = Window::current(addresses.get(&address), now);
-        if window.count >= self.address_attempts {
-            return Err(ApiError::RateLimited(window.retry_after(now)));
-        }
-        window.count += 1;
-        addresses.insert(address, window);
-        Ok(())
+    const HOME: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+
+    #[test]
+    fn guesses_in_flight_hold_their_slots_and_successes_give_them_back() {
+        let limits = limits(3, 100);
+        let held: Vec<_> = (0..3)
+            .map(|_| {
+                limits
+                    .guess(Secret::Password, Some("ada@x.com"), HOME)
+                    .unwrap()
+            })
+            .collect();
+        // All three still in flight: a fourth is refused, whatever the case of the login ID.
+        assert!(limits
+            .guess(Secret::Password, Some(" ADA@x.com"), HOME)
+            .is_err());
+        // Another kind of secret has a window of its own.
+        drop(limits.guess(Secret::Code, Some("ada@x.com"), HOME).unwrap());
+        let mut held = held.into_iter();
+        held.next().unwrap().succeeded();
+        let fourth = limits
+            .guess(Secret::Password, Some("ada@x.com"), HOME)
+            .unwrap();
+        drop(held);
+        drop(fourth);
+        assert!(limits
+            .guess(Secret::Password, Some("ada@x.com"), HOME)
+            .is_err());
     }
 
-    /// Records a failed attempt for `account`.
-    pub(crate) fn failed(&self, account: &str) {
-        let now = Instant::now();
-        let mut accounts = self.accounts.lock().expect("limits lock poisoned");
-        if accounts.len() > 100_000 {
-            accounts.retain(|_, w| now.duration_since(w.started) < WINDOW);
-        }
-        let mut window = Window::current(accounts.get(account), now);
-        window.count += 1;
-        accounts.insert(account.to_owned(), window);
+    #[test]
+    fn a_full_address_gives_the_account_slot_back() {
+        let limits = limits(1, 1);
+        drop(limits.guess(Secret::Link, None, HOME).unwrap());
+        assert!(limits
+            .guess(Secret::Password, Some("ada@x.com"), HOME)
+            .is_err());
+        let other = IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 2));
+        limits
+            .guess(Secret::Password, Some("ada@x.com"), other)
+            .unwrap()
+            .succeeded();
     }
 
-    /// Forgets the failures of `account` after a successful sign-in.
-    pub(crate) fn succeeded(&self, account: &str) {
-        self.accounts
-            .lock()
-            .expect("limits lock poisoned")
-            .remove(account);
+    #[test]
+    fn sign_ups_have_a_budget_of_their_own() {
+        let limits = limits(1, 1);
+        limits.sign_up(HOME).unwrap();
+        limits.sign_up(HOME).unwrap();
+        let Err(ApiError::RateLimited(wait)) = limits.sign_up(HOME) else {
+            panic!("the third sign-up is refused");
+        };
+        assert!(wait > WINDOW - Duration::from_secs(5));
+        drop(limits.guess(Secret::Password, None, HOME).unwrap());
     }
 }

@@ -11,14 +11,22 @@ use std::net::SocketAddr;
 use descope_local::{Config, LocalDescope};
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() {
+    // Errors are printed as sentences (their `Display`), not as `Debug` structures.
+    if let Err(e) = run().await {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
 
-    let config = Config::from_env("data/descope-local")?;
+    let mut config = Config::from_env("data/descope-local")?;
     if std::env::args().nth(1).as_deref() == Some("rotate-key") {
         let kid = LocalDescope::rotate_signing_key(&config)?;
         println!("new signing key {kid}; restart the server to use it");
@@ -27,13 +35,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let addr: SocketAddr = std::env::var("DESCOPE_LOCAL_ADDR")
         .unwrap_or_else(|_| "127.0.0.1:4000".into())
         .parse()?;
-    let local = LocalDescope::open(config)?;
+    descope_local::check_listen_address(addr, &config)?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    let bound = listener.local_addr()?;
+    let here = if bound.ip().is_unspecified() {
+        SocketAddr::new([127, 0, 0, 1].into(), bound.port())
+    } else {
+        bound
+    };
+    config.base_url = format!("http://{here}");
+    let local = LocalDescope::open(config)?;
     tracing::info!(
-        "local Descope at http://{} (project {})",
-        listener.local_addr()?,
+        "local Descope at {} (project {})",
+        local.config().base_url,
         local.config().project_id
     );
+    if let Some(public) = &local.config().public_url {
+        tracing::warn!(
+            "exposed to the network as {public} (DESCOPE_LOCAL_EXPOSE): anyone who reaches it \
+             can sign up and sign in; the inbox is served to this machine only"
+        );
+    }
     axum::serve(
         listener,
         local

@@ -22,8 +22,12 @@ pub(crate) const MIN_LENGTH: usize = 8;
 /// hashing cannot be abused.
 pub(crate) const MAX_LENGTH: usize = 1024;
 
-/// How many hashes may run at once: each takes 19 MiB and a core for ~20 ms.
-const MAX_CONCURRENT_HASHES: usize = 4;
+/// How many password checks (sign-in) may run at once: each takes 19 MiB and a core for
+/// ~20 ms.
+const MAX_CONCURRENT_CHECKS: usize = 4;
+/// How many new passwords (sign-up, change) may be hashed at once. Apart from the checks, so
+/// that a flood of sign-ups queues behind itself and sign-in keeps its own permits and a core.
+const MAX_CONCURRENT_NEW_HASHES: usize = 1;
 
 /// Argon2's working memory: one 19 MiB buffer per permit, reused. `argon2`'s own
 /// `hash_password` allocates a fresh buffer per hash, and the allocator kept each freed one
@@ -31,7 +35,9 @@ const MAX_CONCURRENT_HASHES: usize = 4;
 type Memory = Vec<Block>;
 
 pub(crate) struct Hasher {
-    permits: Semaphore,
+    checks: Semaphore,
+    new_hashes: Semaphore,
+    /// Working memory, one buffer per permit once all have been used.
     memory: Mutex<Vec<Memory>>,
     /// A real hash of a random password, verified against when the user does not exist, so an
     /// unknown user costs the same time as a wrong password.
@@ -118,19 +124,20 @@ impl Hasher {
         let dummy = hash_with(crate::keys::random_id(32).as_bytes(), &mut memory)
             .expect("hashing a random password works");
         Self {
-            permits: Semaphore::new(MAX_CONCURRENT_HASHES),
+            checks: Semaphore::new(MAX_CONCURRENT_CHECKS),
+            new_hashes: Semaphore::new(MAX_CONCURRENT_NEW_HASHES),
             memory: Mutex::new(vec![memory]),
             dummy,
         }
     }
 
-    /// Runs `work` on a blocking thread with a permit and a working-memory buffer.
+    /// Runs `work` on a blocking thread with a permit of `permits` and a working-memory buffer.
     async fn with_memory<T: Send + 'static>(
         &self,
+        permits: &Semaphore,
         work: impl FnOnce(&mut [Block]) -> T + Send + 'static,
     ) -> Result<T, ApiError> {
-        let _permit = self
-            .permits
+        let _permit = permits
             .acquire()
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -145,9 +152,11 @@ impl Hasher {
 
     /// The PHC string of `password` with a fresh 16-byte salt.
     pub(crate) async fn hash(&self, password: String) -> Result<String, ApiError> {
-        self.with_memory(move |memory| hash_with(password.as_bytes(), memory))
-            .await?
-            .map_err(|e| ApiError::Internal(format!("hashing: {e}")))
+        self.with_memory(&self.new_hashes, move |memory| {
+            hash_with(password.as_bytes(), memory)
+        })
+        .await?
+        .map_err(|e| ApiError::Internal(format!("hashing: {e}")))
     }
 
     /// Whether `password` matches `hash`; with no hash, checks the dummy and answers false.
@@ -159,7 +168,9 @@ impl Hasher {
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| self.dummy.clone());
         let matched = self
-            .with_memory(move |memory| verify_with(password.as_bytes(), &hash, memory))
+            .with_memory(&self.checks, move |memory| {
+                verify_with(password.as_bytes(), &hash, memory)
+            })
             .await?;
         Ok(known && matched)
     }

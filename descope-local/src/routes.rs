@@ -13,12 +13,12 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use axum::{
     extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Request},
     http::{header, request::Parts, HeaderValue, Method, StatusCode},
-    Router,
+    middleware, Router,
 };
 use serde::de::DeserializeOwned;
 use tower_http::cors::CorsLayer;
 
-use crate::{error::ApiError, LocalDescope};
+use crate::{error::ApiError, network, LocalDescope};
 
 /// Largest request body accepted: Descope's requests are small JSON documents.
 const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -34,11 +34,15 @@ pub(crate) fn router(local: LocalDescope) -> Router {
         .merge(inbox::router())
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        .with_state(local)
+        .with_state(local.clone())
         // Enforced where a body is read (`ApiJson`), so an oversized body, declared or
         // streamed, answers 413 in Descope's shape.
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(cors)
+        .layer(middleware::from_fn_with_state(
+            local,
+            network::require_known_host,
+        ))
 }
 
 /// Credentialed CORS for the configured origins, with the headers Descope's SDKs send.

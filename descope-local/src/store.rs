@@ -13,52 +13,100 @@ use rusqlite::Connection;
 
 use crate::error::ApiError;
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS users (
-    id TEXT PRIMARY KEY,
-    login_id TEXT NOT NULL UNIQUE,
-    email TEXT NOT NULL,
-    name TEXT NOT NULL DEFAULT '',
-    password_hash TEXT,
-    roles TEXT NOT NULL DEFAULT '[]',
-    tenants TEXT NOT NULL DEFAULT '{}',
-    verified_email INTEGER NOT NULL DEFAULT 0,
-    created_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS refresh_families (
-    id TEXT PRIMARY KEY,
-    user_id TEXT NOT NULL REFERENCES users(id),
-    amr TEXT NOT NULL,
-    expires_at INTEGER NOT NULL,
-    revoked INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS refresh_families_user ON refresh_families(user_id);
-CREATE TABLE IF NOT EXISTS refresh_tokens (
-    hash TEXT PRIMARY KEY,
-    family_id TEXT NOT NULL REFERENCES refresh_families(id),
-    parent TEXT,
-    issued_at INTEGER NOT NULL,
-    rotated_at INTEGER
-);
-CREATE TABLE IF NOT EXISTS codes (
-    id INTEGER PRIMARY KEY,
-    login_id TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    hash TEXT NOT NULL,
-    name TEXT NOT NULL DEFAULT '',
-    expires_at INTEGER NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    consumed INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS codes_login ON codes(login_id, kind);
-CREATE INDEX IF NOT EXISTS codes_hash ON codes(hash);
-CREATE TABLE IF NOT EXISTS signing_keys (
-    kid TEXT PRIMARY KEY,
-    pkcs8 BLOB NOT NULL,
-    created_at INTEGER NOT NULL,
-    current INTEGER NOT NULL
-);
-";
+/// The schema, as ordered migrations: a database at `PRAGMA user_version` n has had the first
+/// n applied, and opening it applies the rest, each in its own transaction. Data folders from
+/// before versioning (version 0) already hold the first, which is written to be a no-op there.
+const MIGRATIONS: &[&str] = &[
+    // 1: users, refresh-token families, one-time codes and links, signing keys.
+    "CREATE TABLE IF NOT EXISTS users (
+        id TEXT PRIMARY KEY,
+        login_id TEXT NOT NULL UNIQUE,
+        email TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        password_hash TEXT,
+        roles TEXT NOT NULL DEFAULT '[]',
+        tenants TEXT NOT NULL DEFAULT '{}',
+        verified_email INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS refresh_families (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        amr TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX IF NOT EXISTS refresh_families_user ON refresh_families(user_id);
+    CREATE TABLE IF NOT EXISTS refresh_tokens (
+        hash TEXT PRIMARY KEY,
+        family_id TEXT NOT NULL REFERENCES refresh_families(id),
+        parent TEXT,
+        issued_at INTEGER NOT NULL,
+        rotated_at INTEGER
+    );
+    CREATE TABLE IF NOT EXISTS codes (
+        id INTEGER PRIMARY KEY,
+        login_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        expires_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        consumed INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX IF NOT EXISTS codes_login ON codes(login_id, kind);
+    CREATE INDEX IF NOT EXISTS codes_hash ON codes(hash);
+    CREATE TABLE IF NOT EXISTS signing_keys (
+        kid TEXT PRIMARY KEY,
+        pkcs8 BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        current INTEGER NOT NULL
+    );",
+    // 2: refresh tokens by generation. Tokens a rotation issues from the same generation are
+    // siblings, so simultaneous refreshes all get a working token. A family knows its current
+    // generation and when it began; today's current tokens become generation 1.
+    "CREATE TABLE refresh_tokens_v2 (
+        hash TEXT PRIMARY KEY,
+        family_id TEXT NOT NULL REFERENCES refresh_families(id),
+        generation INTEGER NOT NULL,
+        issued_at INTEGER NOT NULL
+    );
+    INSERT INTO refresh_tokens_v2 (hash, family_id, generation, issued_at)
+        SELECT hash, family_id, CASE WHEN rotated_at IS NULL THEN 1 ELSE 0 END, issued_at
+        FROM refresh_tokens;
+    DROP TABLE refresh_tokens;
+    ALTER TABLE refresh_tokens_v2 RENAME TO refresh_tokens;
+    CREATE INDEX refresh_tokens_family ON refresh_tokens(family_id);
+    ALTER TABLE refresh_families ADD COLUMN generation INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE refresh_families ADD COLUMN generation_started_at INTEGER NOT NULL DEFAULT 0;",
+];
+
+/// Why the store cannot be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite refused.
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+    /// The database was written by a newer version of this server.
+    #[error("the database has schema version {0}; this server knows up to {known}", known = MIGRATIONS.len())]
+    Newer(i64),
+}
+
+/// Brings the schema up to the newest version.
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(StoreError::Newer(version));
+    }
+    for (index, migration) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(migration)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
 
 /// The database, shared by all requests.
 #[derive(Clone)]
@@ -67,13 +115,13 @@ pub(crate) struct Store {
 }
 
 impl Store {
-    pub(crate) fn open(path: &Path) -> rusqlite::Result<Self> {
-        let conn = Connection::open(path)?;
+    pub(crate) fn open(path: &Path) -> Result<Self, StoreError> {
+        let mut conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.execute_batch(SCHEMA)?;
+        migrate(&mut conn)?;
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
         })
@@ -241,41 +289,49 @@ pub(crate) struct Family {
     pub(crate) user_id: String,
     pub(crate) amr: Vec<String>,
     pub(crate) expires_at: i64,
+    /// The generation of the family's newest tokens.
+    pub(crate) generation: i64,
 }
 
 /// What a presented refresh token is worth.
 pub(crate) enum Presented {
-    /// The family's current token, or the one just before it within the grace window.
-    Usable(Family),
-    /// An older, rotated token: a sign the family leaked.
+    /// A token of the current generation, or of the one before it within the grace after that
+    /// generation was replaced; `generation` is the token's.
+    Usable { family: Family, generation: i64 },
+    /// An older token: a sign the family leaked.
     Reused(Family),
     /// Unknown, expired or in a revoked family.
     Invalid,
 }
 
+/// Starts a family whose first token (generation 0) has the hash `first_hash`.
 pub(crate) fn insert_family(
     tx: &Connection,
     family: &Family,
     first_hash: &str,
+    now: i64,
 ) -> rusqlite::Result<()> {
     tx.execute(
-        "INSERT INTO refresh_families (id, user_id, amr, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO refresh_families (id, user_id, amr, expires_at, generation, generation_started_at)
+         VALUES (?1, ?2, ?3, ?4, 0, ?5)",
         rusqlite::params![
             family.id,
             family.user_id,
             serde_json::to_string(&family.amr).unwrap_or_default(),
-            family.expires_at
+            family.expires_at,
+            now
         ],
     )?;
     tx.execute(
-        "INSERT INTO refresh_tokens (hash, family_id, parent, issued_at) VALUES (?1, ?2, NULL, ?3)",
-        rusqlite::params![first_hash, family.id, crate::tokens::now()],
+        "INSERT INTO refresh_tokens (hash, family_id, generation, issued_at) VALUES (?1, ?2, 0, ?3)",
+        rusqlite::params![first_hash, family.id, now],
     )?;
     Ok(())
 }
 
-/// Judges the refresh token with this hash. The immediately previous token stays usable for
-/// `grace` seconds after its rotation, for a client that lost the answer to its refresh.
+/// Judges the refresh token with this hash. Tokens of the generation just replaced stay usable
+/// for `grace` seconds: clients that refreshed at the same moment, or lost the answer, all
+/// keep a working session.
 pub(crate) fn presented(
     tx: &Connection,
     hash: &str,
@@ -285,7 +341,8 @@ pub(crate) fn presented(
     use rusqlite::OptionalExtension;
     let row = tx
         .query_row(
-            "SELECT f.id, f.user_id, f.amr, f.expires_at, f.revoked, t.rotated_at
+            "SELECT f.id, f.user_id, f.amr, f.expires_at, f.generation, f.revoked,
+                    f.generation_started_at, t.generation
              FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
              WHERE t.hash = ?1",
             [hash],
@@ -297,50 +354,50 @@ pub(crate) fn presented(
                         user_id: r.get(1)?,
                         amr: serde_json::from_str(&amr).unwrap_or_default(),
                         expires_at: r.get(3)?,
+                        generation: r.get(4)?,
                     },
-                    r.get::<_, bool>(4)?,
-                    r.get::<_, Option<i64>>(5)?,
+                    r.get::<_, bool>(5)?,
+                    r.get::<_, i64>(6)?,
+                    r.get::<_, i64>(7)?,
                 ))
             },
         )
         .optional()?;
-    let Some((family, revoked, rotated_at)) = row else {
+    let Some((family, revoked, generation_started_at, generation)) = row else {
         return Ok(Presented::Invalid);
     };
     if revoked || family.expires_at <= now {
         return Ok(Presented::Invalid);
     }
-    let Some(rotated_at) = rotated_at else {
-        return Ok(Presented::Usable(family));
-    };
-    let previous_of_current: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM refresh_tokens
-         WHERE family_id = ?1 AND rotated_at IS NULL AND parent = ?2)",
-        rusqlite::params![family.id, hash],
-        |r| r.get(0),
-    )?;
-    Ok(if previous_of_current && now - rotated_at <= grace {
-        Presented::Usable(family)
+    let current = generation == family.generation;
+    let just_replaced = generation + 1 == family.generation && now - generation_started_at <= grace;
+    Ok(if current || just_replaced {
+        Presented::Usable { family, generation }
     } else {
         Presented::Reused(family)
     })
 }
 
-/// Marks every unrotated token of the family rotated and adds `new_hash` as its current one.
+/// Adds a token with `new_hash` to the family, as the successor of a usable token of
+/// `generation`: a token of the current generation starts the next one, a token of the one
+/// before gets a sibling in the current one.
 pub(crate) fn rotate(
     tx: &Connection,
-    family_id: &str,
-    parent: &str,
+    family: &Family,
+    generation: i64,
     new_hash: &str,
     now: i64,
 ) -> rusqlite::Result<()> {
+    let successor = generation + 1;
+    if successor > family.generation {
+        tx.execute(
+            "UPDATE refresh_families SET generation = ?2, generation_started_at = ?3 WHERE id = ?1",
+            rusqlite::params![family.id, successor, now],
+        )?;
+    }
     tx.execute(
-        "UPDATE refresh_tokens SET rotated_at = ?2 WHERE family_id = ?1 AND rotated_at IS NULL",
-        rusqlite::params![family_id, now],
-    )?;
-    tx.execute(
-        "INSERT INTO refresh_tokens (hash, family_id, parent, issued_at) VALUES (?1, ?2, ?3, ?4)",
-        rusqlite::params![new_hash, family_id, parent, now],
+        "INSERT INTO refresh_tokens (hash, family_id, generation, issued_at) VALUES (?1, ?2, ?3, ?4)",
+        rusqlite::params![new_hash, family.id, successor, now],
     )?;
     Ok(())
 }
@@ -353,10 +410,15 @@ pub(crate) fn revoke_family(tx: &Connection, family_id: &str) -> rusqlite::Resul
     .map(|_| ())
 }
 
-pub(crate) fn revoke_user_families(tx: &Connection, user_id: &str) -> rusqlite::Result<()> {
+/// Revokes every family of the user, except `keep` (the session that asked for it).
+pub(crate) fn revoke_user_families(
+    tx: &Connection,
+    user_id: &str,
+    keep: Option<&str>,
+) -> rusqlite::Result<()> {
     tx.execute(
-        "UPDATE refresh_families SET revoked = 1 WHERE user_id = ?1",
-        [user_id],
+        "UPDATE refresh_families SET revoked = 1 WHERE user_id = ?1 AND id IS NOT ?2",
+        rusqlite::params![user_id, keep],
     )
     .map(|_| ())
 }
@@ -370,22 +432,41 @@ pub(crate) struct PendingCode {
     pub(crate) attempts: i64,
 }
 
+/// The kinds of emailed secret. Each is accepted only by its own endpoint: a code is never a
+/// link token, whatever its hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CodeKind {
+    /// A 6-digit one-time code, checked with the login ID it was sent to.
+    Otp,
+    /// A magic-link token, looked up by itself.
+    MagicLink,
+}
+
+impl CodeKind {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Otp => "otp",
+            Self::MagicLink => "magiclink",
+        }
+    }
+}
+
 /// Stores a new code for `login_id`, replacing any earlier one of the same kind.
 pub(crate) fn insert_code(
     tx: &Connection,
     login_id: &str,
-    kind: &str,
+    kind: CodeKind,
     hash: &str,
     name: &str,
     expires_at: i64,
 ) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE codes SET consumed = 1 WHERE login_id = ?1 AND kind = ?2 AND consumed = 0",
-        rusqlite::params![login_id, kind],
+        rusqlite::params![login_id, kind.as_str()],
     )?;
     tx.execute(
         "INSERT INTO codes (login_id, kind, hash, name, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        rusqlite::params![login_id, kind, hash, name, expires_at],
+        rusqlite::params![login_id, kind.as_str(), hash, name, expires_at],
     )?;
     Ok(())
 }
@@ -406,7 +487,7 @@ fn code_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PendingCode> {
 pub(crate) fn live_code(
     tx: &Connection,
     login_id: &str,
-    kind: &str,
+    kind: CodeKind,
     now: i64,
 ) -> rusqlite::Result<Option<PendingCode>> {
     use rusqlite::OptionalExtension;
@@ -416,24 +497,26 @@ pub(crate) fn live_code(
              WHERE login_id = ?1 AND kind = ?2 AND consumed = 0 AND expires_at > ?3
              ORDER BY id DESC LIMIT 1"
         ),
-        rusqlite::params![login_id, kind, now],
+        rusqlite::params![login_id, kind.as_str(), now],
         code_row,
     )
     .optional()
 }
 
-/// The live code with this hash (magic links are looked up by their token).
+/// The live code of `kind` with this hash (magic links are looked up by their token).
 pub(crate) fn live_code_by_hash(
     tx: &Connection,
+    kind: CodeKind,
     hash: &str,
     now: i64,
 ) -> rusqlite::Result<Option<PendingCode>> {
     use rusqlite::OptionalExtension;
     tx.query_row(
         &format!(
-            "SELECT {CODE_COLUMNS} FROM codes WHERE hash = ?1 AND consumed = 0 AND expires_at > ?2"
+            "SELECT {CODE_COLUMNS} FROM codes
+             WHERE hash = ?1 AND kind = ?2 AND consumed = 0 AND expires_at > ?3"
         ),
-        rusqlite::params![hash, now],
+        rusqlite::params![hash, kind.as_str(), now],
         code_row,
     )
     .optional()

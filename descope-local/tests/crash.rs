@@ -38,7 +38,7 @@ fn start(data_dir: &str) -> Process {
             ("DESCOPE_LOCAL_ADDR", "127.0.0.1:0"),
             // No grace: a rotated token must fail at once, so "accepted twice" is observable.
             ("DESCOPE_LOCAL_REFRESH_GRACE", "0"),
-            ("DESCOPE_LOCAL_ADDRESS_ATTEMPTS", "1000000"),
+            ("DESCOPE_LOCAL_ADDRESS_SIGNUPS", "1000000"),
             ("RUST_LOG", "info"),
         ],
         "local Descope at ",

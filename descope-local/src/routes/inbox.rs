@@ -1,7 +1,9 @@
-//! `GET /inbox` (HTML) and `GET /inbox.json`: the development inbox.
+//! `GET /inbox` (HTML) and `GET /inbox.json`: the development inbox, for clients on this
+//! machine only.
 
 use axum::{
-    extract::{Query, State},
+    extract::{FromRequestParts, Query, State},
+    http::request::Parts,
     response::Html,
     routing::get,
     Json, Router,
@@ -9,7 +11,22 @@ use axum::{
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::LocalDescope;
+use crate::{error::ApiError, network, LocalDescope};
+
+/// A client on this machine (see [`network::is_local_client`]); anyone else gets 403.
+struct LocalClient;
+
+impl<S: Send + Sync> FromRequestParts<S> for LocalClient {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        if network::is_local_client(parts) {
+            Ok(Self)
+        } else {
+            Err(ApiError::LocalOnly)
+        }
+    }
+}
 
 pub(super) fn router() -> Router<LocalDescope> {
     Router::new()
@@ -22,7 +39,11 @@ struct Filter {
     to: Option<String>,
 }
 
-async fn list(State(local): State<LocalDescope>, Query(filter): Query<Filter>) -> Json<Value> {
+async fn list(
+    _: LocalClient,
+    State(local): State<LocalDescope>,
+    Query(filter): Query<Filter>,
+) -> Json<Value> {
     Json(json!({ "messages": local.inner.inbox.list(filter.to.as_deref()) }))
 }
 
@@ -33,7 +54,11 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-async fn page(State(local): State<LocalDescope>, Query(filter): Query<Filter>) -> Html<String> {
+async fn page(
+    _: LocalClient,
+    State(local): State<LocalDescope>,
+    Query(filter): Query<Filter>,
+) -> Html<String> {
     let rows: String = local
         .inner
         .inbox

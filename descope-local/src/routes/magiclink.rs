@@ -1,22 +1,22 @@
 //! Magic links by email: sign-up-or-in (and sign-in, sign-up) and verify. The link points at
-//! the app's `URI` with the token in `t`, as Descope's do.
+//! the app's `URI` with the token in `t`, as Descope's do; the `URI` must be on an approved
+//! origin, as Descope refuses unapproved redirect domains, so a link cannot carry a token to
+//! someone else's site.
 
 use axum::{extract::State, routing::post, Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{
-    normalise_login,
-    otp::{mask_email, Audience},
-    password::UserDetails,
-    required, ApiJson, Caller,
-};
+use super::{normalise_login, otp::Audience, password::UserDetails, required, ApiJson, Caller};
 use crate::{
+    config::origin,
     error::ApiError,
-    inbox::Message,
-    store,
+    inbox::{mask_email, Message},
+    limits::Secret,
+    network,
+    store::{self, CodeKind},
     tokens::{now, token_hash},
-    LocalDescope,
+    Config, LocalDescope,
 };
 
 pub(super) fn router() -> Router<LocalDescope> {
@@ -68,23 +68,51 @@ struct Verify {
 
 async fn verify(
     State(local): State<LocalDescope>,
-    _caller: Caller,
+    caller: Caller,
     ApiJson(body): ApiJson<Verify>,
 ) -> Result<Json<Value>, ApiError> {
-    let hash = token_hash(required(&body.token, "token")?);
+    let hash = link_hash(required(&body.token, "token")?);
+    let guess = local
+        .inner
+        .limits
+        .guess(Secret::Link, None, caller.address)?;
     let pending = local
         .inner
         .store
         .call(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let pending =
-                store::live_code_by_hash(&tx, &hash, now())?.ok_or(ApiError::CodeExhausted)?;
+            let pending = store::live_code_by_hash(&tx, CodeKind::MagicLink, &hash, now())?
+                .ok_or(ApiError::CodeExhausted)?;
             store::consume_code(&tx, pending.id)?;
             tx.commit()?;
             Ok(pending)
         })
         .await?;
+    guess.succeeded();
     local.email_login(pending).await.map(Json)
+}
+
+/// The stored form of a link token, apart from every code's.
+fn link_hash(token: &str) -> String {
+    token_hash(&format!("magiclink\0{token}"))
+}
+
+/// Whether a magic link may point at `uri`: an http(s) URL on one of the configured redirect
+/// origins, or on a loopback origin when none are configured.
+fn redirect_allowed(uri: &str, config: &Config) -> bool {
+    let Some(wanted) = origin(uri) else {
+        return false;
+    };
+    if config.redirect_origins.is_empty() {
+        return url::Url::parse(&wanted)
+            .ok()
+            .and_then(|url| url.host_str().map(network::is_loopback_name))
+            .unwrap_or(false);
+    }
+    config
+        .redirect_origins
+        .iter()
+        .any(|approved| origin(approved).as_deref() == Some(&*wanted))
 }
 
 impl LocalDescope {
@@ -96,20 +124,29 @@ impl LocalDescope {
     ) -> Result<Json<Value>, ApiError> {
         let login_id = normalise_login(required(&body.login_id, "loginId")?)?;
         let uri = required(&body.uri, "URI")?.to_owned();
-        if !(uri.starts_with("http://") || uri.starts_with("https://")) {
-            return Err(ApiError::Validation("URI must be an http(s) URL.".into()));
+        if !redirect_allowed(&uri, &self.inner.config) {
+            return Err(ApiError::Validation(
+                "The URI is not on an approved redirect origin (DESCOPE_LOCAL_REDIRECT_ORIGINS)."
+                    .into(),
+            ));
         }
-        self.inner.limits.check(&login_id, caller.address)?;
+        self.inner.limits.sign_up(caller.address)?;
         let token = crate::keys::random_id(40);
         let name = body.user.and_then(|u| u.name).unwrap_or_default();
         if self
-            .store_code(&login_id, "magiclink", token_hash(&token), name, audience)
+            .store_code(
+                &login_id,
+                CodeKind::MagicLink,
+                link_hash(&token),
+                name,
+                audience,
+            )
             .await?
         {
             let separator = if uri.contains('?') { '&' } else { '?' };
             self.inner.inbox.deliver(Message {
                 to: login_id.clone(),
-                kind: "magiclink",
+                kind: CodeKind::MagicLink.as_str(),
                 code: None,
                 link: Some(format!("{uri}{separator}t={token}")),
                 sent_at: now(),

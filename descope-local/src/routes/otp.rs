@@ -12,8 +12,10 @@ use serde_json::{json, Value};
 use super::{normalise_login, password::UserDetails, required, ApiJson, Caller};
 use crate::{
     error::ApiError,
-    inbox::Message,
-    store,
+    inbox::{mask_email, Message},
+    keys::random_id,
+    limits::Secret,
+    store::{self, CodeKind},
     tokens::{now, token_hash},
     LocalDescope,
 };
@@ -85,15 +87,17 @@ async fn verify(
 ) -> Result<Json<Value>, ApiError> {
     let login_id = normalise_login(required(&body.login_id, "loginId")?)?;
     let code = required(&body.code, "code")?.to_owned();
-    local.inner.limits.check(&login_id, caller.address)?;
+    let guess = local
+        .inner
+        .limits
+        .guess(Secret::Code, Some(&login_id), caller.address)?;
     let presented = code_hash(&login_id, &code);
-    let login = login_id.clone();
-    let verified = local
+    let pending = local
         .inner
         .store
         .call(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let Some(pending) = store::live_code(&tx, &login, "otp", now())? else {
+            let Some(pending) = store::live_code(&tx, &login_id, CodeKind::Otp, now())? else {
                 return Ok(Err(ApiError::CodeExhausted));
             };
             let matches = aws_lc_rs::constant_time::verify_slices_are_equal(
@@ -115,33 +119,15 @@ async fn verify(
                 Err(ApiError::WrongCode)
             })
         })
-        .await?;
-    match verified {
-        Ok(pending) => {
-            local.inner.limits.succeeded(&login_id);
-            local.email_login(pending).await.map(Json)
-        }
-        Err(e) => {
-            local.inner.limits.failed(&login_id);
-            Err(e)
-        }
-    }
+        .await??;
+    guess.succeeded();
+    local.email_login(pending).await.map(Json)
 }
 
-/// `a***@example.com`: enough for a person to recognise their address.
-pub(super) fn mask_email(email: &str) -> String {
-    match email.split_once('@') {
-        Some((user, domain)) => {
-            let first: String = user.chars().take(1).collect();
-            format!("{first}***@{domain}")
-        }
-        None => "***".to_owned(),
-    }
-}
-
-/// The stored form of a code: bound to the login ID, so it is useless for anyone else.
-pub(super) fn code_hash(login_id: &str, code: &str) -> String {
-    token_hash(&format!("{login_id}:{code}"))
+/// The stored form of a code: bound to its kind and login ID, so it is useless as a link token
+/// or for anyone else.
+fn code_hash(login_id: &str, code: &str) -> String {
+    token_hash(&format!("otp\0{login_id}\0{code}"))
 }
 
 fn six_digits() -> String {
@@ -166,16 +152,16 @@ impl LocalDescope {
     ) -> Result<Json<Value>, ApiError> {
         let login_id = normalise_login(required(&body.login_id, "loginId")?)?;
         let name = body.user.and_then(|u| u.name).unwrap_or_default();
-        self.inner.limits.check(&login_id, caller.address)?;
+        self.inner.limits.sign_up(caller.address)?;
         let code = six_digits();
         let hash = code_hash(&login_id, &code);
         if self
-            .store_code(&login_id, "otp", hash, name, audience)
+            .store_code(&login_id, CodeKind::Otp, hash, name, audience)
             .await?
         {
             self.inner.inbox.deliver(Message {
                 to: login_id.clone(),
-                kind: "otp",
+                kind: CodeKind::Otp.as_str(),
                 code: Some(code),
                 link: None,
                 sent_at: now(),
@@ -184,11 +170,14 @@ impl LocalDescope {
         Ok(Json(json!({ "maskedEmail": mask_email(&login_id) })))
     }
 
-    /// Stores a code if `audience` allows it for `login_id`; tells whether one was stored.
+    /// Stores a code if `audience` allows it for `login_id`; tells whether it may be sent.
+    ///
+    /// A sign-in for an unknown user stores a code no one knows instead, so that it does the
+    /// same work and answers the same as for a known one: nothing tells them apart.
     pub(super) async fn store_code(
         &self,
         login_id: &str,
-        kind: &'static str,
+        kind: CodeKind,
         hash: String,
         name: String,
         audience: Audience,
@@ -198,17 +187,16 @@ impl LocalDescope {
             .store
             .call(move |conn| {
                 let exists = store::user_by_login(conn, &login)?.is_some();
-                match (audience, exists) {
+                let (hash, send) = match (audience, exists) {
                     (Audience::NewUsers, true) => return Err(ApiError::UserExists),
-                    // Say nothing about whether the user exists: just send nothing.
-                    (Audience::ExistingUsers, false) => return Ok(false),
-                    _ => {}
-                }
+                    (Audience::ExistingUsers, false) => (token_hash(&random_id(43)), false),
+                    _ => (hash, true),
+                };
                 let tx =
                     conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
                 store::insert_code(&tx, &login, kind, &hash, name.trim(), now() + CODE_TTL)?;
                 tx.commit()?;
-                Ok(true)
+                Ok(send)
             })
             .await
     }

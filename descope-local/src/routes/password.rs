@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use super::{normalise_login, required, ApiJson, Caller};
 use crate::{
     error::ApiError,
+    limits::Secret,
     password::{check_policy, MIN_LENGTH},
     store::{self, NewUser},
     LocalDescope,
@@ -42,12 +43,13 @@ pub(super) struct UserDetails {
 
 async fn signup(
     State(local): State<LocalDescope>,
-    _caller: Caller,
+    caller: Caller,
     ApiJson(body): ApiJson<SignUp>,
 ) -> Result<Json<Value>, ApiError> {
     let login_id = normalise_login(required(&body.login_id, "loginId")?)?;
     let password = body.password.ok_or(ApiError::MissingArgument("password"))?;
     check_policy(&password)?;
+    local.inner.limits.sign_up(caller.address)?;
     let name = body.user.and_then(|u| u.name).unwrap_or_default();
     let hash = local.inner.passwords.hash(password).await?;
     let user = local
@@ -116,7 +118,8 @@ async fn replace(
         .ok_or(ApiError::MissingArgument("newPassword"))?;
     check_policy(&new)?;
     let user = local.check_password(&login_id, old, &caller).await?;
-    local.replace_password(&user.id, new).await?;
+    // Every session of the account ends; the answer starts the only one left.
+    local.replace_password(&user.id, new, None).await?;
     local
         .sign_in(user, vec!["pwd".into()], false)
         .await
@@ -130,7 +133,8 @@ struct Update {
     new_password: Option<String>,
 }
 
-/// Sets a new password for the user holding a valid refresh token.
+/// Sets a new password for the user holding a valid refresh token, and ends every other
+/// session of theirs: a stolen refresh token does not outlive the change.
 async fn update(
     State(local): State<LocalDescope>,
     caller: Caller,
@@ -141,11 +145,18 @@ async fn update(
         .new_password
         .ok_or(ApiError::MissingArgument("newPassword"))?;
     check_policy(&new)?;
-    let user = local.refresh_user(&caller).await?;
-    if user.login_id != login_id {
-        return Err(ApiError::InvalidRefreshToken);
-    }
-    local.replace_password(&user.id, new).await?;
+    let guess = local
+        .inner
+        .limits
+        .guess(Secret::RefreshToken, Some(&login_id), caller.address)?;
+    let (family, user) = local.presented_family(&caller).await?;
+    let user = user
+        .filter(|user| user.login_id == login_id)
+        .ok_or(ApiError::InvalidRefreshToken)?;
+    guess.succeeded();
+    local
+        .replace_password(&user.id, new, Some(family.id))
+        .await?;
     Ok(Json(json!({})))
 }
 
@@ -165,7 +176,10 @@ impl LocalDescope {
         password: String,
         caller: &Caller,
     ) -> Result<store::User, ApiError> {
-        self.inner.limits.check(login_id, caller.address)?;
+        let guess = self
+            .inner
+            .limits
+            .guess(Secret::Password, Some(login_id), caller.address)?;
         let login = login_id.to_owned();
         let found = self
             .inner
@@ -177,20 +191,32 @@ impl LocalDescope {
             None => (None, None),
         };
         if self.inner.passwords.verify(password, hash).await? {
-            self.inner.limits.succeeded(login_id);
+            guess.succeeded();
             user.ok_or(ApiError::InvalidCredentials)
         } else {
-            self.inner.limits.failed(login_id);
             Err(ApiError::InvalidCredentials)
         }
     }
 
-    async fn replace_password(&self, user_id: &str, password: String) -> Result<(), ApiError> {
+    /// Sets a new password and revokes every session of the user but `keep`, together.
+    async fn replace_password(
+        &self,
+        user_id: &str,
+        password: String,
+        keep: Option<String>,
+    ) -> Result<(), ApiError> {
         let hash = self.inner.passwords.hash(password).await?;
         let id = user_id.to_owned();
         self.inner
             .store
-            .call(move |conn| Ok(store::set_password(conn, &id, &hash)?))
+            .call(move |conn| {
+                let tx =
+                    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                store::set_password(&tx, &id, &hash)?;
+                store::revoke_user_families(&tx, &id, keep.as_deref())?;
+                tx.commit()?;
+                Ok(())
+            })
             .await
     }
 }

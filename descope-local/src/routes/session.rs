@@ -80,24 +80,27 @@ impl LocalDescope {
         self.inner
             .store
             .call(move |conn| {
+                let now = now();
                 let family = Family {
                     id: crate::keys::random_id(22),
                     user_id: user.id.clone(),
                     amr,
-                    expires_at: now() + inner.config.refresh_ttl.as_secs() as i64,
+                    expires_at: now + inner.config.refresh_ttl.as_secs() as i64,
+                    generation: 0,
                 };
                 let refresh = inner.refresh_token(&user, &family.id, family.expires_at)?;
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                store::insert_family(&tx, &family, &refresh.hash)?;
+                store::insert_family(&tx, &family, &refresh.hash, now)?;
                 tx.commit()?;
                 inner.jwt_response(&user, &family.amr, &refresh, first_seen)
             })
             .await
     }
 
-    /// Exchanges a refresh token for a new pair. The current token rotates; the immediately
-    /// previous one may rotate again within the grace window; any other reuse revokes the
-    /// whole family, since the token was likely stolen.
+    /// Exchanges a refresh token for a new pair. A token of the current generation starts the
+    /// next one; a token of the generation just replaced, within the grace, gets a sibling in
+    /// the current one (simultaneous refreshes all succeed and every token they return works);
+    /// any other reuse revokes the whole family, since the token was likely stolen.
     async fn rotate(&self, token: String) -> Result<Value, ApiError> {
         let inner = self.inner.clone();
         let hash = token_hash(&token);
@@ -107,8 +110,8 @@ impl LocalDescope {
                 let now = now();
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 let grace = inner.config.refresh_grace.as_secs() as i64;
-                let family = match store::presented(&tx, &hash, now, grace)? {
-                    Presented::Usable(family) => family,
+                let (family, generation) = match store::presented(&tx, &hash, now, grace)? {
+                    Presented::Usable { family, generation } => (family, generation),
                     Presented::Reused(family) => {
                         tracing::warn!(family = %family.id, "refresh token reused; revoking its family");
                         store::revoke_family(&tx, &family.id)?;
@@ -119,7 +122,7 @@ impl LocalDescope {
                 };
                 let user = store::user_by_id(&tx, &family.user_id)?.ok_or(ApiError::InvalidRefreshToken)?;
                 let refresh = inner.refresh_token(&user, &family.id, family.expires_at)?;
-                store::rotate(&tx, &family.id, &hash, &refresh.hash, now)?;
+                store::rotate(&tx, &family, generation, &refresh.hash, now)?;
                 tx.commit()?;
                 inner.jwt_response(&user, &family.amr, &refresh, false)
             })
@@ -127,7 +130,10 @@ impl LocalDescope {
     }
 
     /// The family of the caller's refresh token, if it is current (or within the grace).
-    async fn presented_family(&self, caller: &Caller) -> Result<(Family, Option<User>), ApiError> {
+    pub(crate) async fn presented_family(
+        &self,
+        caller: &Caller,
+    ) -> Result<(Family, Option<User>), ApiError> {
         let token = caller
             .refresh
             .clone()
@@ -136,7 +142,7 @@ impl LocalDescope {
         self.inner
             .store
             .call(move |conn| {
-                let Presented::Usable(family) =
+                let Presented::Usable { family, .. } =
                     store::presented(conn, &token_hash(&token), now(), grace)?
                 else {
                     return Err(ApiError::InvalidRefreshToken);
@@ -153,7 +159,7 @@ impl LocalDescope {
             .store
             .call(move |conn| {
                 let revoked = if every_session {
-                    store::revoke_user_families(conn, &family.user_id)
+                    store::revoke_user_families(conn, &family.user_id, None)
                 } else {
                     store::revoke_family(conn, &family.id)
                 };

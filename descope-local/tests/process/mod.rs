@@ -112,6 +112,41 @@ impl Process {
     }
 }
 
+/// Runs `program` with `envs` to its exit, which must come within `limit`: its exit status and
+/// everything it wrote. For programs that must refuse to start.
+pub fn run_to_exit(program: &Path, envs: &[(&str, &str)], limit: Duration) -> (ExitStatus, String) {
+    let mut child = Command::new(program)
+        .env("NO_COLOR", "1")
+        .envs(envs.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()));
+    let log = Arc::new(Mutex::new(String::new()));
+    let (lines, _) = mpsc::channel();
+    pump(child.stdout.take().unwrap(), log.clone(), lines.clone());
+    pump(child.stderr.take().unwrap(), log.clone(), lines);
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!(
+                "{} still running after {limit:?}; its log:\n{}",
+                program.display(),
+                log.lock().unwrap()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    std::thread::sleep(Duration::from_millis(100)); // let the pumps read the last lines
+    let log = log.lock().unwrap().clone();
+    (status, log)
+}
+
 impl Drop for Process {
     fn drop(&mut self) {
         let _ = self.child.kill();

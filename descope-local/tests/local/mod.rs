@@ -1,0 +1,208 @@
+//! The local server on a free loopback port with a temporary database, and the requests tests
+//! make of it over real HTTP. Shared by `api.rs` (behaviour) and `attacks.rs` (defences).
+
+#![allow(dead_code)] // each test file uses its own subset
+
+use std::{
+    net::{IpAddr, Ipv4Addr, SocketAddr},
+    path::{Path, PathBuf},
+};
+
+use descope::session::Validator;
+use descope_local::{Config, LocalDescope, DEFAULT_PROJECT_ID};
+use reqwest::{header::HeaderMap, StatusCode};
+use serde_json::{json, Value};
+
+/// A running server and its data folder.
+pub struct Local {
+    pub base: String,
+    pub dir: PathBuf,
+    client: reqwest::Client,
+}
+
+/// A fresh, empty folder under the system's temporary directory.
+pub fn temp_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "descope-local-test-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Starts a server on the data in `dir`, with the defaults changed by `tweak`.
+pub async fn start_in(dir: PathBuf, tweak: impl FnOnce(&mut Config)) -> Local {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut config = Config::new(DEFAULT_PROJECT_ID, &dir);
+    config.base_url = format!("http://{addr}");
+    config.allowed_origins = vec!["http://app.test:3000".into()];
+    config.redirect_origins = vec!["http://app.test:3000".into()];
+    tweak(&mut config);
+    let local = LocalDescope::open(config).unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            local
+                .router()
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
+    Local {
+        base: format!("http://{addr}"),
+        dir,
+        client: reqwest::Client::new(),
+    }
+}
+
+/// A server with the defaults on a fresh database.
+pub async fn start() -> Local {
+    start_in(temp_dir(), |_| {}).await
+}
+
+/// A client whose requests come from `127.0.0.<n>`: another client address on this machine.
+pub fn client_from(n: u8) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, n)))
+        .build()
+        .unwrap()
+}
+
+/// `Bearer <projectId>[:<token>]`, as Descope's SDKs send it.
+pub fn bearer(token: Option<&str>) -> String {
+    match token {
+        Some(t) => format!("Bearer {DEFAULT_PROJECT_ID}:{t}"),
+        None => format!("Bearer {DEFAULT_PROJECT_ID}"),
+    }
+}
+
+impl Local {
+    /// `POST path` with `Bearer <pid>[:<token>]`: (status, headers, JSON body).
+    pub async fn post(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: Value,
+    ) -> (StatusCode, HeaderMap, Value) {
+        self.post_with(&self.client, path, token, body).await
+    }
+
+    /// [`Local::post`] through `client` (e.g. one from [`client_from`]).
+    pub async fn post_with(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        token: Option<&str>,
+        body: Value,
+    ) -> (StatusCode, HeaderMap, Value) {
+        let response = client
+            .post(format!("{}{path}", self.base))
+            .header("authorization", bearer(token))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        (status, headers, response.json().await.unwrap())
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("authorization", bearer(token))
+            .send()
+            .await
+            .unwrap();
+        (response.status(), response.json().await.unwrap())
+    }
+
+    /// Signs up `email` with `password` as "Ada Lovelace"; panics unless it answers 200.
+    pub async fn signup(&self, email: &str, password: &str) -> Value {
+        let (status, _, body) = self
+            .post(
+                "/v1/auth/password/signup",
+                None,
+                json!({"loginId": email, "password": password, "user": {"name": "Ada Lovelace"}}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    pub async fn refresh(&self, token: &str) -> (StatusCode, Value) {
+        let (status, _, body) = self.post("/v1/auth/refresh", Some(token), json!({})).await;
+        (status, body)
+    }
+
+    /// The newest inbox message to `to`.
+    pub async fn inbox(&self, to: &str) -> Value {
+        let body: Value = self
+            .client
+            .get(format!("{}/inbox.json?to={to}", self.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        body["messages"][0].clone()
+    }
+
+    /// Sends a code to `email` and reads it from the inbox.
+    pub async fn code_for(&self, email: &str) -> String {
+        let (status, _, body) = self
+            .post(
+                "/v1/auth/otp/signup-in/email",
+                None,
+                json!({"loginId": email}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        self.inbox(email).await["code"].as_str().unwrap().to_owned()
+    }
+
+    /// Sends a magic link to `email` and reads its token from the inbox.
+    pub async fn link_token_for(&self, email: &str) -> String {
+        let (status, _, body) = self
+            .post(
+                "/v1/auth/magiclink/signup-in/email",
+                None,
+                json!({"loginId": email, "URI": "http://app.test:3000/verify", "loginOptions": {}}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let link = self.inbox(email).await["link"].as_str().unwrap().to_owned();
+        link.split("t=").nth(1).unwrap().to_owned()
+    }
+
+    pub fn validator(&self) -> Validator {
+        Validator::builder(DEFAULT_PROJECT_ID)
+            .base_url(&self.base)
+            .build()
+    }
+}
+
+/// The database of a server's data folder, opened beside the server.
+pub fn rusqlite_open(dir: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(dir.join("descope-local.sqlite3")).unwrap()
+}
+
+pub fn refresh_jwt(response: &Value) -> String {
+    response["refreshJwt"].as_str().unwrap().to_owned()
+}
+
+pub fn assert_descope_error(body: &Value, code: &str) {
+    assert_eq!(body["errorCode"], code, "{body}");
+    assert!(
+        body["errorDescription"].is_string() && body["errorMessage"].is_string(),
+        "{body}"
+    );
+}
