@@ -1,0 +1,570 @@
+//! Attacks on the local server, each tried against a running server over real HTTP and shown
+//! to fail, with the figures as assertions. Every test is named after the attack it tries.
+//! `README.md` ("Threat model") states what these show.
+
+mod local;
+
+use std::{
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    },
+    time::{Duration, Instant},
+};
+
+use descope_local::DEFAULT_PROJECT_ID;
+use futures::future::join_all;
+use local::{
+    assert_descope_error, bearer, client_from, refresh_jwt, rusqlite_open, start, start_in,
+    temp_dir, Local,
+};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+const PASSWORD: &str = "correct horse battery";
+
+/// The answers to `requests` run all at once, by status.
+async fn statuses(requests: Vec<impl std::future::Future<Output = StatusCode>>) -> Vec<u16> {
+    let mut statuses: Vec<u16> = join_all(requests)
+        .await
+        .into_iter()
+        .map(|s| s.as_u16())
+        .collect();
+    statuses.sort_unstable();
+    statuses
+}
+
+fn count(statuses: &[u16], status: u16) -> usize {
+    statuses.iter().filter(|s| **s == status).count()
+}
+
+/// Sign-in with a password, as an attacker guessing it.
+async fn sign_in(local: &Local, login: &str, password: &str) -> StatusCode {
+    let body = json!({"loginId": login, "password": password});
+    local.post("/v1/auth/password/signin", None, body).await.0
+}
+
+async fn verify_link(local: &Local, token: &str) -> (StatusCode, Value) {
+    let (status, _, body) = local
+        .post("/v1/auth/magiclink/verify", None, json!({"token": token}))
+        .await;
+    (status, body)
+}
+
+async fn verify_code(local: &Local, login: &str, code: &str) -> (StatusCode, Value) {
+    let (status, _, body) = local
+        .post(
+            "/v1/auth/otp/verify/email",
+            None,
+            json!({"loginId": login, "code": code}),
+        )
+        .await;
+    (status, body)
+}
+
+#[tokio::test]
+async fn account_takeover_by_sending_an_email_code_as_a_magic_link_token_fails() {
+    let local = start().await;
+    // A password-only account: its owner never asked for a code.
+    local.signup("victim@example.com", PASSWORD).await;
+    // The attacker asks for a code for the victim's address; here the test reads it, which
+    // the attacker cannot: even the right code must not work as a link token.
+    let code = local.code_for("victim@example.com").await;
+
+    let wrong = verify_link(&local, "0000000000000000000000000000000000000000").await;
+    assert_eq!(wrong.0, 401);
+    for token in [
+        format!("victim@example.com:{code}"),
+        format!("otp\0victim@example.com\0{code}"),
+        code.clone(),
+    ] {
+        assert_eq!(
+            verify_link(&local, &token).await,
+            wrong,
+            "{token:?} must be just a wrong link token"
+        );
+    }
+    // The code itself still works where it belongs.
+    assert_eq!(
+        verify_code(&local, "victim@example.com", &code).await.0,
+        200
+    );
+}
+
+#[tokio::test]
+async fn a_magic_link_token_sent_as_a_code_is_just_a_wrong_code() {
+    let local = start().await;
+    let token = local.link_token_for("ada@example.com").await;
+    local.code_for("ada@example.com").await;
+
+    let as_code = verify_code(&local, "ada@example.com", &token).await;
+    let wrong = verify_code(&local, "ada@example.com", "000000").await;
+    assert_eq!(as_code.0, 401);
+    assert_eq!(as_code, wrong);
+    // The link still works where it belongs.
+    assert_eq!(verify_link(&local, &token).await.0, 200);
+}
+
+#[tokio::test]
+async fn tokens_of_one_kind_are_refused_where_another_kind_belongs() {
+    let local = start().await;
+    let signed_up = local.signup("ada@example.com", PASSWORD).await;
+    let refresh = refresh_jwt(&signed_up);
+    let session = signed_up["sessionJwt"].as_str().unwrap().to_owned();
+    let link = local.link_token_for("ada@example.com").await;
+
+    let wrong_link = verify_link(&local, "not-a-token").await;
+    assert_eq!(
+        verify_link(&local, &refresh).await,
+        wrong_link,
+        "refresh as link"
+    );
+    assert_eq!(
+        verify_link(&local, &session).await,
+        wrong_link,
+        "session as link"
+    );
+
+    let wrong_refresh = local.refresh("not-a-token").await;
+    assert_eq!(wrong_refresh.0, 401);
+    assert_eq!(
+        local.refresh(&session).await,
+        wrong_refresh,
+        "session as refresh"
+    );
+    assert_eq!(local.refresh(&link).await, wrong_refresh, "link as refresh");
+    assert_eq!(
+        sign_in(&local, "ada@example.com", &refresh).await,
+        401,
+        "refresh token as password"
+    );
+    assert_eq!(
+        local.refresh(&refresh).await.0,
+        200,
+        "the refresh token still works"
+    );
+}
+
+#[tokio::test]
+async fn fifty_concurrent_wrong_passwords_at_one_account_evaluate_only_ten() {
+    let local = start().await;
+    local.signup("ada@example.com", PASSWORD).await;
+
+    let guesses = (0..50)
+        .map(|i| {
+            let local = &local;
+            async move { sign_in(local, "Ada@Example.com ", &format!("guess number {i}")).await }
+        })
+        .collect();
+    let answers = statuses(guesses).await;
+    assert_eq!(count(&answers, 401), 10, "{answers:?}");
+    assert_eq!(count(&answers, 429), 40, "{answers:?}");
+
+    // The account's password is locked for the window, even to its owner...
+    assert_eq!(sign_in(&local, "ada@example.com", PASSWORD).await, 429);
+    // ...who still has a way in: an email code is another kind of secret.
+    let code = local.code_for("ada@example.com").await;
+    assert_eq!(verify_code(&local, "ada@example.com", &code).await.0, 200);
+}
+
+#[tokio::test]
+async fn fifty_concurrent_wrong_codes_at_one_account_evaluate_only_ten() {
+    let local = start().await;
+    local.code_for("ada@example.com").await;
+
+    let guesses = (0..50)
+        .map(|i| {
+            let local = &local;
+            async move {
+                verify_code(local, "ada@example.com", &format!("{:06}", 100_000 + i))
+                    .await
+                    .0
+            }
+        })
+        .collect();
+    let answers = statuses(guesses).await;
+    assert_eq!(count(&answers, 401), 10, "{answers:?}");
+    assert_eq!(count(&answers, 429), 40, "{answers:?}");
+}
+
+#[tokio::test]
+async fn fifty_concurrent_wrong_old_passwords_and_refresh_tokens_at_password_change_evaluate_only_ten(
+) {
+    let local = start().await;
+    local.signup("ada@example.com", PASSWORD).await;
+
+    let replaces = (0..50)
+        .map(|i| {
+            let local = &local;
+            async move {
+                let body = json!({"loginId": "ada@example.com",
+                    "oldPassword": format!("guess number {i}"), "newPassword": "a new password"});
+                local.post("/v1/auth/password/replace", None, body).await.0
+            }
+        })
+        .collect();
+    let answers = statuses(replaces).await;
+    assert_eq!(count(&answers, 401), 10, "replace: {answers:?}");
+    assert_eq!(count(&answers, 429), 40, "replace: {answers:?}");
+
+    let updates = (0..50)
+        .map(|i| {
+            let local = &local;
+            async move {
+                let body = json!({"loginId": "ada@example.com", "newPassword": "a new password"});
+                let token = format!("forged.refresh.{i}");
+                local
+                    .post("/v1/auth/password/update", Some(&token), body)
+                    .await
+                    .0
+            }
+        })
+        .collect();
+    let answers = statuses(updates).await;
+    assert_eq!(count(&answers, 401), 10, "update: {answers:?}");
+    assert_eq!(count(&answers, 429), 40, "update: {answers:?}");
+}
+
+#[tokio::test]
+async fn guessing_magic_link_tokens_from_one_address_stops_at_the_address_limit() {
+    let local = start().await;
+    let mut answers = Vec::new();
+    let mut retry_after = None;
+    for i in 0..150 {
+        let (status, headers, _) = local
+            .post(
+                "/v1/auth/magiclink/verify",
+                None,
+                json!({"token": format!("guess{i:036}")}),
+            )
+            .await;
+        answers.push(status.as_u16());
+        if status == 429 {
+            retry_after = headers.get("retry-after").cloned();
+        }
+    }
+    assert_eq!(count(&answers, 401), 100);
+    assert_eq!(count(&answers, 429), 50);
+    let retry_after: u64 = retry_after.unwrap().to_str().unwrap().parse().unwrap();
+    assert!((1..=600).contains(&retry_after));
+}
+
+#[tokio::test]
+async fn spraying_guesses_across_accounts_stops_at_the_address_limit_and_spares_other_addresses() {
+    let local = start_in(temp_dir(), |c| c.address_failures = 20).await;
+    let attacker = client_from(2);
+    let mut evaluated = 0;
+    for i in 0..40 {
+        let body = json!({"loginId": format!("user{i}@example.com"), "password": "password1"});
+        let (status, _, _) = local
+            .post_with(&attacker, "/v1/auth/password/signin", None, body)
+            .await;
+        if status == 401 {
+            evaluated += 1;
+        }
+    }
+    assert_eq!(evaluated, 20);
+    let body = json!({"token": "any token at all"});
+    let (status, _, _) = local
+        .post_with(&attacker, "/v1/auth/magiclink/verify", None, body.clone())
+        .await;
+    assert_eq!(status, 429, "one budget for every kind of secret");
+
+    let neighbour = client_from(3);
+    let (status, _, _) = local
+        .post_with(&neighbour, "/v1/auth/magiclink/verify", None, body)
+        .await;
+    assert_eq!(status, 401, "another address is evaluated");
+}
+
+#[tokio::test]
+async fn a_flood_of_sign_ups_from_one_address_stops_at_the_sign_up_budget() {
+    let local = start().await;
+    let mut answers = Vec::new();
+    let mut retry_after = None;
+    for i in 0..150 {
+        let body = json!({"loginId": format!("new{i}@example.com"), "password": PASSWORD});
+        let (status, headers, _) = local.post("/v1/auth/password/signup", None, body).await;
+        answers.push(status.as_u16());
+        if status == 429 {
+            retry_after = headers.get("retry-after").cloned();
+        }
+    }
+    assert_eq!(count(&answers, 200), 50);
+    assert_eq!(count(&answers, 429), 100);
+    assert!(retry_after.is_some());
+
+    // Code and link sign-ups draw on the same budget...
+    let (status, _, _) = local
+        .post(
+            "/v1/auth/otp/signup-in/email",
+            None,
+            json!({"loginId": "code@example.com"}),
+        )
+        .await;
+    assert_eq!(status, 429);
+    let body = json!({"loginId": "link@example.com", "URI": "http://app.test:3000/verify"});
+    let (status, _, _) = local
+        .post("/v1/auth/magiclink/signup-in/email", None, body)
+        .await;
+    assert_eq!(status, 429);
+    // ...while sign-in and other addresses are unaffected.
+    assert_eq!(sign_in(&local, "new0@example.com", PASSWORD).await, 200);
+    let body = json!({"loginId": "elsewhere@example.com", "password": PASSWORD});
+    let (status, _, _) = local
+        .post_with(&client_from(4), "/v1/auth/password/signup", None, body)
+        .await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn a_flood_of_sign_ups_does_not_stall_sign_in() {
+    const SIGN_UPS: usize = 24;
+    let local = start_in(temp_dir(), |c| c.address_signups = u32::MAX).await;
+    local.signup("ada@example.com", PASSWORD).await;
+
+    let finished = Arc::new(AtomicUsize::new(0));
+    let flood: Vec<_> = (0..SIGN_UPS)
+        .map(|i| {
+            let (base, finished) = (local.base.clone(), finished.clone());
+            tokio::spawn(async move {
+                let response = reqwest::Client::new()
+                    .post(format!("{base}/v1/auth/password/signup"))
+                    .header("authorization", bearer(None))
+                    .json(
+                        &json!({"loginId": format!("flood{i}@example.com"), "password": PASSWORD}),
+                    )
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(response.status(), 200);
+                finished.fetch_add(1, Ordering::SeqCst);
+            })
+        })
+        .collect();
+    // Let the flood queue up for the hashing permits first.
+    while finished.load(Ordering::SeqCst) == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let started = Instant::now();
+    assert_eq!(sign_in(&local, "ada@example.com", PASSWORD).await, 200);
+    let sign_in_took = started.elapsed();
+    let sign_ups_done = finished.load(Ordering::SeqCst);
+    for task in flood {
+        task.await.unwrap();
+    }
+    eprintln!(
+        "sign-in under a flood of {SIGN_UPS} sign-ups: {} ms, with {sign_ups_done} sign-ups \
+         finished",
+        sign_in_took.as_millis()
+    );
+    assert!(
+        sign_ups_done <= SIGN_UPS / 2,
+        "sign-in waited for the sign-ups: {sign_ups_done} of {SIGN_UPS} finished first"
+    );
+}
+
+#[tokio::test]
+async fn a_stolen_refresh_token_dies_when_the_victim_changes_the_password() {
+    let local = start().await;
+    let stolen = refresh_jwt(&local.signup("ada@example.com", PASSWORD).await);
+    let (_, _, kept) = local
+        .post(
+            "/v1/auth/password/signin",
+            None,
+            json!({"loginId": "ada@example.com", "password": PASSWORD}),
+        )
+        .await;
+    let kept = refresh_jwt(&kept);
+
+    // Update, from the victim's session: that one goes on, every other one ends.
+    let (status, _, _) = local
+        .post(
+            "/v1/auth/password/update",
+            Some(&kept),
+            json!({"loginId": "ada@example.com", "newPassword": "second password"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        local.refresh(&stolen).await.0,
+        401,
+        "update ends the thief's session"
+    );
+    let (status, body) = local.refresh(&kept).await;
+    assert_eq!(status, 200, "the presenter's session goes on");
+    let kept = refresh_jwt(&body);
+
+    // Replace, with the old password: every earlier session ends.
+    let (status, _, replaced) = local
+        .post(
+            "/v1/auth/password/replace",
+            None,
+            json!({"loginId": "ada@example.com", "oldPassword": "second password",
+                   "newPassword": "third password"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        local.refresh(&kept).await.0,
+        401,
+        "replace ends earlier sessions"
+    );
+    assert_eq!(local.refresh(&refresh_jwt(&replaced)).await.0, 200);
+}
+
+#[tokio::test]
+async fn simultaneous_refreshes_with_one_token_all_succeed_and_keep_one_chain() {
+    for n in [2, 5, 10] {
+        let local = start().await;
+        let first = refresh_jwt(&local.signup("ada@example.com", PASSWORD).await);
+        let refreshes: Vec<_> = (0..n)
+            .map(|_| {
+                let (local, first) = (&local, &first);
+                async move { local.refresh(first).await }
+            })
+            .collect();
+        let answers = join_all(refreshes).await;
+        assert!(
+            answers.iter().all(|(status, _)| *status == 200),
+            "{n} at once: {:?}",
+            answers.iter().map(|a| a.0).collect::<Vec<_>>()
+        );
+        // Whichever answer a client kept, its token refreshes the session again.
+        for (_, body) in &answers {
+            let (status, _) = local.refresh(&refresh_jwt(body)).await;
+            assert_eq!(status, 200, "{n} at once: a returned token was refused");
+        }
+        let revoked: bool = rusqlite_open(&local.dir)
+            .query_row("SELECT MAX(revoked) FROM refresh_families", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(!revoked, "{n} at once: the family was revoked");
+    }
+}
+
+#[tokio::test]
+async fn reusing_a_replaced_refresh_token_after_the_grace_revokes_its_family() {
+    let local = start_in(temp_dir(), |c| c.refresh_grace = Duration::from_secs(1)).await;
+    let first = refresh_jwt(&local.signup("ada@example.com", PASSWORD).await);
+    let (_, a) = local.refresh(&first).await;
+    let (_, b) = local.refresh(&first).await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let (_, next) = local.refresh(&refresh_jwt(&a)).await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+
+    let (status, body) = local.refresh(&refresh_jwt(&b)).await;
+    assert_eq!(status, 401, "b's generation was replaced 2 s ago");
+    assert_descope_error(&body, "E061301");
+    assert_eq!(
+        local.refresh(&refresh_jwt(&next)).await.0,
+        401,
+        "the whole family is revoked"
+    );
+}
+
+#[tokio::test]
+async fn a_magic_link_cannot_carry_its_token_to_another_site() {
+    let local = start().await; // approved: http://app.test:3000
+    let send = |uri: &'static str| {
+        let local = &local;
+        async move {
+            let body = json!({"loginId": "ada@example.com", "URI": uri});
+            local
+                .post("/v1/auth/magiclink/signup-in/email", None, body)
+                .await
+        }
+    };
+    for uri in [
+        "https://evil.test/steal",
+        "http://app.test:3000@evil.test/",
+        "http://app.test:3001/verify",
+        "https://app.test:3000/verify",
+        "javascript:alert(1)",
+        "//evil.test",
+        "",
+    ] {
+        let (status, _, body) = send(uri).await;
+        assert_eq!(status, 400, "{uri:?}: {body}");
+        assert_descope_error(&body, if uri.is_empty() { "E011002" } else { "E011003" });
+    }
+    assert!(
+        local.inbox("ada@example.com").await.is_null(),
+        "nothing sent"
+    );
+    assert_eq!(send("http://app.test:3000/verify?x=1").await.0, 200);
+
+    // With no origins configured, only this machine's.
+    let standalone = start_in(temp_dir(), |c| c.redirect_origins.clear()).await;
+    for (uri, expected) in [
+        ("http://127.0.0.1:5173/verify", 200),
+        ("https://localhost/verify", 200),
+        ("http://[::1]:8080/", 200),
+        ("http://evil.test/verify", 400),
+        ("http://127.0.0.1.evil.test/", 400),
+    ] {
+        let body = json!({"loginId": "ada@example.com", "URI": uri});
+        let (status, _, _) = standalone
+            .post("/v1/auth/magiclink/signup-in/email", None, body)
+            .await;
+        assert_eq!(status, expected, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn dns_rebinding_to_read_the_inbox_or_the_api_fails() {
+    let local = start().await;
+    local.code_for("ada@example.com").await;
+    let client = reqwest::Client::new();
+    let get = |path: &'static str, host: &'static str| {
+        client
+            .get(format!("{}{path}", local.base))
+            .header("host", host)
+            .header("authorization", bearer(None))
+            .send()
+    };
+    let keys = format!("/v2/keys/{DEFAULT_PROJECT_ID}").leak() as &'static str;
+    for path in ["/inbox", "/inbox.json", keys] {
+        let refused = get(path, "rebound.evil.test:4000").await.unwrap();
+        assert_eq!(refused.status(), 421, "{path}");
+        assert_descope_error(&refused.json().await.unwrap(), "E011008");
+        assert_eq!(
+            get(path, "localhost:4000").await.unwrap().status(),
+            200,
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn reading_the_inbox_from_another_machine_or_through_a_proxy_fails() {
+    let local = start_in(temp_dir(), |c| {
+        c.public_url = Some("https://demo.example.com".into());
+    })
+    .await;
+    local.code_for("ada@example.com").await;
+    let client = reqwest::Client::new();
+    let inbox = |host: &'static str, forwarded: bool| {
+        let mut request = client
+            .get(format!("{}/inbox.json", local.base))
+            .header("host", host);
+        if forwarded {
+            request = request.header("x-forwarded-for", "203.0.113.7");
+        }
+        request.send()
+    };
+    // The public name reaches the API but not the inbox.
+    let refused = inbox("demo.example.com", false).await.unwrap();
+    assert_eq!(refused.status(), 403);
+    assert_descope_error(&refused.json().await.unwrap(), "E011009");
+    assert_eq!(inbox("127.0.0.1", true).await.unwrap().status(), 403);
+    let keys = client
+        .get(format!("{}/v2/keys/{DEFAULT_PROJECT_ID}", local.base))
+        .header("host", "demo.example.com")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(keys.status(), 200);
+    assert_eq!(inbox("127.0.0.1", false).await.unwrap().status(), 200);
+}
