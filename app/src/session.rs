@@ -45,6 +45,9 @@ pub(crate) mod meta {
 pub struct Auth {
     /// Whether a session exists; the server's verdict at first, then the browser's.
     pub signed_in: RwSignal<bool>,
+    /// Set when a sign-out could not reach Descope to revoke the refresh token, which then
+    /// stays valid until it expires: the layout tells the user and offers to try again.
+    pub unrevoked: RwSignal<bool>,
 }
 
 impl Auth {
@@ -59,6 +62,7 @@ impl Auth {
 pub(crate) fn provide_auth() -> Auth {
     let auth = Auth {
         signed_in: RwSignal::new(initially_signed_in()),
+        unrevoked: RwSignal::new(false),
     };
     provide_context(auth);
     #[cfg(feature = "hydrate")]
@@ -85,14 +89,16 @@ pub fn page_session() -> Option<PageSession> {
         .cloned()
 }
 
-/// Only same-origin paths are followed after sign-in, so `next` cannot send a user elsewhere.
+/// Only same-origin ASCII paths are followed after sign-in, so `next` cannot send a user
+/// elsewhere, and always makes a valid `Location` header.
 pub fn safe_next(next: Option<String>) -> String {
     match next {
         Some(path)
             if path.starts_with('/')
                 && !path.starts_with("//")
                 && !path.contains('\\')
-                && !path.chars().any(char::is_control) =>
+                && path.is_ascii()
+                && !path.chars().any(|c| c.is_ascii_control()) =>
         {
             path
         }
@@ -113,6 +119,9 @@ mod tests {
             "/\\evil.test",
             "javascript:alert(1)",
             "/\nx",
+            "/é",
+            "/\u{FFFD}",
+            "/\u{7f}",
             "",
         ] {
             assert_eq!(safe_next(Some(hostile.into())), "/profile", "{hostile:?}");

@@ -3,7 +3,15 @@
 use server::{config::Config, shutdown_signal, telemetry, Application};
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() {
+    // Errors are printed as sentences (their `Display`), not as `Debug` structures.
+    if let Err(e) = run().await {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     // A missing .env file is the normal case; a malformed one is worth stopping for.
     match dotenvy::dotenv() {
         Ok(_) => {}

@@ -36,6 +36,12 @@ pub enum StartupError {
     /// The embedded local Descope server cannot open its store or key.
     #[error("cannot start the local Descope server: {0}")]
     Local(#[from] descope_local::StartError),
+    /// The address would expose the embedded local Descope server to other machines.
+    #[error(
+        "refusing to start the embedded local Descope server: {0}. To use real Descope \
+         instead, set DESCOPE_PROJECT_ID"
+    )]
+    Exposed(#[from] descope_local::ExposureError),
 }
 
 /// What every handler may need. Leptos clones the state into every server-function call and
@@ -92,21 +98,41 @@ impl Application {
     /// Descope server unless a real one is configured, builds the router and starts keeping
     /// the Descope key set fresh. Unreachable keys do not stop start-up.
     pub async fn build(config: Config) -> Result<Self, StartupError> {
-        let listener = TcpListener::bind(config.leptos.site_addr).await?;
-        let base_url = config.descope.base_url(listener.local_addr()?);
-        let project_id = config.descope.project_id();
-        let local = match config.descope {
+        let local_config = match config.descope {
             DescopeConfig::Embedded => {
-                let mut local =
-                    descope_local::Config::from_env(config.data_dir.join("descope-local"))?;
+                let local = descope_local::Config::from_env(config.data_dir.join("descope-local"))?;
+                descope_local::check_listen_address(config.leptos.site_addr, &local)?;
+                Some(local)
+            }
+            DescopeConfig::Remote { .. } => None,
+        };
+        let listener = TcpListener::bind(config.leptos.site_addr).await?;
+        let listening = listener.local_addr()?;
+        let base_url = config.descope.base_url(listening);
+        let project_id = config.descope.project_id();
+        let local = match local_config {
+            Some(mut local) => {
                 local.project_id = project_id.to_owned();
+                local.base_url.clone_from(&base_url);
+                if local.redirect_origins.is_empty() {
+                    local.redirect_origins = own_origins(listening, local.public_url.as_deref());
+                }
                 tracing::info!(
-                    "Descope: embedded local server at {base_url} (project {project_id}, data in {})",
+                    "Descope: embedded local server at {base_url} (project {project_id}, data in {}); \
+                     codes and magic links go to the inbox at {base_url}/inbox",
                     local.data_dir.display()
                 );
+                if let Some(public) = &local.public_url {
+                    tracing::warn!(
+                        "Descope: the embedded local server is exposed to the network as \
+                         {public}{LOCAL_DESCOPE_PREFIX} (DESCOPE_LOCAL_EXPOSE): anyone who \
+                         reaches it can sign up and sign in; the inbox is served to this \
+                         machine only"
+                    );
+                }
                 Some(descope_local::LocalDescope::open(local)?)
             }
-            DescopeConfig::Remote { .. } => {
+            None => {
                 tracing::info!("Descope: {base_url} (project {project_id})");
                 None
             }
@@ -152,6 +178,21 @@ impl Application {
             .with_graceful_shutdown(shutdown)
             .await
     }
+}
+
+/// The origins the app is reached at, where magic links of the embedded server may point:
+/// this machine's names for the port it listens on, and the public URL's.
+fn own_origins(listening: SocketAddr, public_url: Option<&str>) -> Vec<String> {
+    let port = listening.port();
+    let mut origins: Vec<String> = ["127.0.0.1", "localhost", "[::1]"]
+        .iter()
+        .map(|host| format!("http://{host}:{port}"))
+        .collect();
+    if !listening.ip().is_unspecified() && !listening.ip().is_loopback() {
+        origins.push(format!("http://{listening}"));
+    }
+    origins.extend(public_url.map(str::to_owned));
+    origins
 }
 
 /// The whole HTTP surface: health checks, the secret API, Leptos pages and server functions,

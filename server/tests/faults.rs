@@ -55,7 +55,7 @@ async fn repeat(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_during_load_finishes_accepted_requests_and_exits_zero() {
     let dir = process::temp_dir("server-sigterm");
-    let server = app::start(&dir, &[("DESCOPE_LOCAL_ADDRESS_ATTEMPTS", "1000000")]);
+    let server = app::start(&dir, &[]);
     let base = server.base.clone();
     let account = app::sign_up(
         &reqwest::Client::new(),
