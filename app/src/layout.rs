@@ -31,7 +31,12 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </nav>
             </div>
         </header>
-        <main id="main" class="container">{children()}</main>
+        <main id="main" class="container">
+            <Show when=move || auth.unrevoked.get()>
+                <UnrevokedNotice />
+            </Show>
+            {children()}
+        </main>
         <footer class="site-footer">
             <div class="container">
                 "Rust all the way down: Leptos, axum and a Descope-compatible identity server."
@@ -53,7 +58,8 @@ pub fn LogoutButton(#[prop(into)] class: String) -> impl IntoView {
         {
             let navigate = navigate.clone();
             leptos::task::spawn_local(async move {
-                crate::session::browser::sign_out(auth).await;
+                let revoked = crate::session::browser::sign_out(auth).await;
+                auth.unrevoked.set(revoked.is_err());
                 pending.set(false);
                 navigate("/login", Default::default());
             });
@@ -65,5 +71,40 @@ pub fn LogoutButton(#[prop(into)] class: String) -> impl IntoView {
         <button type="button" class=class on:click=on_click disabled=move || pending.get()>
             {move || if pending.get() { "Logging out…" } else { "Log out" }}
         </button>
+    }
+}
+
+/// Says that the last sign-out could not reach Descope, so the session's refresh token is
+/// still valid there, and offers to try the revocation again.
+#[component]
+fn UnrevokedNotice() -> impl IntoView {
+    let auth = Auth::get();
+    let pending = RwSignal::new(false);
+    let retry = move |_| {
+        pending.set(true);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let revoked = crate::session::browser::retry_revoke().await;
+            auth.unrevoked.set(revoked.is_err());
+            pending.set(false);
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = auth;
+    };
+    view! {
+        <div class="notice" role="alert" data-testid="unrevoked">
+            <p>
+                "You are signed out on this device, but we could not reach the sign-in service "
+                "to end the session there: it stays valid until it expires."
+            </p>
+            <button
+                type="button"
+                class="button button-small button-secondary"
+                on:click=retry
+                disabled=move || pending.get()
+            >
+                {move || if pending.get() { "Trying…" } else { "Try again" }}
+            </button>
+        </div>
     }
 }

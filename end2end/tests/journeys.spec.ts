@@ -85,6 +85,31 @@ test("sign out: Back does not reveal the profile and the old refresh token is de
   expect(consoleErrors).toEqual([]);
 });
 
+test("a sign-out that cannot reach Descope says so, and Try again ends the session there", async ({ page, consoleErrors }) => {
+  const email = uniqueEmail("offline");
+  await signUp(page, "Hedy Lamarr", email);
+  await expectProfile(page, "Hedy Lamarr", email);
+  const refresh = await page.evaluate(() => localStorage.getItem("DSR"));
+  await page.route("**/descope/v1/auth/logout", (route) => route.abort("internetdisconnected"));
+
+  await logOut(page);
+  const notice = page.getByTestId("unrevoked");
+  await expect(notice).toContainText("could not reach the sign-in service");
+  // Signed out here all the same.
+  expect(await page.evaluate(() => localStorage.getItem("DSR"))).toBeNull();
+  const me = () =>
+    page.request.get("/descope/v1/auth/me", { headers: { Authorization: `Bearer ${PROJECT_ID}:${refresh}` } });
+  expect((await me()).status(), "the refresh token outlives the failed sign-out").toBe(200);
+
+  await page.unroute("**/descope/v1/auth/logout");
+  await notice.getByRole("button", { name: "Try again" }).click();
+  await expect(notice).toHaveCount(0);
+  expect((await me()).status()).toBe(401);
+  // Chromium reports the aborted request itself; nothing else may appear.
+  expect(consoleErrors.filter((e) => !e.includes("ERR_INTERNET_DISCONNECTED"))).toEqual([]);
+  consoleErrors.length = 0;
+});
+
 test("a wrong password shows an error and stays on the login page", async ({ page, consoleErrors }) => {
   const email = uniqueEmail("wrong");
   await signUp(page, "Barbara Liskov", email);
@@ -130,6 +155,22 @@ test("an unauthenticated /profile redirects to login and returns after it", asyn
   await signIn(page, email, PASSWORD);
   await expect(page).toHaveURL(/\/profile$/);
   await expectProfile(page, "Edsger Dijkstra", email);
+  expect(consoleErrors).toEqual([]);
+});
+
+test("a next path with percent-encoded non-ASCII never breaks the login page", async ({ page, consoleErrors }) => {
+  for (const next of ["/%C3%A9", "/%FF", "/%E2%80%AE", "%2F%2Fevil.test"]) {
+    const response = await page.goto(`/login?next=${next}`);
+    expect(response?.status(), next).toBe(200);
+    await expectHydrated(page);
+  }
+  const email = uniqueEmail("nonascii");
+  await signUp(page, "Ada Yonath", email);
+  for (const next of ["/%C3%A9", "/%FF"]) {
+    const response = await page.request.get(`/login?next=${next}`, { maxRedirects: 0 });
+    expect(response.status(), next).toBe(303);
+    expect(response.headers()["location"], next).toBe("/profile");
+  }
   expect(consoleErrors).toEqual([]);
 });
 

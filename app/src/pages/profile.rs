@@ -91,16 +91,19 @@ async fn load_secret(auth: Auth) -> Result<String, String> {
     };
     let mut refreshed = false;
     loop {
+        let sent = browser::session_token().unwrap_or_default();
         match get_secret_message().await {
             Ok(message) => return Ok(message),
             Err(SecretError::Expired | SecretError::Unauthenticated) if !refreshed => {
                 refreshed = true;
-                if browser::refresh(auth).await.is_err() && browser::tokens().is_none() {
+                let due = browser::Due::Refused(sent);
+                if browser::refresh(auth, due).await.is_err() && browser::tokens().is_none() {
                     return Err("Your session has ended. Please sign in again.".into());
                 }
             }
             Err(SecretError::Expired | SecretError::Unauthenticated) => {
-                browser::sign_out(auth).await;
+                // The session is over either way; a revocation that fails changes nothing.
+                let _ = browser::sign_out(auth).await;
                 return Err("Your session has ended. Please sign in again.".into());
             }
             Err(other) => return Err(other.to_string()),

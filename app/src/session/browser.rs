@@ -5,11 +5,13 @@
 //!   server renders the right page on first paint.
 //! - The session is refreshed 20 s before it expires. A timer that fires while the tab is hidden
 //!   waits until the tab is visible again.
-//! - One refresh at a time across tabs: the refresh runs under a Web Lock, and a tab that finds
-//!   the stored refresh token changed while it waited adopts it instead of refreshing.
+//! - One refresh at a time across tabs: the refresh runs under a Web Lock, and decides inside
+//!   it, from the stored tokens, whether one is still needed. A tab whose timer fires after
+//!   another tab refreshed finds a session that is not due and adopts it.
 //! - A refused refresh (any 4xx) ends the session; network errors and 5xx keep it and retry
 //!   with backoff (2 s doubling to 60 s).
-//! - Sign-out revokes the refresh token, clears storage and tells every other tab.
+//! - Sign-out revokes the refresh token, clears storage and tells every other tab; when the
+//!   revocation cannot reach Descope, it says so and offers to try again.
 
 use std::cell::{Cell, RefCell};
 
@@ -38,6 +40,8 @@ thread_local! {
     /// Set when a refresh came due while the tab was hidden.
     static DUE_WHILE_HIDDEN: Cell<bool> = const { Cell::new(false) };
     static FAILURES: Cell<u32> = const { Cell::new(0) };
+    /// A refresh token whose revocation at sign-out did not reach Descope.
+    static UNREVOKED: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen]
@@ -170,12 +174,41 @@ pub fn signed_in(auth: Auth, response: &JwtResponse) {
 }
 
 /// Signs out everywhere: revokes the refresh token, clears storage and tells the other tabs.
-pub async fn sign_out(auth: Auth) {
-    if let Some(tokens) = tokens() {
-        // Revocation failing (offline) must not keep the user signed in here.
-        let _ = client().logout(&tokens.refresh).await;
-    }
+/// The session ends here even when Descope cannot be reached; the error says that the refresh
+/// token then stays valid, and [`retry_revoke`] tries again.
+pub async fn sign_out(auth: Auth) -> Result<(), ClientError> {
+    let revoked = match tokens() {
+        Some(tokens) => {
+            let revoked = revoke(tokens.refresh).await;
+            revoked.map_err(|(_, e)| e)
+        }
+        None => Ok(()),
+    };
     end_session(auth, true);
+    revoked
+}
+
+/// Revokes `refresh`; keeps it for [`retry_revoke`] when Descope cannot be reached (a refusal
+/// means it is no longer valid anyway).
+async fn revoke(refresh: String) -> Result<(), (String, ClientError)> {
+    match client().logout(&refresh).await {
+        Err(e) if !e.ends_session() => {
+            UNREVOKED.set(Some(refresh.clone()));
+            Err((refresh, e))
+        }
+        _ => {
+            UNREVOKED.set(None);
+            Ok(())
+        }
+    }
+}
+
+/// Tries again to revoke the refresh token of the last sign-out that could not reach Descope.
+pub async fn retry_revoke() -> Result<(), ClientError> {
+    match UNREVOKED.take() {
+        Some(refresh) => revoke(refresh).await.map_err(|(_, e)| e),
+        None => Ok(()),
+    }
 }
 
 fn end_session(auth: Auth, tell_other_tabs: bool) {
@@ -203,7 +236,7 @@ fn schedule_in(auth: Auth, seconds: i64) {
                 DUE_WHILE_HIDDEN.set(true);
             } else {
                 spawn_local(async move {
-                    let _ = refresh(auth).await;
+                    let _ = refresh(auth, Due::Expiring).await;
                 });
             }
         },
@@ -219,16 +252,36 @@ fn schedule_refresh(auth: Auth) {
     schedule_in(auth, exp - now() - REFRESH_EARLY_SECS);
 }
 
-/// Refreshes the session now, under the cross-tab lock. If another tab rotated the tokens
-/// while this one waited, adopts them instead of spending a stale refresh token.
-pub async fn refresh(auth: Auth) -> Result<(), ClientError> {
-    let Some(known) = tokens() else {
+/// Why a refresh is asked for.
+pub enum Due {
+    /// The session token nears its expiry: the timer, or a tab shown again.
+    Expiring,
+    /// The server refused this session token.
+    Refused(String),
+}
+
+impl Due {
+    /// Whether the stored session still calls for a refresh. Decided under the lock from what
+    /// is stored then, so that whichever tab comes second finds the first one's tokens.
+    fn applies_to(&self, stored: &Tokens) -> bool {
+        match self {
+            Self::Expiring => {
+                expiry(&stored.session).is_none_or(|exp| exp - now() <= REFRESH_EARLY_SECS)
+            }
+            Self::Refused(token) => *token == stored.session,
+        }
+    }
+}
+
+/// Refreshes the session now, under the cross-tab lock, unless another tab already did.
+pub async fn refresh(auth: Auth, due: Due) -> Result<(), ClientError> {
+    if tokens().is_none() {
         end_session(auth, false);
         return Err(ClientError::Network("no session".into()));
-    };
+    }
     let result = with_refresh_lock(async move {
         match tokens() {
-            Some(current) if current.refresh != known.refresh => Ok(()),
+            Some(current) if !due.applies_to(&current) => Ok(()),
             None => Err(ClientError::Network("signed out in another tab".into())),
             Some(current) => {
                 let response = client().refresh(&current.refresh).await?;
@@ -338,7 +391,7 @@ fn catch_up_when_visible(auth: Auth) {
             .is_some_and(|exp| exp - now() <= REFRESH_EARLY_SECS);
         if DUE_WHILE_HIDDEN.replace(false) || near_expiry {
             spawn_local(async move {
-                let _ = refresh(auth).await;
+                let _ = refresh(auth, Due::Expiring).await;
             });
         }
     });
