@@ -51,7 +51,6 @@ function startServer(name, env) {
         APP_DATA_DIR: join(work, name),
         // Refusals are logged at debug by default; a benchmark measures the checks, not the log.
         RUST_LOG: "warn,server=info",
-        DESCOPE_LOCAL_ADDRESS_ATTEMPTS: "1000000",
         ...env,
       },
       stdio: ["ignore", "pipe", "pipe"],
