@@ -28,21 +28,22 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     /// Origins a magic link may point at (`scheme://host[:port]`). Empty: any loopback origin.
     pub redirect_origins: Vec<String>,
-    /// Wrong secrets (passwords, codes, link tokens, refresh tokens) allowed per account and
-    /// kind of secret per 10 minutes before 429: defaults to 10, so at most 60 guesses an hour.
+    /// Wrong passwords, and wrong codes, allowed per account (each kind on its own) per 10
+    /// minutes before 429: defaults to 10, so at most 60 guesses an hour.
     pub account_failures: u32,
-    /// Wrong secrets allowed per client address per 10 minutes, whatever the account:
-    /// defaults to 100.
+    /// Wrong secrets of every kind (passwords, codes, link tokens, the refresh token of a
+    /// password update) allowed per client address per 10 minutes: defaults to 100.
     pub address_failures: u32,
     /// Sign-ups and requests for a code or a link (each may sign a new user up) allowed per
-    /// client address per 10 minutes: defaults to 50. Raise it for load tests from one address.
+    /// client address per 10 minutes: defaults to 100. Raise it for test suites that sign up
+    /// more users than that from one machine.
     pub address_signups: u32,
     /// Whether the server may listen where other machines reach it. Off by default: it hands
     /// codes and sessions to whoever asks, so exposing it must be a decision.
     pub expose: bool,
     /// The URL other machines use to reach the server (the app's URL when embedded), required
-    /// when [`Config::expose`] is on: its host is one that requests may name, and its origin
-    /// one a magic link may point at.
+    /// when [`Config::expose`] is on: its host is one that requests may name (and the app
+    /// adds its origin to the default [`Config::redirect_origins`]).
     pub public_url: Option<String>,
     /// A JSON file of users to create at start-up if missing:
     /// `[{"name", "email", "password", "roles": [..], "tenants": {"<id>": {"roles": [..]}}}]`.
@@ -64,6 +65,9 @@ pub enum EnvError {
     /// Not an `http(s)://host[:port]` URL.
     #[error("{0} must hold http(s) URLs, not {1:?}")]
     NotAnUrl(&'static str, String),
+    /// A variable that an earlier version read, under a name that no longer means anything.
+    #[error("{0} is no longer read: use {1}")]
+    Renamed(&'static str, &'static str),
 }
 
 impl Config {
@@ -102,6 +106,12 @@ impl Config {
                 .unwrap_or(Ok(Vec::new()))
         };
 
+        if var("DESCOPE_LOCAL_ADDRESS_ATTEMPTS").is_some() {
+            return Err(EnvError::Renamed(
+                "DESCOPE_LOCAL_ADDRESS_ATTEMPTS",
+                "DESCOPE_LOCAL_ADDRESS_FAILURES (wrong secrets) or DESCOPE_LOCAL_ADDRESS_SIGNUPS",
+            ));
+        }
         let mut config = Self::new(
             var("DESCOPE_LOCAL_PROJECT_ID").unwrap_or_else(|| DEFAULT_PROJECT_ID.into()),
             var("DESCOPE_LOCAL_DATA_DIR").map_or_else(|| default_data_dir.into(), PathBuf::from),
@@ -145,7 +155,7 @@ impl Config {
             redirect_origins: Vec::new(),
             account_failures: 10,
             address_failures: 100,
-            address_signups: 50,
+            address_signups: 100,
             expose: false,
             public_url: None,
             seed_file: None,
@@ -183,7 +193,7 @@ mod tests {
         let defaults = config(&[]).unwrap();
         assert_eq!(defaults.account_failures, 10);
         assert_eq!(defaults.address_failures, 100);
-        assert_eq!(defaults.address_signups, 50);
+        assert_eq!(defaults.address_signups, 100);
         assert!(!defaults.expose);
         assert!(defaults.redirect_origins.is_empty());
 
@@ -220,6 +230,7 @@ mod tests {
             ),
             ("DESCOPE_LOCAL_ADDRESS_FAILURES", "-1"),
             ("DESCOPE_LOCAL_REFRESH_GRACE", "61"),
+            ("DESCOPE_LOCAL_ADDRESS_ATTEMPTS", "100"),
         ] {
             let error = config(&[(name, value)]).unwrap_err().to_string();
             assert!(error.contains(name), "{error}");

@@ -36,7 +36,8 @@ pub enum ApiError {
     /// A wrong one-time code (401, `E061102`).
     #[error("wrong code")]
     WrongCode,
-    /// Too many wrong codes, or the code expired or was used (401, `E061103`).
+    /// Too many wrong codes, or the code expired or was used; also any magic-link token that
+    /// is not live (401, `E061103`).
     #[error("the code can no longer be used")]
     CodeExhausted,
     /// Too many attempts (429, `E130429`) with `Retry-After`.

@@ -1,11 +1,14 @@
 //! Limits on guessing secrets and on signing up, per account and per client address.
 //!
-//! Fixed 10-minute windows. A secret check first reserves a slot in the window of its account
-//! (one per kind of secret, so a locked password leaves the email code as a way in) and in the
-//! window of its client address. The slot is taken before the expensive work, so any number of
-//! concurrent guesses evaluates at most the limit; a check that succeeds gives its slot back,
-//! one that fails keeps it. Sign-ups, and requests for codes and links, draw on a budget per
-//! address of their own.
+//! Fixed 10-minute windows. A secret check first reserves a slot in the window of its client
+//! address and in that of its account (one per kind of secret). The slot is taken before the
+//! expensive work, so any number of concurrent guesses evaluates at most the limit in a window;
+//! a check that succeeds gives its slot back, one that fails keeps it. Sign-ups, and requests
+//! for codes and links, draw on a budget per address of their own.
+//!
+//! Addresses are counted as clients hold them: an IPv4 address, or an IPv6 /64 (what one
+//! subscriber is usually given). Memory is bounded: expired windows are swept out, and while
+//! the table is full a key not in it is refused.
 
 use std::{
     collections::HashMap,
@@ -20,9 +23,9 @@ use crate::error::ApiError;
 /// The length of a window.
 pub(crate) const WINDOW: Duration = Duration::from_secs(600);
 
-/// Windows kept before the expired ones are swept out, so a flood of addresses or login IDs
-/// cannot grow memory without bound.
-const SWEEP_ABOVE: usize = 100_000;
+/// Windows kept per table before the expired ones are swept out; a table that is still this
+/// full after a sweep takes no new key until one expires, so floods cannot grow memory.
+const MAX_KEYS: usize = 100_000;
 
 /// The kinds of secret that are checked, each accepted only by its own endpoints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -38,8 +41,22 @@ pub(crate) struct Limits {
     address_failures: u32,
     address_signups: u32,
     accounts: Windows<(Secret, String)>,
-    addresses: Windows<IpAddr>,
-    signups: Windows<IpAddr>,
+    addresses: Windows<Client>,
+    signups: Windows<Client>,
+}
+
+/// A client as limits count it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Client(u128);
+
+impl Client {
+    fn of(address: IpAddr) -> Self {
+        match address.to_canonical() {
+            IpAddr::V4(v4) => Self(u32::from(v4).into()),
+            // The /64 prefix, marked apart from every IPv4 address.
+            IpAddr::V6(v6) => Self((u128::from(v6) >> 64) | (1 << 127)),
+        }
+    }
 }
 
 impl Limits {
@@ -54,8 +71,8 @@ impl Limits {
         }
     }
 
-    /// Reserves one guess at a `secret` of `account` (when the request names one) from
-    /// `address`, or refuses it with 429 when either has no slot left in its window.
+    /// Reserves one guess at a `secret` of `account` (a normalised login ID, when the request
+    /// names one) from `address`, or refuses it with 429 when either has no slot left.
     pub(crate) fn guess(
         &self,
         secret: Secret,
@@ -63,34 +80,32 @@ impl Limits {
         address: IpAddr,
     ) -> Result<Guess<'_>, ApiError> {
         let now = Instant::now();
+        let client = Client::of(address);
+        let address_slot = self.addresses.take(&client, self.address_failures, now)?;
         let account = match account {
             Some(login) => {
-                let key = (secret, login.trim().to_lowercase());
-                let slot = self.accounts.take(&key, self.account_failures, now)?;
-                Some((key, slot))
+                let key = (secret, login.to_owned());
+                match self.accounts.take(&key, self.account_failures, now) {
+                    Ok(slot) => Some((key, slot)),
+                    Err(refused) => {
+                        self.addresses.give_back(&client, address_slot);
+                        return Err(refused);
+                    }
+                }
             }
             None => None,
-        };
-        let address_slot = match self.addresses.take(&address, self.address_failures, now) {
-            Ok(slot) => slot,
-            Err(refused) => {
-                if let Some((key, slot)) = &account {
-                    self.accounts.give_back(key, *slot);
-                }
-                return Err(refused);
-            }
         };
         Ok(Guess {
             limits: self,
             account,
-            address: (address, address_slot),
+            address: (client, address_slot),
         })
     }
 
     /// Counts a sign-up, or a request for a code or link, from `address`; 429 beyond the budget.
     pub(crate) fn sign_up(&self, address: IpAddr) -> Result<(), ApiError> {
         self.signups
-            .take(&address, self.address_signups, Instant::now())
+            .take(&Client::of(address), self.address_signups, Instant::now())
             .map(drop)
     }
 }
@@ -100,7 +115,7 @@ impl Limits {
 pub(crate) struct Guess<'a> {
     limits: &'a Limits,
     account: Option<((Secret, String), Instant)>,
-    address: (IpAddr, Instant),
+    address: (Client, Instant),
 }
 
 impl Guess<'_> {
@@ -117,13 +132,22 @@ impl Guess<'_> {
 
 /// Counts per key in fixed windows.
 struct Windows<K> {
-    windows: Mutex<HashMap<K, Window>>,
+    table: Mutex<Table<K>>,
+}
+
+struct Table<K> {
+    windows: HashMap<K, Window>,
+    /// When expired windows were last swept out, so a full table is not scanned per request.
+    swept: Option<Instant>,
 }
 
 impl<K> Default for Windows<K> {
     fn default() -> Self {
         Self {
-            windows: Mutex::default(),
+            table: Mutex::new(Table {
+                windows: HashMap::new(),
+                swept: None,
+            }),
         }
     }
 }
@@ -138,9 +162,19 @@ impl<K: Hash + Eq + Clone> Windows<K> {
     /// Takes a slot in `key`'s current window if fewer than `limit` are taken; answers the
     /// window's start, which identifies the slot for [`Windows::give_back`].
     fn take(&self, key: &K, limit: u32, now: Instant) -> Result<Instant, ApiError> {
-        let mut windows = self.windows.lock().expect("limits lock poisoned");
-        if windows.len() > SWEEP_ABOVE {
-            windows.retain(|_, w| now.duration_since(w.started) < WINDOW);
+        let mut table = self.table.lock().expect("limits lock poisoned");
+        let Table { windows, swept } = &mut *table;
+        if limit == 0 {
+            return Err(ApiError::RateLimited(WINDOW));
+        }
+        if !windows.contains_key(key) && windows.len() >= MAX_KEYS {
+            if swept.is_none_or(|at| now.duration_since(at) >= Duration::from_secs(1)) {
+                windows.retain(|_, w| now.duration_since(w.started) < WINDOW);
+                *swept = Some(now);
+            }
+            if windows.len() >= MAX_KEYS {
+                return Err(ApiError::RateLimited(Duration::from_secs(1)));
+            }
         }
         let window = windows.entry(key.clone()).or_insert(Window {
             started: now,
@@ -162,8 +196,8 @@ impl<K: Hash + Eq + Clone> Windows<K> {
 
     /// Returns a slot taken in the window that started at `started`, if it is still current.
     fn give_back(&self, key: &K, started: Instant) {
-        let mut windows = self.windows.lock().expect("limits lock poisoned");
-        if let Some(window) = windows.get_mut(key) {
+        let mut table = self.table.lock().expect("limits lock poisoned");
+        if let Some(window) = table.windows.get_mut(key) {
             if window.started == started {
                 window.count = window.count.saturating_sub(1);
             }
@@ -195,9 +229,9 @@ mod tests {
                     .unwrap()
             })
             .collect();
-        // All three still in flight: a fourth is refused, whatever the case of the login ID.
+        // All three still in flight: a fourth is refused.
         assert!(limits
-            .guess(Secret::Password, Some(" ADA@x.com"), HOME)
+            .guess(Secret::Password, Some("ada@x.com"), HOME)
             .is_err());
         // Another kind of secret has a window of its own.
         drop(limits.guess(Secret::Code, Some("ada@x.com"), HOME).unwrap());

@@ -1,7 +1,7 @@
 //! Passwords: argon2id hashing (OWASP parameters) with a cap on concurrent hashes, and the
 //! policy new passwords must meet.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use argon2::{
     password_hash::{rand_core::OsRng, Output, ParamsString, PasswordHash, SaltString},
@@ -35,10 +35,10 @@ const MAX_CONCURRENT_NEW_HASHES: usize = 1;
 type Memory = Vec<Block>;
 
 pub(crate) struct Hasher {
-    checks: Semaphore,
-    new_hashes: Semaphore,
+    checks: Arc<Semaphore>,
+    new_hashes: Arc<Semaphore>,
     /// Working memory, one buffer per permit once all have been used.
-    memory: Mutex<Vec<Memory>>,
+    memory: Arc<Mutex<Vec<Memory>>>,
     /// A real hash of a random password, verified against when the user does not exist, so an
     /// unknown user costs the same time as a wrong password.
     dummy: String,
@@ -124,30 +124,37 @@ impl Hasher {
         let dummy = hash_with(crate::keys::random_id(32).as_bytes(), &mut memory)
             .expect("hashing a random password works");
         Self {
-            checks: Semaphore::new(MAX_CONCURRENT_CHECKS),
-            new_hashes: Semaphore::new(MAX_CONCURRENT_NEW_HASHES),
-            memory: Mutex::new(vec![memory]),
+            checks: Arc::new(Semaphore::new(MAX_CONCURRENT_CHECKS)),
+            new_hashes: Arc::new(Semaphore::new(MAX_CONCURRENT_NEW_HASHES)),
+            memory: Arc::new(Mutex::new(vec![memory])),
             dummy,
         }
     }
 
     /// Runs `work` on a blocking thread with a permit of `permits` and a working-memory buffer.
+    /// The blocking task holds the permit and hands the buffer back itself, so a client that
+    /// disconnects mid-hash frees neither before the hash is done.
     async fn with_memory<T: Send + 'static>(
         &self,
-        permits: &Semaphore,
+        permits: &Arc<Semaphore>,
         work: impl FnOnce(&mut [Block]) -> T + Send + 'static,
     ) -> Result<T, ApiError> {
-        let _permit = permits
-            .acquire()
+        let permit = permits
+            .clone()
+            .acquire_owned()
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))?;
-        let pooled = self.memory.lock().expect("memory pool lock").pop();
-        let mut memory = pooled.unwrap_or_else(|| new_memory(&params()));
-        let (result, memory) = tokio::task::spawn_blocking(move || (work(&mut memory), memory))
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        self.memory.lock().expect("memory pool lock").push(memory);
-        Ok(result)
+        let pool = self.memory.clone();
+        tokio::task::spawn_blocking(move || {
+            let pooled = pool.lock().expect("memory pool lock").pop();
+            let mut memory = pooled.unwrap_or_else(|| new_memory(&params()));
+            let result = work(&mut memory);
+            pool.lock().expect("memory pool lock").push(memory);
+            drop(permit);
+            result
+        })
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))
     }
 
     /// The PHC string of `password` with a fresh 16-byte salt.

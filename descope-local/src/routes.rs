@@ -11,9 +11,11 @@ mod session;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use axum::{
-    extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Request},
+    extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Request, State},
     http::{header, request::Parts, HeaderValue, Method, StatusCode},
-    middleware, Router,
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    Router,
 };
 use serde::de::DeserializeOwned;
 use tower_http::cors::CorsLayer;
@@ -39,10 +41,22 @@ pub(crate) fn router(local: LocalDescope) -> Router {
         // streamed, answers 413 in Descope's shape.
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(cors)
-        .layer(middleware::from_fn_with_state(
-            local,
-            network::require_known_host,
-        ))
+        .layer(middleware::from_fn_with_state(local, require_known_host))
+}
+
+/// Refuses (421) a request that names a host the server does not answer to (`network`).
+async fn require_known_host(
+    State(local): State<LocalDescope>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    match network::requested_host(&parts) {
+        Some(host) if network::known_host(&host, &local.inner.config) => {
+            next.run(Request::from_parts(parts, body)).await
+        }
+        _ => ApiError::UnknownHost.into_response(),
+    }
 }
 
 /// Credentialed CORS for the configured origins, with the headers Descope's SDKs send.
@@ -143,12 +157,17 @@ pub(crate) fn required<'a>(
         .ok_or(ApiError::MissingArgument(name))
 }
 
-/// Login IDs are emails here; compared case-insensitively.
+/// Login IDs are emails here, compared case-insensitively: at most 254 bytes, with no space or
+/// control character (which would forge log lines), one `@` and a dotted domain.
 pub(crate) fn normalise_login(login_id: &str) -> Result<String, ApiError> {
     let login = login_id.trim().to_lowercase();
     let valid = login.len() <= 254
+        && !login.chars().any(|c| c.is_whitespace() || c.is_control())
         && login.split_once('@').is_some_and(|(user, domain)| {
-            !user.is_empty() && domain.contains('.') && !domain.starts_with('.')
+            !user.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
         });
     if valid {
         Ok(login)

@@ -1,4 +1,4 @@
-//! SQLite storage: users, refresh-token families and signing keys.
+//! SQLite storage: users, refresh-token families, one-time codes and links, signing keys.
 //!
 //! WAL with `synchronous=FULL`, so a committed rotation survives a crash: a rolled-back
 //! rotation would resurrect an old refresh token. One connection behind a mutex keeps writes
@@ -87,25 +87,32 @@ pub enum StoreError {
     /// SQLite refused.
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
-    /// The database was written by a newer version of this server.
-    #[error("the database has schema version {0}; this server knows up to {known}", known = MIGRATIONS.len())]
-    Newer(i64),
+    /// The database has a schema version this server does not know: a newer server wrote it.
+    #[error("the database has schema version {0}; this server knows 0 to {known}", known = MIGRATIONS.len())]
+    Unknown(i64),
 }
 
-/// Brings the schema up to the newest version.
+/// Brings the schema up to the newest version, one migration per transaction. Each takes the
+/// write lock before it reads the version, so two processes opening one folder (the server
+/// and `rotate-key`) apply each migration once.
 fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    let known = MIGRATIONS.len() as i64;
-    if version > known {
-        return Err(StoreError::Newer(version));
-    }
-    for (index, migration) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.transaction()?;
+    loop {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let Ok(applied) = usize::try_from(version) else {
+            return Err(StoreError::Unknown(version));
+        };
+        let Some(migration) = MIGRATIONS.get(applied) else {
+            return if applied == MIGRATIONS.len() {
+                Ok(())
+            } else {
+                Err(StoreError::Unknown(version))
+            };
+        };
         tx.execute_batch(migration)?;
-        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.pragma_update(None, "user_version", version + 1)?;
         tx.commit()?;
     }
-    Ok(())
 }
 
 /// The database, shared by all requests.
@@ -296,8 +303,11 @@ pub(crate) struct Family {
 /// What a presented refresh token is worth.
 pub(crate) enum Presented {
     /// A token of the current generation, or of the one before it within the grace after that
-    /// generation was replaced; `generation` is the token's.
-    Usable { family: Family, generation: i64 },
+    /// generation was replaced.
+    Usable {
+        family: Family,
+        token_generation: i64,
+    },
     /// An older token: a sign the family leaked.
     Reused(Family),
     /// Unknown, expired or in a revoked family.
@@ -363,32 +373,36 @@ pub(crate) fn presented(
             },
         )
         .optional()?;
-    let Some((family, revoked, generation_started_at, generation)) = row else {
+    let Some((family, revoked, generation_started_at, token_generation)) = row else {
         return Ok(Presented::Invalid);
     };
     if revoked || family.expires_at <= now {
         return Ok(Presented::Invalid);
     }
-    let current = generation == family.generation;
-    let just_replaced = generation + 1 == family.generation && now - generation_started_at <= grace;
+    let current = token_generation == family.generation;
+    let just_replaced =
+        token_generation + 1 == family.generation && now - generation_started_at <= grace;
     Ok(if current || just_replaced {
-        Presented::Usable { family, generation }
+        Presented::Usable {
+            family,
+            token_generation,
+        }
     } else {
         Presented::Reused(family)
     })
 }
 
 /// Adds a token with `new_hash` to the family, as the successor of a usable token of
-/// `generation`: a token of the current generation starts the next one, a token of the one
-/// before gets a sibling in the current one.
+/// `token_generation`: a token of the current generation starts the next one, a token of the
+/// one before gets a sibling in the current one.
 pub(crate) fn rotate(
     tx: &Connection,
     family: &Family,
-    generation: i64,
+    token_generation: i64,
     new_hash: &str,
     now: i64,
 ) -> rusqlite::Result<()> {
-    let successor = generation + 1;
+    let successor = token_generation + 1;
     if successor > family.generation {
         tx.execute(
             "UPDATE refresh_families SET generation = ?2, generation_started_at = ?3 WHERE id = ?1",
@@ -400,6 +414,15 @@ pub(crate) fn rotate(
         rusqlite::params![new_hash, family.id, successor, now],
     )?;
     Ok(())
+}
+
+/// Whether the family exists and is not revoked.
+pub(crate) fn family_is_live(tx: &Connection, family_id: &str) -> rusqlite::Result<bool> {
+    tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM refresh_families WHERE id = ?1 AND revoked = 0)",
+        [family_id],
+        |r| r.get(0),
+    )
 }
 
 pub(crate) fn revoke_family(tx: &Connection, family_id: &str) -> rusqlite::Result<()> {
@@ -537,10 +560,11 @@ pub(crate) fn consume_code(tx: &Connection, id: i64) -> rusqlite::Result<()> {
         .map(|_| ())
 }
 
-pub(crate) fn mark_email_verified(tx: &Connection, user_id: &str) -> rusqlite::Result<()> {
+/// Marks the user's email verified, dropping the password and every session they had before.
+pub(crate) fn claim_for_verified_owner(tx: &Connection, user_id: &str) -> rusqlite::Result<()> {
     tx.execute(
-        "UPDATE users SET verified_email = 1 WHERE id = ?1",
+        "UPDATE users SET verified_email = 1, password_hash = NULL WHERE id = ?1",
         [user_id],
-    )
-    .map(|_| ())
+    )?;
+    revoke_user_families(tx, user_id, None)
 }

@@ -877,3 +877,63 @@ async fn guesses_are_capped_per_account_and_per_address_each_hour() {
         per_address * windows_per_hour
     );
 }
+
+#[tokio::test]
+async fn a_data_folder_from_before_schema_versions_upgrades_in_place() {
+    use aws_lc_rs::digest;
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+    let hash =
+        |token: &str| URL_SAFE_NO_PAD.encode(digest::digest(&digest::SHA256, token.as_bytes()));
+    let dir = temp_dir();
+    // The tables as the server wrote them before the schema had versions (user_version 0),
+    // with a family whose first token was rotated once.
+    rusqlite_open(&dir)
+        .execute_batch(&format!(
+            "CREATE TABLE users (id TEXT PRIMARY KEY, login_id TEXT NOT NULL UNIQUE,
+                email TEXT NOT NULL, name TEXT NOT NULL DEFAULT '', password_hash TEXT,
+                roles TEXT NOT NULL DEFAULT '[]', tenants TEXT NOT NULL DEFAULT '{{}}',
+                verified_email INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);
+             CREATE TABLE refresh_families (id TEXT PRIMARY KEY,
+                user_id TEXT NOT NULL REFERENCES users(id), amr TEXT NOT NULL,
+                expires_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+             CREATE TABLE refresh_tokens (hash TEXT PRIMARY KEY,
+                family_id TEXT NOT NULL REFERENCES refresh_families(id), parent TEXT,
+                issued_at INTEGER NOT NULL, rotated_at INTEGER);
+             INSERT INTO users (id, login_id, email, name, created_at)
+                VALUES ('U1', 'ada@example.com', 'ada@example.com', 'Ada', 1);
+             INSERT INTO refresh_families VALUES ('F1', 'U1', '[\"pwd\"]', 9999999999, 0);
+             INSERT INTO refresh_tokens VALUES ('{rotated}', 'F1', NULL, 1, 2);
+             INSERT INTO refresh_tokens VALUES ('{current}', 'F1', '{rotated}', 2, NULL);",
+            rotated = hash("the rotated token"),
+            current = hash("the current token"),
+        ))
+        .unwrap();
+
+    let local = start_in(dir.clone(), |_| {}).await;
+    let (status, body) = local.refresh("the current token").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["user"]["name"], "Ada");
+    assert_eq!(local.refresh(&refresh_jwt(&body)).await.0, 200);
+    assert_eq!(
+        local.refresh("the rotated token").await.0,
+        401,
+        "a token rotated before the upgrade stays spent"
+    );
+    let version: i64 = rusqlite_open(&dir)
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 2);
+}
+
+#[tokio::test]
+async fn a_data_folder_from_a_newer_version_is_refused() {
+    let dir = temp_dir();
+    rusqlite_open(&dir)
+        .execute_batch("PRAGMA user_version = 99")
+        .unwrap();
+    let error = LocalDescope::open(Config::new(DEFAULT_PROJECT_ID, &dir))
+        .err()
+        .expect("a schema from the future is refused")
+        .to_string();
+    assert!(error.contains("schema version 99"), "{error}");
+}

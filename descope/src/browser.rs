@@ -39,10 +39,11 @@ impl ClientError {
         }
     }
 
-    /// Whether the session is definitely over: any 4xx on a session call means the refresh
-    /// token is no longer valid. Network errors and 5xx keep the session.
+    /// Whether the session is definitely over: a 4xx on a session call means the refresh
+    /// token is no longer valid, except those that say to come back later (408 timeout, 421
+    /// misdirected, 429 rate limit). Network errors and 5xx keep the session too.
     pub fn ends_session(&self) -> bool {
-        matches!(self.status(), Some(400..=499))
+        matches!(self.status(), Some(400..=499)) && !matches!(self.status(), Some(408 | 421 | 429))
     }
 }
 

@@ -221,6 +221,51 @@ test("three tabs at expiry refresh once per rotation and nobody is logged out", 
   expect(consoleErrors).toEqual([]);
 });
 
+test("a refresh answered 429 keeps the session, which refreshes after the back-off", async ({ page, consoleErrors }) => {
+  test.setTimeout(90_000);
+  const email = uniqueEmail("limited");
+  await signUp(page, "Radia Perlman", email);
+  const first = await page.evaluate(() => localStorage.getItem("DSR"));
+  let limited = 0;
+  await page.route("**/descope/v1/auth/refresh", async (route) => {
+    if (limited++ > 0) return route.fallback();
+    await route.fulfill({
+      status: 429,
+      headers: { "retry-after": "2", "access-control-expose-headers": "Retry-After" },
+      json: { errorCode: "E130429", errorDescription: "Rate limit exceeded", errorMessage: "rate limited" },
+    });
+  });
+  // The 30 s session is refreshed 10 s in; the first attempt is refused, the retry goes through.
+  await expect
+    .poll(() => page.evaluate(() => localStorage.getItem("DSR")), { timeout: 45_000, intervals: [500] })
+    .not.toBe(first);
+  expect(limited).toBeGreaterThanOrEqual(2);
+  await page.reload();
+  await expect(page.getByTestId("secret")).toHaveText(SECRET);
+  // Chromium reports the 429 itself; nothing else may appear.
+  expect(consoleErrors.filter((e) => !e.includes("429"))).toEqual([]);
+  consoleErrors.length = 0;
+});
+
+test("a browser clock an hour ahead still refreshes once per session lifetime", async ({ page, context, consoleErrors }) => {
+  test.setTimeout(90_000);
+  await context.clock.install({ time: Date.now() + 3_600_000 });
+  const email = uniqueEmail("skew");
+  await signUp(page, "Leslie Lamport", email);
+  const refreshes: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith("/descope/v1/auth/refresh")) refreshes.push(r.url());
+  });
+  // A 30 s session refreshes 10 s after it arrives, by the token's own lifetime: in 15 s,
+  // once. Judged by the token's `exp` against the skewed clock, it would look expired and
+  // refresh without end.
+  await page.waitForTimeout(15_000);
+  expect(refreshes.length).toBeGreaterThanOrEqual(1);
+  expect(refreshes.length).toBeLessThanOrEqual(2);
+  await expect(page.getByTestId("secret")).toHaveText(SECRET);
+  expect(consoleErrors).toEqual([]);
+});
+
 test("the profile still loads the secret after 90 s without a new login", async ({ page, consoleErrors }) => {
   test.setTimeout(150_000);
   const email = uniqueEmail("long");

@@ -75,7 +75,8 @@ async fn load_details(auth: Auth) -> Result<Details, String> {
             email: user.email,
         }),
         Err(e) if e.ends_session() => {
-            browser::sign_out(auth).await;
+            // The session is over either way; a revocation that fails changes nothing.
+            let _ = browser::sign_out(auth).await;
             Err("Your session has ended. Please sign in again.".into())
         }
         Err(_) => Err("We cannot load your details right now. Please reload in a moment.".into()),

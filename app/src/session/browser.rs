@@ -3,8 +3,10 @@
 //! - Tokens live where Descope's web SDK keeps them (localStorage `DS` and `DSR`), and the
 //!   session token is mirrored in a `DS` cookie (`SameSite=Strict`, `Secure` over https) so the
 //!   server renders the right page on first paint.
-//! - The session is refreshed 20 s before it expires. A timer that fires while the tab is hidden
-//!   waits until the tab is visible again.
+//! - The session is refreshed 20 s before it expires, by this machine's clock: the deadline is
+//!   the token's lifetime (`exp - iat`, both the server's) counted from when it arrived, so a
+//!   clock that is off does not make every token look due. It is stored beside the tokens for
+//!   every tab. A timer that fires while the tab is hidden waits until the tab is visible.
 //! - One refresh at a time across tabs: the refresh runs under a Web Lock, and decides inside
 //!   it, from the stored tokens, whether one is still needed. A tab whose timer fires after
 //!   another tab refreshed finds a session that is not due and adopts it.
@@ -32,6 +34,10 @@ const REFRESH_LOCK: &str = "descope-refresh";
 const CHANNEL_NAME: &str = "descope-session";
 /// How long before expiry the session is refreshed, as Descope's web SDK does.
 const REFRESH_EARLY_SECS: i64 = 20;
+/// The shortest wait before a new session is refreshed, however short it is.
+const MIN_REFRESH_DELAY_SECS: i64 = 5;
+/// Where the refresh deadline (Unix seconds, this machine's clock) is stored for all tabs.
+const REFRESH_AT_KEY: &str = "DS_REFRESH_AT";
 const MAX_BACKOFF_SECS: u64 = 60;
 
 thread_local! {
@@ -100,24 +106,35 @@ fn save(response: &JwtResponse) {
     if let Some(refresh) = &response.refresh_jwt {
         let _ = storage.set_item(REFRESH_KEY, refresh);
     }
-    set_cookie(Some(&response.session_jwt), expiry(&response.session_jwt));
+    let lifetime = lifetime(&response.session_jwt).unwrap_or(0);
+    let refresh_in = (lifetime - REFRESH_EARLY_SECS).max(MIN_REFRESH_DELAY_SECS);
+    let _ = storage.set_item(REFRESH_AT_KEY, &(now() + refresh_in).to_string());
+    set_cookie(Some(&response.session_jwt), lifetime);
 }
 
 fn clear() {
     let storage = LocalStorage::raw();
     let _ = storage.remove_item(SESSION_KEY);
     let _ = storage.remove_item(REFRESH_KEY);
-    set_cookie(None, None);
+    let _ = storage.remove_item(REFRESH_AT_KEY);
+    set_cookie(None, 0);
     cancel_timer();
 }
 
-/// Mirrors the session token in the `DS` cookie the server reads on page requests.
-fn set_cookie(value: Option<&str>, expires_at: Option<i64>) {
+/// When the stored session is due for a refresh, by this machine's clock.
+fn refresh_due_at() -> Option<i64> {
+    LocalStorage::raw()
+        .get_item(REFRESH_AT_KEY)
+        .ok()??
+        .parse()
+        .ok()
+}
+
+/// Mirrors the session token in the `DS` cookie the server reads on page requests, for
+/// `max_age` seconds.
+fn set_cookie(value: Option<&str>, max_age: i64) {
     let secure = window().location().protocol().is_ok_and(|p| p == "https:");
-    let max_age = match (value, expires_at) {
-        (Some(_), Some(exp)) => (exp - now()).max(0),
-        _ => 0,
-    };
+    let max_age = if value.is_some() { max_age.max(0) } else { 0 };
     let cookie = format!(
         "DS={}; Path=/; SameSite=Strict; Max-Age={max_age}{}",
         value.unwrap_or(""),
@@ -132,8 +149,8 @@ fn now() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
 }
 
-/// The `exp` claim of a JWT, read without verifying it: only to schedule a refresh.
-fn expiry(jwt: &str) -> Option<i64> {
+/// How long a JWT lives (`exp - iat`), read without verifying it: only to schedule a refresh.
+fn lifetime(jwt: &str) -> Option<i64> {
     let payload = jwt.split('.').nth(1)?;
     let mut base64 = payload.replace('-', "+").replace('_', "/");
     while base64.len() % 4 != 0 {
@@ -141,7 +158,7 @@ fn expiry(jwt: &str) -> Option<i64> {
     }
     let json = window().atob(&base64).ok()?;
     let claims: serde_json::Value = serde_json::from_str(&json).ok()?;
-    claims.get("exp")?.as_i64()
+    Some(claims.get("exp")?.as_i64()? - claims.get("iat")?.as_i64()?)
 }
 
 /// Sets up the session once the page is hydrated: reconciles the server's verdict with the
@@ -158,7 +175,7 @@ pub(crate) fn start(auth: Auth) {
         if stored {
             schedule_refresh(auth);
         } else {
-            set_cookie(None, None);
+            set_cookie(None, 0);
         }
         listen_to_other_tabs(auth);
         catch_up_when_visible(auth);
@@ -170,6 +187,7 @@ pub fn signed_in(auth: Auth, response: &JwtResponse) {
     save(response);
     FAILURES.set(0);
     auth.signed_in.set(true);
+    auth.unrevoked.set(false);
     schedule_refresh(auth);
 }
 
@@ -246,10 +264,9 @@ fn schedule_in(auth: Auth, seconds: i64) {
 }
 
 fn schedule_refresh(auth: Auth) {
-    let Some(exp) = session_token().and_then(|t| expiry(&t)) else {
-        return;
-    };
-    schedule_in(auth, exp - now() - REFRESH_EARLY_SECS);
+    // Tokens stored without a deadline (by an older version of this page) are due now.
+    let due = refresh_due_at().unwrap_or_else(now);
+    schedule_in(auth, due - now());
 }
 
 /// Why a refresh is asked for.
@@ -265,9 +282,7 @@ impl Due {
     /// is stored then, so that whichever tab comes second finds the first one's tokens.
     fn applies_to(&self, stored: &Tokens) -> bool {
         match self {
-            Self::Expiring => {
-                expiry(&stored.session).is_none_or(|exp| exp - now() <= REFRESH_EARLY_SECS)
-            }
+            Self::Expiring => refresh_due_at().is_none_or(|due| due <= now() + 1),
             Self::Refused(token) => *token == stored.session,
         }
     }
@@ -386,10 +401,8 @@ fn catch_up_when_visible(auth: Auth) {
         if document().hidden() {
             return;
         }
-        let near_expiry = session_token()
-            .and_then(|t| expiry(&t))
-            .is_some_and(|exp| exp - now() <= REFRESH_EARLY_SECS);
-        if DUE_WHILE_HIDDEN.replace(false) || near_expiry {
+        let due = session_token().is_some() && refresh_due_at().is_none_or(|due| due <= now());
+        if DUE_WHILE_HIDDEN.replace(false) || due {
             spawn_local(async move {
                 let _ = refresh(auth, Due::Expiring).await;
             });

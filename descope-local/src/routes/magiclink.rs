@@ -92,6 +92,15 @@ async fn verify(
     local.email_login(pending).await.map(Json)
 }
 
+/// `uri` with the token added to its query as `t`, as Descope's links carry it; serialised
+/// from the parsed URL, so the link is the URL whose origin was approved.
+fn link(uri: &str, token: &str) -> Result<String, ApiError> {
+    let mut url =
+        url::Url::parse(uri).map_err(|_| ApiError::Validation("URI is not a URL.".into()))?;
+    url.query_pairs_mut().append_pair("t", token);
+    Ok(url.into())
+}
+
 /// The stored form of a link token, apart from every code's.
 fn link_hash(token: &str) -> String {
     token_hash(&format!("magiclink\0{token}"))
@@ -104,10 +113,7 @@ fn redirect_allowed(uri: &str, config: &Config) -> bool {
         return false;
     };
     if config.redirect_origins.is_empty() {
-        return url::Url::parse(&wanted)
-            .ok()
-            .and_then(|url| url.host_str().map(network::is_loopback_name))
-            .unwrap_or(false);
+        return network::host_of(&wanted).is_some_and(|host| network::is_loopback_name(&host));
     }
     config
         .redirect_origins
@@ -143,12 +149,11 @@ impl LocalDescope {
             )
             .await?
         {
-            let separator = if uri.contains('?') { '&' } else { '?' };
             self.inner.inbox.deliver(Message {
                 to: login_id.clone(),
                 kind: CodeKind::MagicLink.as_str(),
                 code: None,
-                link: Some(format!("{uri}{separator}t={token}")),
+                link: Some(link(&uri, &token)?),
                 sent_at: now(),
             });
         }

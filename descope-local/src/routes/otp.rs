@@ -202,13 +202,24 @@ impl LocalDescope {
     }
 
     /// Signs in (creating on first use) the owner of a verified email address.
+    ///
+    /// The first proof of an address that an account was created for without one (a password
+    /// sign-up) claims the account for the address's owner: a password set before, possibly
+    /// by someone else waiting for the owner to arrive, is dropped with every session.
     pub(super) async fn email_login(&self, pending: store::PendingCode) -> Result<Value, ApiError> {
         let (user, first_seen) = self
             .inner
             .store
             .call(move |conn| {
                 if let Some((user, _)) = store::user_by_login(conn, &pending.login_id)? {
-                    store::mark_email_verified(conn, &user.id)?;
+                    if !user.verified_email {
+                        let tx = conn
+                            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                        store::claim_for_verified_owner(&tx, &user.id)?;
+                        tx.commit()?;
+                    }
+                    let user =
+                        store::user_by_id(conn, &user.id)?.ok_or(ApiError::InvalidCredentials)?;
                     return Ok((user, false));
                 }
                 let user = store::insert_user(

@@ -87,7 +87,7 @@ async fn signin(
     caller: Caller,
     ApiJson(body): ApiJson<SignIn>,
 ) -> Result<Json<Value>, ApiError> {
-    let login_id = required(&body.login_id, "loginId")?.to_lowercase();
+    let login_id = normalise_login(required(&body.login_id, "loginId")?)?;
     let password = body.password.ok_or(ApiError::MissingArgument("password"))?;
     let user = local.check_password(&login_id, password, &caller).await?;
     local
@@ -109,7 +109,7 @@ async fn replace(
     caller: Caller,
     ApiJson(body): ApiJson<Replace>,
 ) -> Result<Json<Value>, ApiError> {
-    let login_id = required(&body.login_id, "loginId")?.to_lowercase();
+    let login_id = normalise_login(required(&body.login_id, "loginId")?)?;
     let old = body
         .old_password
         .ok_or(ApiError::MissingArgument("oldPassword"))?;
@@ -134,13 +134,15 @@ struct Update {
 }
 
 /// Sets a new password for the user holding a valid refresh token, and ends every other
-/// session of theirs: a stolen refresh token does not outlive the change.
+/// session of theirs: a stolen refresh token does not outlive the change. Wrong refresh tokens
+/// count against the caller's address only: a limit per named account would let anyone stop
+/// its owner from changing the password.
 async fn update(
     State(local): State<LocalDescope>,
     caller: Caller,
     ApiJson(body): ApiJson<Update>,
 ) -> Result<Json<Value>, ApiError> {
-    let login_id = required(&body.login_id, "loginId")?.to_lowercase();
+    let login_id = normalise_login(required(&body.login_id, "loginId")?)?;
     let new = body
         .new_password
         .ok_or(ApiError::MissingArgument("newPassword"))?;
@@ -148,7 +150,7 @@ async fn update(
     let guess = local
         .inner
         .limits
-        .guess(Secret::RefreshToken, Some(&login_id), caller.address)?;
+        .guess(Secret::RefreshToken, None, caller.address)?;
     let (family, user) = local.presented_family(&caller).await?;
     let user = user
         .filter(|user| user.login_id == login_id)
@@ -198,7 +200,8 @@ impl LocalDescope {
         }
     }
 
-    /// Sets a new password and revokes every session of the user but `keep`, together.
+    /// Sets a new password and revokes every session of the user but `keep`, together; if
+    /// `keep` was revoked while the password was hashed, changes nothing and answers 401.
     async fn replace_password(
         &self,
         user_id: &str,
@@ -212,6 +215,11 @@ impl LocalDescope {
             .call(move |conn| {
                 let tx =
                     conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                if let Some(family) = &keep {
+                    if !store::family_is_live(&tx, family)? {
+                        return Err(ApiError::InvalidRefreshToken);
+                    }
+                }
                 store::set_password(&tx, &id, &hash)?;
                 store::revoke_user_families(&tx, &id, keep.as_deref())?;
                 tx.commit()?;

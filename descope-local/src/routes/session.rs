@@ -110,8 +110,11 @@ impl LocalDescope {
                 let now = now();
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 let grace = inner.config.refresh_grace.as_secs() as i64;
-                let (family, generation) = match store::presented(&tx, &hash, now, grace)? {
-                    Presented::Usable { family, generation } => (family, generation),
+                let (family, token_generation) = match store::presented(&tx, &hash, now, grace)? {
+                    Presented::Usable {
+                        family,
+                        token_generation,
+                    } => (family, token_generation),
                     Presented::Reused(family) => {
                         tracing::warn!(family = %family.id, "refresh token reused; revoking its family");
                         store::revoke_family(&tx, &family.id)?;
@@ -122,7 +125,7 @@ impl LocalDescope {
                 };
                 let user = store::user_by_id(&tx, &family.user_id)?.ok_or(ApiError::InvalidRefreshToken)?;
                 let refresh = inner.refresh_token(&user, &family.id, family.expires_at)?;
-                store::rotate(&tx, &family, generation, &refresh.hash, now)?;
+                store::rotate(&tx, &family, token_generation, &refresh.hash, now)?;
                 tx.commit()?;
                 inner.jwt_response(&user, &family.amr, &refresh, false)
             })
