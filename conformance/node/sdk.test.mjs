@@ -57,3 +57,58 @@ test("a forged token is refused", async () => {
   const [h, p] = signIn.data.sessionJwt.split(".");
   await assert.rejects(client.validateSession(`${h}.${p}.AAAA`));
 });
+
+/** The newest message in the local server's development inbox for `to`. */
+async function newestMessage(to) {
+  const answer = await fetch(`${baseUrl}/inbox.json?to=${encodeURIComponent(to)}`);
+  return (await answer.json()).messages[0];
+}
+
+test("an email code signs up or in", async () => {
+  const address = `node-otp-${Date.now()}@example.com`;
+  const sent = await client.otp.signUpOrIn.email(address);
+  assert.equal(sent.ok, true, JSON.stringify(sent.error));
+  const { code } = await newestMessage(address);
+  const wrong = await client.otp.verify.email(address, code === "000000" ? "111111" : "000000");
+  assert.equal(wrong.code, 401);
+  const verified = await client.otp.verify.email(address, code);
+  assert.equal(verified.ok, true, JSON.stringify(verified.error));
+  assert.equal(verified.data.user.email, address);
+  await client.validateSession(verified.data.sessionJwt);
+});
+
+test("a magic link signs in once, and only points at approved origins", async () => {
+  const address = `node-link-${Date.now()}@example.com`;
+  const sent = await client.magicLink.signUpOrIn.email(address, "http://127.0.0.1:3000/verify");
+  assert.equal(sent.ok, true, JSON.stringify(sent.error));
+  const token = new URL((await newestMessage(address)).link).searchParams.get("t");
+  const verified = await client.magicLink.verify(token);
+  assert.equal(verified.ok, true, JSON.stringify(verified.error));
+  assert.equal((await client.magicLink.verify(token)).code, 401);
+  const elsewhere = await client.magicLink.signUpOrIn.email(address, "https://evil.test/verify");
+  assert.equal(elsewhere.code, 400);
+});
+
+test("a password update ends the other sessions, and replace signs in", async () => {
+  const address = `node-change-${Date.now()}@example.com`;
+  const signUp = await client.password.signUp(address, password, { name: "Changer" });
+  const other = await client.password.signIn(address, password);
+  const updated = await client.password.update(address, "second password", signUp.data.refreshJwt);
+  assert.equal(updated.ok, true, JSON.stringify(updated.error));
+  await assert.rejects(client.refreshSession(other.data.refreshJwt), "the other session ended");
+  const replaced = await client.password.replace(address, "second password", "third password");
+  assert.equal(replaced.ok, true, JSON.stringify(replaced.error));
+  assert.equal((await client.password.signIn(address, "third password")).ok, true);
+});
+
+test("too many wrong passwords answer 429 with the SDK's retryAfter", async () => {
+  const address = `node-limit-${Date.now()}@example.com`;
+  await client.password.signUp(address, password, { name: "Limited" });
+  for (let i = 0; i < 10; i++) {
+    assert.equal((await client.password.signIn(address, "wrong password")).code, 401);
+  }
+  const limited = await client.password.signIn(address, "wrong password");
+  assert.equal(limited.code, 429);
+  assert.equal(limited.error.errorCode, "E130429");
+  assert.ok(limited.error.retryAfter > 0 && limited.error.retryAfter <= 600, JSON.stringify(limited.error));
+});

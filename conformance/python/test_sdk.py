@@ -5,12 +5,21 @@ DESCOPE_BASE_URI (read by both SDK versions), DESCOPE_PROJECT_ID and the seeded 
 credentials.
 """
 
+import json
 import os
 import time
+import urllib.parse
+import urllib.request
 from importlib.metadata import version
 
 import pytest
-from descope import AuthException, DescopeClient
+from descope import (
+    API_RATE_LIMIT_RETRY_AFTER_HEADER,
+    AuthException,
+    DeliveryMethod,
+    DescopeClient,
+    RateLimitException,
+)
 
 PROJECT_ID = os.environ["DESCOPE_PROJECT_ID"]
 PASSWORD = "correct horse battery"
@@ -76,3 +85,63 @@ def test_roles_of_a_seeded_user(client):
     assert client.validate_roles(claims, ["admin"])
     assert not client.validate_roles(claims, ["owner"])
     assert client.validate_tenant_roles(claims, "T1", ["editor"])
+
+
+def newest_message(to):
+    """The newest message in the local server's development inbox for `to`."""
+    query = urllib.parse.urlencode({"to": to})
+    with urllib.request.urlopen(f"{os.environ['DESCOPE_BASE_URI']}/inbox.json?{query}") as answer:
+        return json.load(answer)["messages"][0]
+
+
+def test_email_code_sign_up_or_in_and_verify(client):
+    email = f"py-otp-{time.time_ns()}@example.com"
+    masked = client.otp.sign_up_or_in(DeliveryMethod.EMAIL, email)
+    assert masked.endswith("@example.com") and "***" in masked
+    code = newest_message(email)["code"]
+    with pytest.raises(AuthException) as error:
+        client.otp.verify_code(DeliveryMethod.EMAIL, email, "000000" if code != "000000" else "111111")
+    assert error.value.status_code == 401
+    response = client.otp.verify_code(DeliveryMethod.EMAIL, email, code)
+    assert response["user"]["email"] == email and response["user"]["verifiedEmail"]
+    assert client.validate_session(session_jwt(response))
+
+
+def test_magic_link_sign_up_or_in_and_verify(client):
+    email = f"py-link-{time.time_ns()}@example.com"
+    client.magiclink.sign_up_or_in(DeliveryMethod.EMAIL, email, "http://127.0.0.1:3000/verify")
+    link = newest_message(email)["link"]
+    assert link.startswith("http://127.0.0.1:3000/verify?t=")
+    token = urllib.parse.parse_qs(urllib.parse.urlparse(link).query)["t"][0]
+    response = client.magiclink.verify(token)
+    assert client.validate_session(session_jwt(response))
+    with pytest.raises(AuthException) as error:
+        client.magiclink.verify(token)
+    assert error.value.status_code == 401
+    with pytest.raises(AuthException) as error:
+        client.magiclink.sign_up_or_in(DeliveryMethod.EMAIL, email, "https://evil.test/verify")
+    assert error.value.status_code == 400
+
+
+def test_password_update_and_replace(client):
+    email = f"py-change-{time.time_ns()}@example.com"
+    signed_up = client.password.sign_up(email, PASSWORD, {"name": "Changer"})
+    other = client.password.sign_in(email, PASSWORD)
+    client.password.update(email, "second password", refresh_jwt(signed_up))
+    with pytest.raises(AuthException):
+        client.refresh_session(refresh_jwt(other))  # the other session ended
+    replaced = client.password.replace(email, "second password", "third password")
+    assert client.validate_session(session_jwt(replaced))
+    assert client.password.sign_in(email, "third password")
+
+
+def test_too_many_wrong_passwords_raise_the_sdks_rate_limit_exception(client):
+    email = f"py-limit-{time.time_ns()}@example.com"
+    client.password.sign_up(email, PASSWORD, {"name": "Limited"})
+    for _ in range(10):
+        with pytest.raises(AuthException):
+            client.password.sign_in(email, "wrong password")
+    with pytest.raises(RateLimitException) as error:
+        client.password.sign_in(email, "wrong password")
+    retry_after = error.value.rate_limit_parameters[API_RATE_LIMIT_RETRY_AFTER_HEADER]
+    assert 0 < retry_after <= 600

@@ -25,20 +25,7 @@ impl Process {
     /// Starts `program` with `envs` and waits (up to 60 s) for the log line containing
     /// `ready` followed by the URL the server listens on.
     pub fn start(program: &Path, envs: &[(&str, &str)], ready: &str) -> Self {
-        let mut command = Command::new(program);
-        command
-            .env("NO_COLOR", "1")
-            .envs(envs.iter().copied())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = command
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()));
-        let log = Arc::new(Mutex::new(String::new()));
-        let (lines, first_lines) = mpsc::channel();
-        pump(child.stdout.take().unwrap(), log.clone(), lines.clone());
-        pump(child.stderr.take().unwrap(), log.clone(), lines);
+        let (mut child, log, first_lines) = spawn(program, envs);
 
         let deadline = Instant::now() + Duration::from_secs(60);
         let base = loop {
@@ -115,18 +102,7 @@ impl Process {
 /// Runs `program` with `envs` to its exit, which must come within `limit`: its exit status and
 /// everything it wrote. For programs that must refuse to start.
 pub fn run_to_exit(program: &Path, envs: &[(&str, &str)], limit: Duration) -> (ExitStatus, String) {
-    let mut child = Command::new(program)
-        .env("NO_COLOR", "1")
-        .envs(envs.iter().copied())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()));
-    let log = Arc::new(Mutex::new(String::new()));
-    let (lines, _) = mpsc::channel();
-    pump(child.stdout.take().unwrap(), log.clone(), lines.clone());
-    pump(child.stderr.take().unwrap(), log.clone(), lines);
+    let (mut child, log, _) = spawn(program, envs);
     let deadline = Instant::now() + limit;
     let status = loop {
         if let Some(status) = child.try_wait().expect("try_wait") {
@@ -152,6 +128,26 @@ impl Drop for Process {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Starts `program` with `envs`, its output copied into a shared log and sent line by line.
+fn spawn(
+    program: &Path,
+    envs: &[(&str, &str)],
+) -> (Child, Arc<Mutex<String>>, mpsc::Receiver<String>) {
+    let mut child = Command::new(program)
+        .env("NO_COLOR", "1")
+        .envs(envs.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()));
+    let log = Arc::new(Mutex::new(String::new()));
+    let (lines, received) = mpsc::channel();
+    pump(child.stdout.take().unwrap(), log.clone(), lines.clone());
+    pump(child.stderr.take().unwrap(), log.clone(), lines);
+    (child, log, received)
 }
 
 /// Copies a stream into the log, line by line, also sending each line to `lines`.
