@@ -1,4 +1,4 @@
-//! The bad-token catalogue (shared/docs/security.md §2), row by row, through a real axum app
+//! The bad-token catalogue (`docs/security.md`), row by row, through a real axum app
 //! whose validator fetches keys from a key server the test controls.
 
 mod support;

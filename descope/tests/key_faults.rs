@@ -1,4 +1,4 @@
-//! The key endpoint misbehaving (catalogue rows 27 to 31): down, slow, garbage, rotation and
+//! The key endpoint misbehaving (rows 27 to 31 of the catalogue in `docs/security.md`): down, slow, garbage, rotation and
 //! floods of unknown kids. A bad credential must get 401; only an unobtainable key gets 503.
 
 mod support;

