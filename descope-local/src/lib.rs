@@ -37,7 +37,7 @@ use std::sync::Arc;
 
 pub use config::{Config, EnvError, DEFAULT_PROJECT_ID};
 pub use error::ApiError;
-pub use network::{check_listen_address, ExposureError};
+pub use network::{check_listen_address, local_url, ExposureError};
 pub use store::StoreError;
 
 /// A running local Descope: its store, signing key and limits. Cheap to clone.
@@ -53,6 +53,8 @@ struct Inner {
     passwords: password::Hasher,
     limits: limits::Limits,
     inbox: inbox::Inbox,
+    /// The hosts of the configured URLs, which requests may name (`network`).
+    hosts: Vec<String>,
 }
 
 /// Why the server could not start.
@@ -113,6 +115,7 @@ impl LocalDescope {
                 passwords: password::Hasher::new(),
                 limits: limits::Limits::new(&config),
                 inbox: inbox::Inbox::new(&config.base_url),
+                hosts: network::configured_hosts(&config),
                 config,
             }),
         })

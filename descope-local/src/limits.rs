@@ -27,13 +27,13 @@ pub(crate) const WINDOW: Duration = Duration::from_secs(600);
 /// full after a sweep takes no new key until one expires, so floods cannot grow memory.
 const MAX_KEYS: usize = 100_000;
 
-/// The kinds of secret that are checked, each accepted only by its own endpoints.
+/// The kinds of secret counted per account, each in a window of its own, so that a locked
+/// password leaves the email code as a way in. (Link tokens and refresh tokens name no account
+/// before they are looked up: they count per address only.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Secret {
     Password,
     Code,
-    Link,
-    RefreshToken,
 }
 
 pub(crate) struct Limits {
@@ -71,19 +71,18 @@ impl Limits {
         }
     }
 
-    /// Reserves one guess at a `secret` of `account` (a normalised login ID, when the request
-    /// names one) from `address`, or refuses it with 429 when either has no slot left.
+    /// Reserves one guess from `address`, at a secret of an account (a normalised login ID)
+    /// when the request names one, or refuses it with 429 when either has no slot left.
     pub(crate) fn guess(
         &self,
-        secret: Secret,
-        account: Option<&str>,
+        account: Option<(Secret, &str)>,
         address: IpAddr,
     ) -> Result<Guess<'_>, ApiError> {
         let now = Instant::now();
         let client = Client::of(address);
         let address_slot = self.addresses.take(&client, self.address_failures, now)?;
         let account = match account {
-            Some(login) => {
+            Some((secret, login)) => {
                 let key = (secret, login.to_owned());
                 match self.accounts.take(&key, self.account_failures, now) {
                     Ok(slot) => Some((key, slot)),
@@ -164,9 +163,6 @@ impl<K: Hash + Eq + Clone> Windows<K> {
     fn take(&self, key: &K, limit: u32, now: Instant) -> Result<Instant, ApiError> {
         let mut table = self.table.lock().expect("limits lock poisoned");
         let Table { windows, swept } = &mut *table;
-        if limit == 0 {
-            return Err(ApiError::RateLimited(WINDOW));
-        }
         if !windows.contains_key(key) && windows.len() >= MAX_KEYS {
             if swept.is_none_or(|at| now.duration_since(at) >= Duration::from_secs(1)) {
                 windows.retain(|_, w| now.duration_since(w.started) < WINDOW);
@@ -225,40 +221,87 @@ mod tests {
         let held: Vec<_> = (0..3)
             .map(|_| {
                 limits
-                    .guess(Secret::Password, Some("ada@x.com"), HOME)
+                    .guess(Some((Secret::Password, "ada@x.com")), HOME)
                     .unwrap()
             })
             .collect();
         // All three still in flight: a fourth is refused.
         assert!(limits
-            .guess(Secret::Password, Some("ada@x.com"), HOME)
+            .guess(Some((Secret::Password, "ada@x.com")), HOME)
             .is_err());
         // Another kind of secret has a window of its own.
-        drop(limits.guess(Secret::Code, Some("ada@x.com"), HOME).unwrap());
+        drop(
+            limits
+                .guess(Some((Secret::Code, "ada@x.com")), HOME)
+                .unwrap(),
+        );
         let mut held = held.into_iter();
         held.next().unwrap().succeeded();
         let fourth = limits
-            .guess(Secret::Password, Some("ada@x.com"), HOME)
+            .guess(Some((Secret::Password, "ada@x.com")), HOME)
             .unwrap();
         drop(held);
         drop(fourth);
         assert!(limits
-            .guess(Secret::Password, Some("ada@x.com"), HOME)
+            .guess(Some((Secret::Password, "ada@x.com")), HOME)
             .is_err());
     }
 
     #[test]
-    fn a_full_address_gives_the_account_slot_back() {
-        let limits = limits(1, 1);
-        drop(limits.guess(Secret::Link, None, HOME).unwrap());
+    fn a_full_account_gives_the_address_slot_back() {
+        let limits = limits(1, 2);
+        drop(
+            limits
+                .guess(Some((Secret::Password, "ada@x.com")), HOME)
+                .unwrap(),
+        );
         assert!(limits
-            .guess(Secret::Password, Some("ada@x.com"), HOME)
+            .guess(Some((Secret::Password, "ada@x.com")), HOME)
             .is_err());
-        let other = IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 2));
-        limits
-            .guess(Secret::Password, Some("ada@x.com"), other)
-            .unwrap()
-            .succeeded();
+        // The refused guess did not spend the address's second slot.
+        drop(limits.guess(None, HOME).unwrap());
+        assert!(limits.guess(None, HOME).is_err());
+    }
+
+    #[test]
+    fn a_refused_address_leaves_no_account_window_behind() {
+        let limits = limits(10, 1);
+        drop(limits.guess(None, HOME).unwrap());
+        for i in 0..100 {
+            let login = format!("user{i}@x.com");
+            assert!(limits
+                .guess(Some((Secret::Password, &login)), HOME)
+                .is_err());
+        }
+        assert_eq!(limits.accounts.table.lock().unwrap().windows.len(), 0);
+    }
+
+    #[test]
+    fn ipv6_clients_are_counted_by_their_64_bit_prefix() {
+        let limits = limits(10, 1);
+        let one: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let same_prefix: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+        let other_prefix: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        drop(limits.guess(None, one).unwrap());
+        assert!(limits.guess(None, same_prefix).is_err());
+        drop(limits.guess(None, other_prefix).unwrap());
+        // An IPv4-mapped address is its IPv4 address.
+        let mapped: IpAddr = "::ffff:127.0.0.1".parse().unwrap();
+        drop(limits.guess(None, mapped).unwrap());
+        assert!(limits.guess(None, HOME).is_err());
+    }
+
+    #[test]
+    fn a_full_table_takes_no_new_key_until_a_sweep_frees_one() {
+        let table = Windows::<u32>::default();
+        let start = Instant::now();
+        for key in 0..MAX_KEYS as u32 {
+            table.take(&key, 1, start).unwrap();
+        }
+        assert!(table.take(&u32::MAX, 1, start).is_err(), "full");
+        assert!(table.take(&0, 2, start).is_ok(), "known keys still count");
+        // A window later, the sweep frees the table.
+        assert!(table.take(&u32::MAX, 1, start + WINDOW).is_ok());
     }
 
     #[test]
@@ -270,6 +313,6 @@ mod tests {
             panic!("the third sign-up is refused");
         };
         assert!(wait > WINDOW - Duration::from_secs(5));
-        drop(limits.guess(Secret::Password, None, HOME).unwrap());
+        drop(limits.guess(None, HOME).unwrap());
     }
 }

@@ -37,13 +37,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .parse()?;
     descope_local::check_listen_address(addr, &config)?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    let bound = listener.local_addr()?;
-    let here = if bound.ip().is_unspecified() {
-        SocketAddr::new([127, 0, 0, 1].into(), bound.port())
-    } else {
-        bound
-    };
-    config.base_url = format!("http://{here}");
+    config.base_url = descope_local::local_url(listener.local_addr()?);
     let local = LocalDescope::open(config)?;
     tracing::info!(
         "local Descope at {} (project {})",

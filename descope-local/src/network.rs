@@ -51,6 +51,17 @@ pub fn check_listen_address(addr: SocketAddr, config: &Config) -> Result<(), Exp
     Ok(())
 }
 
+/// Where this machine reaches a server listening on `listening`: `http://<address>`, with
+/// 127.0.0.1 for an address that listens everywhere (`0.0.0.0`).
+pub fn local_url(listening: SocketAddr) -> String {
+    let reachable = if listening.ip().is_unspecified() {
+        SocketAddr::new([127, 0, 0, 1].into(), listening.port())
+    } else {
+        listening
+    };
+    format!("http://{reachable}")
+}
+
 /// The host a request names: the URI's authority (HTTP/2) or the `Host` header, without port
 /// or IPv6 brackets.
 pub(crate) fn requested_host(parts: &Parts) -> Option<String> {
@@ -88,14 +99,20 @@ pub(crate) fn host_of(url: &str) -> Option<String> {
     }
 }
 
-/// Whether `host` (as [`requested_host`] gives it) is one this server answers to.
-pub(crate) fn known_host(host: &str, config: &Config) -> bool {
-    is_loopback_name(host)
-        || [Some(&config.base_url), config.public_url.as_ref()]
-            .into_iter()
-            .flatten()
-            .filter_map(|url| host_of(url))
-            .any(|known| known == host)
+/// The hosts of the URLs the server is reached at (its base URL and public URL), worked out
+/// once at start-up for [`known_host`].
+pub(crate) fn configured_hosts(config: &Config) -> Vec<String> {
+    [Some(&config.base_url), config.public_url.as_ref()]
+        .into_iter()
+        .flatten()
+        .filter_map(|url| host_of(url))
+        .collect()
+}
+
+/// Whether `host` (as [`requested_host`] gives it) is one this server answers to: a loopback
+/// name or one of the `configured` hosts.
+pub(crate) fn known_host(host: &str, configured: &[String]) -> bool {
+    is_loopback_name(host) || configured.iter().any(|known| known == host)
 }
 
 /// Headers by which proxies mark the requests they pass on.
@@ -150,6 +167,7 @@ mod tests {
         let mut config = Config::new("P", "unused");
         config.base_url = "http://192.168.1.5:3000/descope".into();
         config.public_url = Some("https://demo.example.com".into());
+        let configured = configured_hosts(&config);
         for host in [
             "localhost",
             "app.localhost",
@@ -159,7 +177,7 @@ mod tests {
             "192.168.1.5",
             "demo.example.com",
         ] {
-            assert!(known_host(host, &config), "{host}");
+            assert!(known_host(host, &configured), "{host}");
         }
         for host in [
             "evil.test",
@@ -168,7 +186,7 @@ mod tests {
             "example.com",
             "",
         ] {
-            assert!(!known_host(host, &config), "{host}");
+            assert!(!known_host(host, &configured), "{host}");
         }
     }
 

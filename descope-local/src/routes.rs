@@ -52,7 +52,7 @@ async fn require_known_host(
 ) -> Response {
     let (parts, body) = request.into_parts();
     match network::requested_host(&parts) {
-        Some(host) if network::known_host(&host, &local.inner.config) => {
+        Some(host) if network::known_host(&host, &local.inner.hosts) => {
             next.run(Request::from_parts(parts, body)).await
         }
         _ => ApiError::UnknownHost.into_response(),

@@ -84,12 +84,10 @@ impl DescopeConfig {
     pub fn base_url(&self, listening: SocketAddr) -> String {
         match self {
             Self::Embedded => {
-                let host = if listening.ip().is_unspecified() {
-                    SocketAddr::new([127, 0, 0, 1].into(), listening.port())
-                } else {
-                    listening
-                };
-                format!("http://{host}{LOCAL_DESCOPE_PREFIX}")
+                format!(
+                    "{}{LOCAL_DESCOPE_PREFIX}",
+                    descope_local::local_url(listening)
+                )
             }
             Self::Remote { base_url, .. } => base_url.clone(),
         }

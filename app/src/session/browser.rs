@@ -196,10 +196,7 @@ pub fn signed_in(auth: Auth, response: &JwtResponse) {
 /// token then stays valid, and [`retry_revoke`] tries again.
 pub async fn sign_out(auth: Auth) -> Result<(), ClientError> {
     let revoked = match tokens() {
-        Some(tokens) => {
-            let revoked = revoke(tokens.refresh).await;
-            revoked.map_err(|(_, e)| e)
-        }
+        Some(tokens) => revoke(tokens.refresh).await,
         None => Ok(()),
     };
     end_session(auth, true);
@@ -208,11 +205,11 @@ pub async fn sign_out(auth: Auth) -> Result<(), ClientError> {
 
 /// Revokes `refresh`; keeps it for [`retry_revoke`] when Descope cannot be reached (a refusal
 /// means it is no longer valid anyway).
-async fn revoke(refresh: String) -> Result<(), (String, ClientError)> {
+async fn revoke(refresh: String) -> Result<(), ClientError> {
     match client().logout(&refresh).await {
         Err(e) if !e.ends_session() => {
-            UNREVOKED.set(Some(refresh.clone()));
-            Err((refresh, e))
+            UNREVOKED.set(Some(refresh));
+            Err(e)
         }
         _ => {
             UNREVOKED.set(None);
@@ -224,7 +221,7 @@ async fn revoke(refresh: String) -> Result<(), (String, ClientError)> {
 /// Tries again to revoke the refresh token of the last sign-out that could not reach Descope.
 pub async fn retry_revoke() -> Result<(), ClientError> {
     match UNREVOKED.take() {
-        Some(refresh) => revoke(refresh).await.map_err(|(_, e)| e),
+        Some(refresh) => revoke(refresh).await,
         None => Ok(()),
     }
 }

@@ -12,7 +12,6 @@ use crate::{
     config::origin,
     error::ApiError,
     inbox::{mask_email, Message},
-    limits::Secret,
     network,
     store::{self, CodeKind},
     tokens::{now, token_hash},
@@ -72,10 +71,7 @@ async fn verify(
     ApiJson(body): ApiJson<Verify>,
 ) -> Result<Json<Value>, ApiError> {
     let hash = link_hash(required(&body.token, "token")?);
-    let guess = local
-        .inner
-        .limits
-        .guess(Secret::Link, None, caller.address)?;
+    let guess = local.inner.limits.guess(None, caller.address)?;
     let pending = local
         .inner
         .store

@@ -90,7 +90,7 @@ async fn verify(
     let guess = local
         .inner
         .limits
-        .guess(Secret::Code, Some(&login_id), caller.address)?;
+        .guess(Some((Secret::Code, &login_id)), caller.address)?;
     let presented = code_hash(&login_id, &code);
     let pending = local
         .inner

