@@ -4,13 +4,19 @@
 //! every body as JSON (success or error), and tells apart what a UI must handle differently:
 //! an API refusal (with Descope's error body and any `Retry-After`) and a network failure.
 
-use serde::{de::DeserializeOwned, Serialize};
-use serde_json::json;
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
-use crate::api::{ErrorBody, JwtResponse, MaskedEmail, UserResponse};
+use crate::api::{
+    path, CodeStart, CodeVerify, ErrorBody, JwtResponse, MaskedEmail, PasswordSignIn,
+    PasswordSignUp, SignUpUser, UserResponse,
+};
+
+/// The `{}` that logout answers and refresh sends.
+#[derive(Serialize, Deserialize)]
+struct Empty {}
 
 /// Why a call failed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -63,55 +69,69 @@ impl Client {
         }
     }
 
-    /// `POST /v1/auth/password/signup`.
+    /// [`path::PASSWORD_SIGN_UP`].
     pub async fn password_sign_up(
         &self,
         email: &str,
         password: &str,
         name: &str,
     ) -> Result<JwtResponse, ClientError> {
-        let body =
-            json!({"loginId": email, "password": password, "user": {"name": name, "email": email}});
-        self.post("/v1/auth/password/signup", None, &body).await
+        let body = PasswordSignUp {
+            login_id: Some(email.into()),
+            password: Some(password.into()),
+            user: Some(SignUpUser {
+                name: Some(name.into()),
+                email: Some(email.into()),
+            }),
+        };
+        self.post(path::PASSWORD_SIGN_UP, None, &body).await
     }
 
-    /// `POST /v1/auth/password/signin`.
+    /// [`path::PASSWORD_SIGN_IN`].
     pub async fn password_sign_in(
         &self,
         email: &str,
         password: &str,
     ) -> Result<JwtResponse, ClientError> {
-        let body = json!({"loginId": email, "password": password});
-        self.post("/v1/auth/password/signin", None, &body).await
+        let body = PasswordSignIn {
+            login_id: Some(email.into()),
+            password: Some(password.into()),
+        };
+        self.post(path::PASSWORD_SIGN_IN, None, &body).await
     }
 
-    /// `POST /v1/auth/otp/signup-in/email`: sends a one-time code.
+    /// [`path::OTP_SIGN_UP_OR_IN`]: sends a one-time code.
     pub async fn otp_sign_up_or_in(&self, email: &str) -> Result<MaskedEmail, ClientError> {
-        let body = json!({"loginId": email, "loginOptions": {}});
-        self.post("/v1/auth/otp/signup-in/email", None, &body).await
+        let body = CodeStart {
+            login_id: Some(email.into()),
+            user: None,
+            login_options: Some(serde_json::json!({})),
+        };
+        self.post(path::OTP_SIGN_UP_OR_IN, None, &body).await
     }
 
-    /// `POST /v1/auth/otp/verify/email`.
+    /// [`path::OTP_VERIFY`].
     pub async fn otp_verify(&self, email: &str, code: &str) -> Result<JwtResponse, ClientError> {
-        let body = json!({"loginId": email, "code": code});
-        self.post("/v1/auth/otp/verify/email", None, &body).await
+        let body = CodeVerify {
+            login_id: Some(email.into()),
+            code: Some(code.into()),
+        };
+        self.post(path::OTP_VERIFY, None, &body).await
     }
 
-    /// `POST /v1/auth/refresh`: a new session token and, with rotation, a new refresh token.
+    /// [`path::REFRESH`]: a new session token and, with rotation, a new refresh token.
     pub async fn refresh(&self, refresh_jwt: &str) -> Result<JwtResponse, ClientError> {
-        self.post("/v1/auth/refresh", Some(refresh_jwt), &json!({}))
-            .await
+        self.post(path::REFRESH, Some(refresh_jwt), &Empty {}).await
     }
 
-    /// `GET /v1/auth/me`.
+    /// [`path::ME`].
     pub async fn me(&self, refresh_jwt: &str) -> Result<UserResponse, ClientError> {
-        self.call("GET", "/v1/auth/me", Some(refresh_jwt), None)
-            .await
+        self.call("GET", path::ME, Some(refresh_jwt), None).await
     }
 
-    /// `POST /v1/auth/logout`: revokes the refresh token.
+    /// [`path::LOGOUT`]: revokes the refresh token.
     pub async fn logout(&self, refresh_jwt: &str) -> Result<(), ClientError> {
-        self.post::<serde_json::Value>("/v1/auth/logout", Some(refresh_jwt), &json!({}))
+        self.post::<Empty>(path::LOGOUT, Some(refresh_jwt), &Empty {})
             .await
             .map(drop)
     }

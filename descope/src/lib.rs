@@ -1,7 +1,9 @@
 //! A Rust SDK for [Descope](https://www.descope.com).
 //!
 //! # Layout
-//! - [`api`]: the wire types of Descope's auth API and how a project's base URL is derived.
+//! - [`api`]: the wire contract of Descope's auth API: request and response types, error
+//!   codes, and how a project's base URL is derived.
+//! - [`clock`]: the time source the validator (and a local server) reads.
 //! - [`session`] (feature `session`): validates session JWTs against the project's key set,
 //!   with a key cache and a cache of verified tokens.
 //! - [`extract`] (feature `axum`): axum extractors and guards answering RFC 6750 errors.
@@ -11,6 +13,7 @@
 //! server: only the base URL differs.
 
 pub mod api;
+pub mod clock;
 
 #[cfg(feature = "session")]
 pub mod session;

@@ -12,6 +12,7 @@ mod token;
 mod validator;
 mod verified;
 
+pub use crate::clock::Clock;
 pub use claims::{SessionClaims, TenantClaims};
 pub use error::ValidationError;
-pub use validator::{Clock, Validator, ValidatorBuilder};
+pub use validator::{Validator, ValidatorBuilder};

@@ -220,7 +220,7 @@ async fn authenticate(
 /// Plain words for what went wrong.
 #[cfg(feature = "hydrate")]
 fn explain(error: &descope::browser::ClientError) -> String {
-    use descope::browser::ClientError;
+    use descope::{api::code, browser::ClientError};
     match error {
         ClientError::Network(_) => {
             "We cannot reach the sign-in service. Check your connection and try again.".into()
@@ -234,11 +234,15 @@ fn explain(error: &descope::browser::ClientError) -> String {
             format!("Too many attempts. Please try again in {minutes} minute(s).")
         }
         ClientError::Api { body, .. } => match body.error_code.as_str() {
-            "E062108" => "Wrong email or password.".into(),
-            "E062107" => "An account with this email already exists. Sign in instead.".into(),
-            "E061102" => "That code is not right. Check the email and try again.".into(),
-            "E061103" => "That code has expired or was tried too often. Send a new one.".into(),
-            "E011003" | "E011002" => body.error_message.clone(),
+            code::INVALID_CREDENTIALS => "Wrong email or password.".into(),
+            code::USER_EXISTS => {
+                "An account with this email already exists. Sign in instead.".into()
+            }
+            code::WRONG_CODE => "That code is not right. Check the email and try again.".into(),
+            code::CODE_EXHAUSTED => {
+                "That code has expired or was tried too often. Send a new one.".into()
+            }
+            code::INVALID_REQUEST | code::MISSING_ARGUMENTS => body.error_message.clone(),
             _ => "Something went wrong. Please try again.".into(),
         },
     }

@@ -1,9 +1,8 @@
 //! The validator: configuration, the order of checks, and the two caches.
 
-use std::{
-    sync::Arc,
-    time::{Duration, SystemTime, UNIX_EPOCH},
-};
+use std::{sync::Arc, time::Duration};
+
+use crate::clock::{Clock, SystemClock};
 
 use super::{
     claims::{RawClaims, SessionClaims},
@@ -12,24 +11,6 @@ use super::{
     token,
     verified::VerifiedTokens,
 };
-
-/// The current time in Unix seconds. Tests inject a fixed clock to check boundaries exactly.
-pub trait Clock: Send + Sync + 'static {
-    /// Seconds since the Unix epoch.
-    fn now(&self) -> u64;
-}
-
-impl<F: Fn() -> u64 + Send + Sync + 'static> Clock for F {
-    fn now(&self) -> u64 {
-        self()
-    }
-}
-
-fn system_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
 
 /// Validates Descope session tokens for one project. Cheap to clone; clones share caches.
 #[derive(Clone)]
@@ -167,7 +148,7 @@ impl Validator {
                 failure_backoff: Duration::from_secs(2),
                 max_age: Duration::from_secs(600),
             },
-            clock: Box::new(system_now),
+            clock: Box::new(SystemClock),
         }
     }
 
