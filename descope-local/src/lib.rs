@@ -2,45 +2,38 @@
 //! official Descope SDKs) can run the whole sign-up, sign-in, refresh and logout journey
 //! offline, with real RS256 JWTs.
 //!
-//! # Layout
-//! - [`Config`]: project ID, data folder, token lifetimes, origins, limits, exposure.
-//! - `network`: who may reach the server: the listen address, the `Host` allow-list, the
-//!   loopback-only inbox.
-//! - `store`: SQLite (WAL, `synchronous=FULL`), with a versioned schema: users, refresh-token
-//!   families, codes, signing keys.
-//! - `keys`: the RS256 signing key (persisted) and the JWKS.
-//! - `tokens`: minting session (`drn: DS`) and refresh (`drn: DSR`) JWTs.
-//! - `password`: argon2id hashing with a cap on concurrent hashes, and the password policy.
-//! - `limits`: limits on guessing secrets (per account and per client address) and on
-//!   sign-ups (per client address).
-//! - `inbox`: the development inbox where codes and magic links are "sent".
-//! - `seed`: users created at start-up from a file, so roles and tenants can be tested.
-//! - `routes`: one module per API family.
-//! - `error`: Descope's error body `{errorCode, errorDescription, errorMessage}`.
+//! # Layers
+//! Each layer imports only the layers below it; this file wires them together.
+//! - `http`: Descope's auth API (`http::auth`, one module per family), the development inbox,
+//!   the mapping of domain errors to Descope's error shape, and who may reach the server
+//!   (`http::network`: the listen address, the `Host` allow-list, the loopback-only inbox).
+//! - `domain`: the services. `users`; `credentials` (password hashing and flows, one-time
+//!   codes, magic links); `sessions` (refresh-token families, rotation, reuse detection);
+//!   `tokens` and `keys` (minting and signing JWTs, the JWKS); `limits` (guessing and sign-up
+//!   budgets); `inbox` (where codes and links are "sent"); `seed` (users from a file).
+//! - `storage`: SQLite (WAL, `synchronous=FULL`) with a versioned schema, one module per table
+//!   family, and its own error type.
+//! - `support`: the settings ([`Config`]), the [`Clock`], random IDs and digests, URL rules.
 //!
 //! Mount [`LocalDescope::router`] under any prefix; the standalone binary serves it on its own
 //! port.
 
-mod config;
-mod error;
-mod inbox;
-mod keys;
-mod limits;
-mod network;
-mod password;
-mod routes;
-mod seed;
-mod store;
-mod tokens;
+mod domain;
+mod http;
+mod storage;
+mod support;
 
 use std::sync::Arc;
 
-pub use config::{Config, EnvError, DEFAULT_PROJECT_ID};
-pub use error::ApiError;
-pub use network::{check_listen_address, local_url, ExposureError};
-pub use store::StoreError;
+pub use domain::{keys::KeyError, seed::SeedError};
+pub use http::network::{check_listen_address, local_url, ExposureError};
+pub use storage::StoreError;
+pub use support::{
+    clock::Clock,
+    config::{Config, EnvError, DEFAULT_PROJECT_ID},
+};
 
-/// A running local Descope: its store, signing key and limits. Cheap to clone.
+/// A running local Descope: its store, signing key, limits and clock. Cheap to clone.
 #[derive(Clone)]
 pub struct LocalDescope {
     inner: Arc<Inner>,
@@ -48,13 +41,7 @@ pub struct LocalDescope {
 
 struct Inner {
     config: Config,
-    store: store::Store,
-    signer: keys::Signer,
-    passwords: password::Hasher,
-    limits: limits::Limits,
-    inbox: inbox::Inbox,
-    /// The hosts of the configured URLs, which requests may name (`network`).
-    hosts: Vec<String>,
+    api: http::Shared,
 }
 
 /// Why the server could not start.
@@ -78,58 +65,62 @@ pub enum StartError {
     },
     /// The signing key cannot be generated or loaded.
     #[error("signing key: {0}")]
-    Key(String),
+    Key(#[from] KeyError),
     /// The seed file cannot be read or holds invalid users.
-    #[error("seed file {path}: {reason}")]
+    #[error("seed file {path}: {source}")]
     Seed {
         /// The file.
         path: String,
         /// What is wrong with it.
-        reason: String,
+        source: SeedError,
     },
 }
 
+fn open_store(config: &Config) -> Result<storage::Store, StartError> {
+    let path = config.data_dir.join("descope-local.sqlite3");
+    storage::Store::open(&path).map_err(|source| StartError::Store {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
 impl LocalDescope {
-    /// Opens (or creates) the store in `config.data_dir` and loads (or creates) the signing key.
+    /// Opens (or creates) the store in `config.data_dir` and loads (or creates) the signing
+    /// key, on the system clock.
     pub fn open(config: Config) -> Result<Self, StartError> {
+        Self::open_with_clock(config, Clock::system())
+    }
+
+    /// [`LocalDescope::open`] on `clock`: tokens, codes, links, refresh expiry and rate-limit
+    /// windows follow it, so moving it moves the server's time.
+    pub fn open_with_clock(config: Config, clock: Clock) -> Result<Self, StartError> {
         std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
             path: config.data_dir.display().to_string(),
             source,
         })?;
-        let path = config.data_dir.join("descope-local.sqlite3");
-        let store = store::Store::open(&path).map_err(|source| StartError::Store {
-            path: path.display().to_string(),
-            source,
-        })?;
-        let signer = keys::Signer::load_or_create(&store).map_err(StartError::Key)?;
+        let store = open_store(&config)?;
+        let signer = domain::keys::Signer::load_or_create(&store, &clock)?;
         if let Some(path) = &config.seed_file {
-            seed::load(&store, path).map_err(|reason| StartError::Seed {
+            domain::seed::load(&store, &clock, path).map_err(|source| StartError::Seed {
                 path: path.display().to_string(),
-                reason,
+                source,
             })?;
         }
+        let api = Arc::new(http::Api {
+            services: domain::Services::new(&config, clock, store, signer),
+            project_id: config.project_id.clone(),
+            hosts: http::network::configured_hosts(&config),
+        });
         Ok(Self {
-            inner: Arc::new(Inner {
-                store,
-                signer,
-                passwords: password::Hasher::new(),
-                limits: limits::Limits::new(&config),
-                inbox: inbox::Inbox::new(&config.base_url),
-                hosts: network::configured_hosts(&config),
-                config,
-            }),
+            inner: Arc::new(Inner { config, api }),
         })
     }
 
     /// Replaces the signing key of the store in `config.data_dir` with a new one, keeping the
     /// old one in the key set. Takes effect when the server next starts; returns the new `kid`.
     pub fn rotate_signing_key(config: &Config) -> Result<String, StartError> {
-        let path = config.data_dir.join("descope-local.sqlite3");
-        let store = store::Store::open(&path).map_err(|source| StartError::Store {
-            path: path.display().to_string(),
-            source,
-        })?;
-        keys::rotate(&store).map_err(StartError::Key)
+        let store = open_store(config)?;
+        Ok(domain::keys::rotate(&store, &Clock::system())?)
     }
 
     /// The configuration this server runs with.
@@ -137,37 +128,13 @@ impl LocalDescope {
         &self.inner.config
     }
 
+    /// The server's clock.
+    pub fn clock(&self) -> &Clock {
+        &self.inner.api.services.clock
+    }
+
     /// The HTTP API, to be served at the base URL (or nested under a prefix).
     pub fn router(&self) -> axum::Router {
-        routes::router(self.clone())
-    }
-}
-
-/// Completes on SIGINT (Ctrl-C) or SIGTERM, the signals that ask a server to stop.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::error!("cannot listen for Ctrl-C: {e}");
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(e) => {
-                tracing::error!("cannot listen for SIGTERM: {e}");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-
-    tokio::select! {
-        () = ctrl_c => tracing::info!("received Ctrl-C, shutting down"),
-        () = terminate => tracing::info!("received SIGTERM, shutting down"),
+        http::router(self.inner.api.clone(), &self.inner.config.allowed_origins)
     }
 }

@@ -1,10 +1,11 @@
 //! The local Descope server on its own port.
 //!
 //! Run with `cargo run -p descope-local`; `cargo run -p descope-local -- rotate-key` makes a new
-//! signing key (the old one stays published) and exits. `DESCOPE_LOCAL_ADDR` sets the address (default
-//! `127.0.0.1:4000`); the other `DESCOPE_LOCAL_*` settings are described at
-//! [`Config::from_env`]. Data goes to `data/descope-local` unless `DESCOPE_LOCAL_DATA_DIR` says
-//! otherwise.
+//! signing key (the old one stays published) and exits. Settings come from the environment and
+//! from a `.env` file in the working folder: `DESCOPE_LOCAL_ADDR` sets the address (default
+//! `127.0.0.1:4000`), the other `DESCOPE_LOCAL_*` settings are described at
+//! [`Config::from_env`] and in `.env.example`. Data goes to `data/descope-local` unless
+//! `DESCOPE_LOCAL_DATA_DIR` says otherwise.
 
 use std::net::SocketAddr;
 
@@ -20,6 +21,12 @@ async fn main() {
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    // A missing .env file is the normal case; a malformed one is worth stopping for.
+    match dotenvy::dotenv() {
+        Ok(_) => {}
+        Err(e) if e.not_found() => {}
+        Err(e) => return Err(e.into()),
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
@@ -31,6 +38,14 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         let kid = LocalDescope::rotate_signing_key(&config)?;
         println!("new signing key {kid}; restart the server to use it");
         return Ok(());
+    }
+    for app_only in ["APP_DATA_DIR", "DESCOPE_PROJECT_ID", "DESCOPE_BASE_URL"] {
+        if std::env::var_os(app_only).is_some_and(|v| !v.is_empty()) {
+            tracing::warn!(
+                "{app_only} is ignored: it configures the app; the standalone server reads \
+                 DESCOPE_LOCAL_* settings only"
+            );
+        }
     }
     let addr: SocketAddr = std::env::var("DESCOPE_LOCAL_ADDR")
         .unwrap_or_else(|_| "127.0.0.1:4000".into())
@@ -56,7 +71,23 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             .router()
             .into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(descope_local::shutdown_signal())
+    .with_graceful_shutdown(stop_requested())
     .await?;
     Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }

@@ -2,9 +2,12 @@
 
 use std::{path::PathBuf, time::Duration};
 
-/// The project ID the local server uses unless told otherwise: fixed and documented, so apps,
-/// scripts and the official SDKs can name it. 28 characters, like real `P2…` IDs.
-pub const DEFAULT_PROJECT_ID: &str = "P2LocalDescopeCompatible0000";
+use descope::api::LOCAL_PROJECT_ID;
+
+use super::urls::origin;
+
+/// The project ID the local server uses unless told otherwise (see [`LOCAL_PROJECT_ID`]).
+pub const DEFAULT_PROJECT_ID: &str = LOCAL_PROJECT_ID;
 
 /// How the local server runs. [`Config::new`] gives the documented defaults.
 #[derive(Clone, Debug)]
@@ -165,16 +168,6 @@ impl Config {
 
 /// The longest grace a rotated refresh token may have.
 const MAX_REFRESH_GRACE: Duration = Duration::from_secs(60);
-
-/// The origin (`scheme://host[:port]`) of an http(s) URL without credentials.
-pub(crate) fn origin(url: &str) -> Option<String> {
-    let url = url::Url::parse(url).ok()?;
-    let plain = matches!(url.scheme(), "http" | "https")
-        && url.username().is_empty()
-        && url.password().is_none()
-        && url.host().is_some();
-    plain.then(|| url.origin().ascii_serialization())
-}
 
 #[cfg(test)]
 mod tests {

@@ -1,4 +1,4 @@
-//! Passwords: argon2id hashing (OWASP parameters) with a cap on concurrent hashes, and the
+//! Password hashing: argon2id (OWASP parameters) with a cap on concurrent hashes, and the
 //! policy new passwords must meet.
 
 use std::sync::{Arc, Mutex};
@@ -9,7 +9,7 @@ use argon2::{
 };
 use tokio::sync::Semaphore;
 
-use crate::error::ApiError;
+use crate::{domain::Error, support::ids::random_id};
 
 /// Memory cost in KiB, iterations and lanes: OWASP's first recommendation for argon2id.
 const M_COST: u32 = 19_456;
@@ -121,7 +121,7 @@ pub(crate) fn hash_now(password: &str) -> Result<String, String> {
 impl Hasher {
     pub(crate) fn new() -> Self {
         let mut memory = new_memory(&params());
-        let dummy = hash_with(crate::keys::random_id(32).as_bytes(), &mut memory)
+        let dummy = hash_with(random_id(32).as_bytes(), &mut memory)
             .expect("hashing a random password works");
         Self {
             checks: Arc::new(Semaphore::new(MAX_CONCURRENT_CHECKS)),
@@ -138,12 +138,12 @@ impl Hasher {
         &self,
         permits: &Arc<Semaphore>,
         work: impl FnOnce(&mut [Block]) -> T + Send + 'static,
-    ) -> Result<T, ApiError> {
+    ) -> Result<T, Error> {
         let permit = permits
             .clone()
             .acquire_owned()
             .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+            .map_err(|e| Error::Internal(e.to_string()))?;
         let pool = self.memory.clone();
         tokio::task::spawn_blocking(move || {
             let pooled = pool.lock().expect("memory pool lock").pop();
@@ -154,16 +154,16 @@ impl Hasher {
             result
         })
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))
+        .map_err(|e| Error::Internal(e.to_string()))
     }
 
     /// The PHC string of `password` with a fresh 16-byte salt.
-    pub(crate) async fn hash(&self, password: String) -> Result<String, ApiError> {
+    pub(crate) async fn hash(&self, password: String) -> Result<String, Error> {
         self.with_memory(&self.new_hashes, move |memory| {
             hash_with(password.as_bytes(), memory)
         })
         .await?
-        .map_err(|e| ApiError::Internal(format!("hashing: {e}")))
+        .map_err(|e| Error::Internal(format!("hashing: {e}")))
     }
 
     /// Whether `password` matches `hash`; with no hash, checks the dummy and answers false.
@@ -171,7 +171,7 @@ impl Hasher {
         &self,
         password: String,
         hash: Option<String>,
-    ) -> Result<bool, ApiError> {
+    ) -> Result<bool, Error> {
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| self.dummy.clone());
         let matched = self
@@ -184,15 +184,15 @@ impl Hasher {
 }
 
 /// Checks a new password against the policy: length only, no composition rules (ASVS 5).
-pub(crate) fn check_policy(password: &str) -> Result<(), ApiError> {
+pub(crate) fn check_policy(password: &str) -> Result<(), Error> {
     let chars = password.chars().count();
     if chars < MIN_LENGTH {
-        return Err(ApiError::Validation(format!(
+        return Err(Error::Validation(format!(
             "The password must have at least {MIN_LENGTH} characters."
         )));
     }
     if password.len() > MAX_LENGTH {
-        return Err(ApiError::Validation(format!(
+        return Err(Error::Validation(format!(
             "The password must have at most {MAX_LENGTH} bytes."
         )));
     }

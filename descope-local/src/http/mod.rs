@@ -1,14 +1,16 @@
-//! The HTTP API, one module per family, and what every handler shares: the `Authorization`
-//! convention, JSON bodies in Descope's error shape, CORS.
+//! HTTP: Descope's auth API (`auth`, one module per family), the development inbox, and what
+//! every handler shares: the `Authorization` convention, JSON bodies, errors in Descope's shape
+//! (`error`), CORS, and who may reach the server (`network`).
 
+mod auth;
+pub(crate) mod error;
 mod inbox;
-mod keys;
-mod magiclink;
-mod otp;
-mod password;
-mod session;
+pub(crate) mod network;
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::{
+    net::{IpAddr, Ipv4Addr, SocketAddr},
+    sync::Arc,
+};
 
 use axum::{
     extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Request, State},
@@ -20,42 +22,49 @@ use axum::{
 use serde::de::DeserializeOwned;
 use tower_http::cors::CorsLayer;
 
-use crate::{error::ApiError, network, LocalDescope};
+pub(crate) use error::HttpError;
+
+use crate::domain::Services;
 
 /// Largest request body accepted: Descope's requests are small JSON documents.
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
-pub(crate) fn router(local: LocalDescope) -> Router {
-    let cors = cors(&local.inner.config.allowed_origins);
+/// What the handlers share: the domain services and what a request is checked against.
+pub(crate) struct Api {
+    pub(crate) services: Services,
+    /// The only project ID requests may name.
+    pub(crate) project_id: String,
+    /// The hosts requests may name besides loopback ones (see [`network::known_host`]).
+    pub(crate) hosts: Vec<String>,
+}
+
+/// The state of every handler.
+pub(crate) type Shared = Arc<Api>;
+
+/// The whole HTTP API; `allowed_origins` may call it from browsers with credentials.
+pub(crate) fn router(api: Shared, allowed_origins: &[String]) -> Router {
+    let cors = cors(allowed_origins);
     Router::new()
-        .merge(password::router())
-        .merge(otp::router())
-        .merge(magiclink::router())
-        .merge(session::router())
-        .merge(keys::router())
+        .merge(auth::router())
         .merge(inbox::router())
-        .fallback(|| async { ApiError::NotFound })
-        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        .with_state(local.clone())
+        .fallback(|| async { HttpError::NotFound })
+        .method_not_allowed_fallback(|| async { HttpError::MethodNotAllowed })
+        .with_state(api.clone())
         // Enforced where a body is read (`ApiJson`), so an oversized body, declared or
         // streamed, answers 413 in Descope's shape.
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(cors)
-        .layer(middleware::from_fn_with_state(local, require_known_host))
+        .layer(middleware::from_fn_with_state(api, require_known_host))
 }
 
 /// Refuses (421) a request that names a host the server does not answer to (`network`).
-async fn require_known_host(
-    State(local): State<LocalDescope>,
-    request: Request,
-    next: Next,
-) -> Response {
+async fn require_known_host(State(api): State<Shared>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     match network::requested_host(&parts) {
-        Some(host) if network::known_host(&host, &local.inner.hosts) => {
+        Some(host) if network::known_host(&host, &api.hosts) => {
             next.run(Request::from_parts(parts, body)).await
         }
-        _ => ApiError::UnknownHost.into_response(),
+        _ => HttpError::UnknownHost.into_response(),
     }
 }
 
@@ -90,15 +99,15 @@ fn cors(origins: &[String]) -> CorsLayer {
 pub(crate) struct ApiJson<T>(pub(crate) T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
-    type Rejection = ApiError;
+    type Rejection = HttpError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(value)) => Ok(Self(value)),
             Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(ApiError::TooLarge)
+                Err(HttpError::TooLarge)
             }
-            Err(rejection) => Err(ApiError::BadRequest(rejection.body_text())),
+            Err(rejection) => Err(HttpError::BadRequest(rejection.body_text())),
         }
     }
 }
@@ -112,10 +121,10 @@ pub(crate) struct Caller {
     pub(crate) address: IpAddr,
 }
 
-impl FromRequestParts<LocalDescope> for Caller {
-    type Rejection = ApiError;
+impl FromRequestParts<Shared> for Caller {
+    type Rejection = HttpError;
 
-    async fn from_request_parts(parts: &mut Parts, local: &LocalDescope) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, api: &Shared) -> Result<Self, HttpError> {
         let address = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
@@ -125,13 +134,13 @@ impl FromRequestParts<LocalDescope> for Caller {
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or(ApiError::UnknownProject)?;
+            .ok_or(HttpError::UnknownProject)?;
         let (project, token) = match bearer.split_once(':') {
             Some((project, token)) => (project, Some(token)),
             None => (bearer, None),
         };
-        if project != local.inner.config.project_id {
-            return Err(ApiError::UnknownProject);
+        if project != api.project_id {
+            return Err(HttpError::UnknownProject);
         }
         let refresh = token
             .filter(|t| !t.is_empty())
@@ -145,35 +154,23 @@ impl FromRequestParts<LocalDescope> for Caller {
     }
 }
 
+impl Caller {
+    /// The refresh token, which the endpoint requires.
+    pub(crate) fn refresh_token(&self) -> Result<&str, HttpError> {
+        self.refresh
+            .as_deref()
+            .ok_or(HttpError::Domain(crate::domain::Error::InvalidRefreshToken))
+    }
+}
+
 /// A required, non-empty string field.
 pub(crate) fn required<'a>(
     value: &'a Option<String>,
     name: &'static str,
-) -> Result<&'a str, ApiError> {
+) -> Result<&'a str, HttpError> {
     value
         .as_deref()
         .map(str::trim)
         .filter(|v| !v.is_empty())
-        .ok_or(ApiError::MissingArgument(name))
-}
-
-/// Login IDs are emails here, compared case-insensitively: at most 254 bytes, with no space or
-/// control character (which would forge log lines), one `@` and a dotted domain.
-pub(crate) fn normalise_login(login_id: &str) -> Result<String, ApiError> {
-    let login = login_id.trim().to_lowercase();
-    let valid = login.len() <= 254
-        && !login.chars().any(|c| c.is_whitespace() || c.is_control())
-        && login.split_once('@').is_some_and(|(user, domain)| {
-            !user.is_empty()
-                && !domain.contains('@')
-                && domain.contains('.')
-                && !domain.starts_with('.')
-        });
-    if valid {
-        Ok(login)
-    } else {
-        Err(ApiError::Validation(
-            "The login ID must be an email address.".into(),
-        ))
-    }
+        .ok_or(HttpError::MissingArgument(name))
 }

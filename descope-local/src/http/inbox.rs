@@ -11,24 +11,24 @@ use axum::{
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::{error::ApiError, network, LocalDescope};
+use super::{network, HttpError, Shared};
 
 /// A client on this machine (see [`network::is_local_client`]); anyone else gets 403.
 struct LocalClient;
 
 impl<S: Send + Sync> FromRequestParts<S> for LocalClient {
-    type Rejection = ApiError;
+    type Rejection = HttpError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, HttpError> {
         if network::is_local_client(parts) {
             Ok(Self)
         } else {
-            Err(ApiError::LocalOnly)
+            Err(HttpError::LocalOnly)
         }
     }
 }
 
-pub(super) fn router() -> Router<LocalDescope> {
+pub(super) fn router() -> Router<Shared> {
     Router::new()
         .route("/inbox", get(page))
         .route("/inbox.json", get(list))
@@ -41,10 +41,10 @@ struct Filter {
 
 async fn list(
     _: LocalClient,
-    State(local): State<LocalDescope>,
+    State(api): State<Shared>,
     Query(filter): Query<Filter>,
 ) -> Json<Value> {
-    Json(json!({ "messages": local.inner.inbox.list(filter.to.as_deref()) }))
+    Json(json!({ "messages": api.services.inbox.list(filter.to.as_deref()) }))
 }
 
 fn escape(text: &str) -> String {
@@ -56,11 +56,11 @@ fn escape(text: &str) -> String {
 
 async fn page(
     _: LocalClient,
-    State(local): State<LocalDescope>,
+    State(api): State<Shared>,
     Query(filter): Query<Filter>,
 ) -> Html<String> {
-    let rows: String = local
-        .inner
+    let rows: String = api
+        .services
         .inbox
         .list(filter.to.as_deref())
         .iter()

@@ -8,20 +8,20 @@ use axum::{
     Json, Router,
 };
 
-use crate::{error::ApiError, LocalDescope};
+use crate::http::{HttpError, Shared};
 
-pub(super) fn router() -> Router<LocalDescope> {
+pub(super) fn router() -> Router<Shared> {
     Router::new().route("/v2/keys/{project_id}", get(keys))
 }
 
 async fn keys(
-    State(local): State<LocalDescope>,
+    State(api): State<Shared>,
     Path(project_id): Path<String>,
-) -> Result<Response, ApiError> {
-    if project_id != local.inner.config.project_id {
-        return Err(ApiError::NotFound);
+) -> Result<Response, HttpError> {
+    if project_id != api.project_id {
+        return Err(HttpError::NotFound);
     }
-    let mut response = Json(local.inner.signer.jwks().clone()).into_response();
+    let mut response = Json(api.services.tokens.jwks().clone()).into_response();
     response.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=300"),

@@ -10,18 +10,13 @@
 //! subscriber is usually given). Memory is bounded: expired windows are swept out, and while
 //! the table is full a key not in it is refused.
 
-use std::{
-    collections::HashMap,
-    hash::Hash,
-    net::IpAddr,
-    sync::Mutex,
-    time::{Duration, Instant},
-};
+use std::{collections::HashMap, hash::Hash, net::IpAddr, sync::Mutex, time::Duration};
 
-use crate::error::ApiError;
+use super::Error;
+use crate::support::{clock::Clock, config::Config};
 
-/// The length of a window.
-pub(crate) const WINDOW: Duration = Duration::from_secs(600);
+/// The length of a window, in seconds.
+pub(crate) const WINDOW: i64 = 600;
 
 /// Windows kept per table before the expired ones are swept out; a table that is still this
 /// full after a sweep takes no new key until one expires, so floods cannot grow memory.
@@ -37,6 +32,7 @@ pub(crate) enum Secret {
 }
 
 pub(crate) struct Limits {
+    clock: Clock,
     account_failures: u32,
     address_failures: u32,
     address_signups: u32,
@@ -60,8 +56,9 @@ impl Client {
 }
 
 impl Limits {
-    pub(crate) fn new(config: &crate::Config) -> Self {
+    pub(crate) fn new(config: &Config, clock: Clock) -> Self {
         Self {
+            clock,
             account_failures: config.account_failures,
             address_failures: config.address_failures,
             address_signups: config.address_signups,
@@ -77,8 +74,8 @@ impl Limits {
         &self,
         account: Option<(Secret, &str)>,
         address: IpAddr,
-    ) -> Result<Guess<'_>, ApiError> {
-        let now = Instant::now();
+    ) -> Result<Guess<'_>, Error> {
+        let now = self.clock.now();
         let client = Client::of(address);
         let address_slot = self.addresses.take(&client, self.address_failures, now)?;
         let account = match account {
@@ -102,9 +99,9 @@ impl Limits {
     }
 
     /// Counts a sign-up, or a request for a code or link, from `address`; 429 beyond the budget.
-    pub(crate) fn sign_up(&self, address: IpAddr) -> Result<(), ApiError> {
+    pub(crate) fn sign_up(&self, address: IpAddr) -> Result<(), Error> {
         self.signups
-            .take(&Client::of(address), self.address_signups, Instant::now())
+            .take(&Client::of(address), self.address_signups, self.clock.now())
             .map(drop)
     }
 }
@@ -113,8 +110,8 @@ impl Limits {
 #[must_use = "a guess counts as a failure unless it succeeded"]
 pub(crate) struct Guess<'a> {
     limits: &'a Limits,
-    account: Option<((Secret, String), Instant)>,
-    address: (Client, Instant),
+    account: Option<((Secret, String), i64)>,
+    address: (Client, i64),
 }
 
 impl Guess<'_> {
@@ -137,7 +134,7 @@ struct Windows<K> {
 struct Table<K> {
     windows: HashMap<K, Window>,
     /// When expired windows were last swept out, so a full table is not scanned per request.
-    swept: Option<Instant>,
+    swept: Option<i64>,
 }
 
 impl<K> Default for Windows<K> {
@@ -153,45 +150,45 @@ impl<K> Default for Windows<K> {
 
 #[derive(Clone, Copy)]
 struct Window {
-    started: Instant,
+    started: i64,
     count: u32,
 }
 
 impl<K: Hash + Eq + Clone> Windows<K> {
     /// Takes a slot in `key`'s current window if fewer than `limit` are taken; answers the
     /// window's start, which identifies the slot for [`Windows::give_back`].
-    fn take(&self, key: &K, limit: u32, now: Instant) -> Result<Instant, ApiError> {
+    fn take(&self, key: &K, limit: u32, now: i64) -> Result<i64, Error> {
         let mut table = self.table.lock().expect("limits lock poisoned");
         let Table { windows, swept } = &mut *table;
         if !windows.contains_key(key) && windows.len() >= MAX_KEYS {
-            if swept.is_none_or(|at| now.duration_since(at) >= Duration::from_secs(1)) {
-                windows.retain(|_, w| now.duration_since(w.started) < WINDOW);
+            if swept.is_none_or(|at| now - at >= 1) {
+                windows.retain(|_, w| now - w.started < WINDOW);
                 *swept = Some(now);
             }
             if windows.len() >= MAX_KEYS {
-                return Err(ApiError::RateLimited(Duration::from_secs(1)));
+                return Err(Error::RateLimited(Duration::from_secs(1)));
             }
         }
         let window = windows.entry(key.clone()).or_insert(Window {
             started: now,
             count: 0,
         });
-        if now.duration_since(window.started) >= WINDOW {
+        if now - window.started >= WINDOW {
             *window = Window {
                 started: now,
                 count: 0,
             };
         }
         if window.count >= limit {
-            let wait = WINDOW.saturating_sub(now.duration_since(window.started));
-            return Err(ApiError::RateLimited(wait));
+            let wait = (WINDOW - (now - window.started)).max(0);
+            return Err(Error::RateLimited(Duration::from_secs(wait as u64)));
         }
         window.count += 1;
         Ok(window.started)
     }
 
     /// Returns a slot taken in the window that started at `started`, if it is still current.
-    fn give_back(&self, key: &K, started: Instant) {
+    fn give_back(&self, key: &K, started: i64) {
         let mut table = self.table.lock().expect("limits lock poisoned");
         if let Some(window) = table.windows.get_mut(key) {
             if window.started == started {
@@ -206,11 +203,11 @@ mod tests {
     use super::*;
 
     fn limits(account_failures: u32, address_failures: u32) -> Limits {
-        let mut config = crate::Config::new("P", "unused");
+        let mut config = Config::new("P", "unused");
         config.account_failures = account_failures;
         config.address_failures = address_failures;
         config.address_signups = 2;
-        Limits::new(&config)
+        Limits::new(&config, Clock::system())
     }
 
     const HOME: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
@@ -294,7 +291,7 @@ mod tests {
     #[test]
     fn a_full_table_takes_no_new_key_until_a_sweep_frees_one() {
         let table = Windows::<u32>::default();
-        let start = Instant::now();
+        let start = Clock::system().now();
         for key in 0..MAX_KEYS as u32 {
             table.take(&key, 1, start).unwrap();
         }
@@ -309,10 +306,10 @@ mod tests {
         let limits = limits(1, 1);
         limits.sign_up(HOME).unwrap();
         limits.sign_up(HOME).unwrap();
-        let Err(ApiError::RateLimited(wait)) = limits.sign_up(HOME) else {
+        let Err(Error::RateLimited(wait)) = limits.sign_up(HOME) else {
             panic!("the third sign-up is refused");
         };
-        assert!(wait > WINDOW - Duration::from_secs(5));
+        assert!(wait > Duration::from_secs(WINDOW as u64 - 5));
         drop(limits.guess(None, HOME).unwrap());
     }
 }

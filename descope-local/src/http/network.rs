@@ -9,14 +9,17 @@
 //!   name, so it cannot read the API or the inbox;
 //! - the development inbox answers only clients on this machine ([`is_local_client`]).
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 
 use axum::{
     extract::ConnectInfo,
     http::{header, request::Parts},
 };
 
-use crate::Config;
+use crate::support::{
+    config::Config,
+    urls::{host_of, is_loopback_name},
+};
 
 /// Why the server must not listen where it was asked to.
 #[derive(Debug, thiserror::Error)]
@@ -80,23 +83,6 @@ pub(crate) fn requested_host(parts: &Parts) -> Option<String> {
         None => authority.rsplit_once(':').map_or(&*authority, |(h, _)| h),
     };
     Some(host.to_ascii_lowercase())
-}
-
-/// `localhost`, a name under it, or a loopback IP address (IPv6 without brackets).
-pub(crate) fn is_loopback_name(host: &str) -> bool {
-    host == "localhost"
-        || host.ends_with(".localhost")
-        || host
-            .parse::<IpAddr>()
-            .is_ok_and(|ip| ip.to_canonical().is_loopback())
-}
-
-/// The host of a URL, as [`requested_host`] gives it.
-pub(crate) fn host_of(url: &str) -> Option<String> {
-    match url::Url::parse(url).ok()?.host()? {
-        url::Host::Ipv6(ip) => Some(ip.to_string()),
-        host => Some(host.to_string().to_ascii_lowercase()),
-    }
 }
 
 /// The hosts of the URLs the server is reached at (its base URL and public URL), worked out

@@ -1,0 +1,134 @@
+//! One-time codes by email: how a code is made, sent and checked.
+//!
+//! Codes are 6 digits from the system CSPRNG, stored as a hash bound to the login ID, usable
+//! once, for 10 minutes and at most 5 wrong tries. Starting answers the same whether or not the
+//! user exists (except sign-up, which must say the user exists).
+
+use std::{net::IpAddr, sync::Arc};
+
+use aws_lc_rs::rand::{SecureRandom, SystemRandom};
+
+use super::email::{sign_in_owner, store_secret, Audience};
+use crate::{
+    domain::{
+        inbox::{mask_email, Inbox, Message},
+        limits::{Limits, Secret},
+        sessions::{Sessions, SignedIn},
+        Error,
+    },
+    storage::{
+        codes::{self, CodeKind},
+        Store,
+    },
+    support::{clock::Clock, ids::digest},
+};
+
+/// Wrong tries after which a code is dead.
+pub(crate) const MAX_ATTEMPTS: i64 = 5;
+
+/// One-time codes.
+#[derive(Clone)]
+pub(crate) struct Codes {
+    pub(crate) store: Store,
+    pub(crate) clock: Clock,
+    pub(crate) limits: Arc<Limits>,
+    pub(crate) inbox: Arc<Inbox>,
+    pub(crate) sessions: Sessions,
+}
+
+/// The stored form of a code: bound to its kind and login ID, so it is useless as a link token
+/// or for anyone else.
+fn code_hash(login_id: &str, code: &str) -> String {
+    digest(&format!("otp\0{login_id}\0{code}"))
+}
+
+fn six_digits() -> String {
+    let rng = SystemRandom::new();
+    loop {
+        let mut bytes = [0u8; 4];
+        rng.fill(&mut bytes).expect("the system CSPRNG works");
+        let n = u32::from_be_bytes(bytes);
+        // 4,294,000,000 is a multiple of 1,000,000: rejecting above it keeps codes uniform.
+        if n < 4_294_000_000 {
+            return format!("{:06}", n % 1_000_000);
+        }
+    }
+}
+
+impl Codes {
+    /// Sends a new code to `login_id` if `audience` allows; answers the masked address.
+    pub(crate) async fn send(
+        &self,
+        login_id: String,
+        name: String,
+        audience: Audience,
+        address: IpAddr,
+    ) -> Result<String, Error> {
+        self.limits.sign_up(address)?;
+        let code = six_digits();
+        let hash = code_hash(&login_id, &code);
+        let kind = CodeKind::Otp;
+        if store_secret(
+            &self.store,
+            &self.clock,
+            &login_id,
+            kind,
+            hash,
+            name,
+            audience,
+        )
+        .await?
+        {
+            self.inbox.deliver(Message {
+                to: login_id.clone(),
+                kind: kind.as_str(),
+                code: Some(code),
+                link: None,
+                sent_at: self.clock.now(),
+            });
+        }
+        Ok(mask_email(&login_id))
+    }
+
+    /// Checks `code` against the live code of `login_id` and signs its owner in. A wrong code
+    /// counts against the code (5 kill it) and against the account's and address's limits.
+    pub(crate) async fn verify(
+        &self,
+        login_id: String,
+        code: &str,
+        address: IpAddr,
+    ) -> Result<SignedIn, Error> {
+        let guess = self
+            .limits
+            .guess(Some((Secret::Code, &login_id)), address)?;
+        let presented = code_hash(&login_id, code);
+        let now = self.clock.now();
+        let pending = self
+            .store
+            .write(move |conn| -> Result<_, Error> {
+                let Some(pending) = codes::live(conn, &login_id, CodeKind::Otp, now)? else {
+                    return Ok(Err(Error::CodeExhausted));
+                };
+                let matches = aws_lc_rs::constant_time::verify_slices_are_equal(
+                    pending.hash.as_bytes(),
+                    presented.as_bytes(),
+                )
+                .is_ok();
+                // Committed either way: a wrong try is counted even though it is refused.
+                Ok(if matches {
+                    codes::consume(conn, pending.id)?;
+                    Ok(pending)
+                } else {
+                    codes::failed(conn, pending.id, MAX_ATTEMPTS)?;
+                    Err(if pending.attempts + 1 >= MAX_ATTEMPTS {
+                        Error::CodeExhausted
+                    } else {
+                        Error::WrongCode
+                    })
+                })
+            })
+            .await??;
+        guess.succeeded();
+        sign_in_owner(&self.store, &self.clock, &self.sessions, pending).await
+    }
+}

@@ -1,0 +1,130 @@
+//! The RS256 signing keys: generated once, kept in the store, published as a JWKS.
+
+use aws_lc_rs::{
+    encoding::{AsDer, Pkcs8V1Der},
+    rand::SystemRandom,
+    rsa::{KeyPair, KeySize},
+    signature::{KeyPair as _, RSA_PKCS1_SHA256},
+};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use serde_json::{json, Value};
+
+use crate::{
+    storage::{keys, Connection, Store, StoreError},
+    support::{clock::Clock, ids::random_id},
+};
+
+/// Why a signing key cannot be made, loaded or used.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    /// The key pair cannot be generated or encoded.
+    #[error("cannot generate an RSA key pair")]
+    Generate,
+    /// A stored key is not a usable RSA private key (PKCS#8).
+    #[error("the stored signing key {kid} is not a usable RSA key: {reason}")]
+    Stored {
+        /// The key's ID.
+        kid: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Signs tokens with the current key; knows the public half of every key still published.
+pub(crate) struct Signer {
+    kid: String,
+    pair: KeyPair,
+    jwks: Value,
+    rng: SystemRandom,
+}
+
+/// Stores a new 2048-bit key as the current one; answers its `kid` and pair.
+fn new_current_key(conn: &Connection, now: i64) -> Result<(String, KeyPair), KeyError> {
+    let pair = KeyPair::generate(KeySize::Rsa2048).map_err(|_| KeyError::Generate)?;
+    let der = AsDer::<Pkcs8V1Der>::as_der(&pair).map_err(|_| KeyError::Generate)?;
+    let kid = format!("K{}", random_id(24));
+    keys::insert_current(conn, &kid, der.as_ref(), now)?;
+    Ok((kid, pair))
+}
+
+fn parse(kid: &str, der: &[u8]) -> Result<KeyPair, KeyError> {
+    KeyPair::from_pkcs8(der).map_err(|e| KeyError::Stored {
+        kid: kid.to_owned(),
+        reason: e.to_string(),
+    })
+}
+
+/// Makes a new current signing key; the previous one stays published (the JWKS holds the two
+/// newest keys), so tokens it signed validate until they expire.
+pub(crate) fn rotate(store: &Store, clock: &Clock) -> Result<String, KeyError> {
+    let (kid, _) = store.write_now(|conn| new_current_key(conn, clock.now()))?;
+    tracing::info!(%kid, "rotated the signing key");
+    Ok(kid)
+}
+
+impl Signer {
+    /// Loads the current key, or generates and stores one on first start.
+    pub(crate) fn load_or_create(store: &Store, clock: &Clock) -> Result<Self, KeyError> {
+        store.write_now(|conn| -> Result<_, KeyError> {
+            let (kid, pair) = match keys::current(conn)? {
+                Some((kid, der)) => {
+                    let pair = parse(&kid, &der)?;
+                    (kid, pair)
+                }
+                None => {
+                    let (kid, pair) = new_current_key(conn, clock.now())?;
+                    tracing::info!(%kid, "generated a new signing key");
+                    (kid, pair)
+                }
+            };
+            // The current key and the one before it are published, so tokens signed before
+            // the last rotation stay valid until they expire. An unreadable old key is left
+            // out rather than stopping the server.
+            let published: Vec<Value> = keys::newest_two(conn)?
+                .into_iter()
+                .filter_map(|(kid, der)| parse(&kid, &der).ok().map(|p| public_jwk(&kid, &p)))
+                .collect();
+            Ok(Self {
+                kid,
+                pair,
+                jwks: json!({ "keys": published }),
+                rng: SystemRandom::new(),
+            })
+        })
+    }
+
+    pub(crate) fn jwks(&self) -> &Value {
+        &self.jwks
+    }
+
+    /// A compact RS256 JWS of `claims`.
+    pub(crate) fn sign(&self, claims: &Value) -> Result<String, aws_lc_rs::error::Unspecified> {
+        let header = json!({"alg": "RS256", "kid": self.kid, "typ": "JWT"});
+        let input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        );
+        let mut signature = vec![0; self.pair.public_modulus_len()];
+        self.pair.sign(
+            &RSA_PKCS1_SHA256,
+            &self.rng,
+            input.as_bytes(),
+            &mut signature,
+        )?;
+        Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature)))
+    }
+}
+
+/// The public JWK of a key: no private members, ever.
+fn public_jwk(kid: &str, pair: &KeyPair) -> Value {
+    let public = pair.public_key();
+    json!({
+        "alg": "RS256", "kty": "RSA", "use": "sig", "kid": kid,
+        "n": URL_SAFE_NO_PAD.encode(public.modulus().big_endian_without_leading_zero()),
+        "e": URL_SAFE_NO_PAD.encode(public.exponent().big_endian_without_leading_zero()),
+    })
+}

@@ -1,0 +1,122 @@
+//! Domain services: what the server knows and decides, apart from HTTP. Each service holds the
+//! parts it needs (the store, the clock, the limits) and answers domain values and [`Error`]s;
+//! the HTTP layer turns them into Descope's shapes.
+
+pub(crate) mod credentials;
+pub(crate) mod inbox;
+pub(crate) mod keys;
+pub(crate) mod limits;
+pub(crate) mod seed;
+pub(crate) mod sessions;
+pub(crate) mod tokens;
+pub(crate) mod users;
+
+use std::{sync::Arc, time::Duration};
+
+use credentials::{codes::Codes, hashing::Hasher, links::Links, passwords::Passwords};
+use inbox::Inbox;
+use keys::Signer;
+use limits::Limits;
+use sessions::Sessions;
+use tokens::Tokens;
+
+use crate::{
+    storage::{Store, StoreError},
+    support::{clock::Clock, config::Config},
+};
+
+/// Every way a domain operation can refuse or fail.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Error {
+    /// The input breaks a rule, such as the password policy or the login ID's form.
+    #[error("{0}")]
+    Validation(String),
+    /// Sign-up for a login ID that exists.
+    #[error("user already exists")]
+    UserExists,
+    /// Wrong login ID or password; deliberately the same for both.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// The refresh token is missing, unknown, expired or revoked.
+    #[error("invalid refresh token")]
+    InvalidRefreshToken,
+    /// A wrong one-time code.
+    #[error("wrong code")]
+    WrongCode,
+    /// Too many wrong codes, or the code expired or was used; also any magic-link token that
+    /// is not live.
+    #[error("the code can no longer be used")]
+    CodeExhausted,
+    /// Too many attempts; try again after the duration.
+    #[error("rate limited")]
+    RateLimited(Duration),
+    /// A failure of ours; the details are for the log only.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        Self::Internal(format!("database: {e}"))
+    }
+}
+
+/// The services, wired to one store, clock and signing key.
+pub(crate) struct Services {
+    pub(crate) clock: Clock,
+    pub(crate) tokens: Arc<Tokens>,
+    pub(crate) sessions: Sessions,
+    pub(crate) passwords: Passwords,
+    pub(crate) codes: Codes,
+    pub(crate) links: Links,
+    pub(crate) inbox: Arc<Inbox>,
+}
+
+impl Services {
+    pub(crate) fn new(config: &Config, clock: Clock, store: Store, signer: Signer) -> Self {
+        let seconds = |d: std::time::Duration| i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+        let tokens = Arc::new(Tokens::new(
+            signer,
+            clock.clone(),
+            config.project_id.clone(),
+            seconds(config.session_ttl),
+        ));
+        let sessions = Sessions::new(
+            store.clone(),
+            tokens.clone(),
+            clock.clone(),
+            seconds(config.refresh_ttl),
+            seconds(config.refresh_grace),
+        );
+        let limits = Arc::new(Limits::new(config, clock.clone()));
+        let inbox = Arc::new(Inbox::new(&config.base_url));
+        Self {
+            passwords: Passwords {
+                store: store.clone(),
+                clock: clock.clone(),
+                hasher: Arc::new(Hasher::new()),
+                limits: limits.clone(),
+                sessions: sessions.clone(),
+            },
+            codes: Codes {
+                store: store.clone(),
+                clock: clock.clone(),
+                limits: limits.clone(),
+                inbox: inbox.clone(),
+                sessions: sessions.clone(),
+            },
+            links: Links {
+                store,
+                clock: clock.clone(),
+                limits,
+                inbox: inbox.clone(),
+                sessions: sessions.clone(),
+                redirect_origins: config.redirect_origins.clone(),
+            },
+            clock,
+            tokens,
+            sessions,
+            inbox,
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! Minting session (`drn: DS`) and refresh (`drn: DSR`) JWTs.
+
+use serde_json::{json, Value};
+
+use super::{keys::Signer, users::User, Error};
+use crate::support::{
+    clock::Clock,
+    ids::{digest, random_id},
+};
+
+/// When a client should refresh a session of `ttl` seconds: 20 s before expiry, as Descope's
+/// web SDK does by default, but never sooner than 21 s in, because that SDK sets no timer for
+/// shorter delays (so short test sessions still refresh, a few seconds before expiry).
+pub(crate) fn next_refresh_seconds(ttl: i64) -> i64 {
+    (ttl - 20).max(21).min(ttl - 1).max(0)
+}
+
+/// A freshly minted refresh token and what the store must remember of it.
+pub(crate) struct NewRefresh {
+    pub(crate) token: String,
+    /// The stored form (see [`digest`]).
+    pub(crate) hash: String,
+    pub(crate) expires_at: i64,
+}
+
+/// Signs the project's tokens with the current key, at the server's time.
+pub(crate) struct Tokens {
+    signer: Signer,
+    clock: Clock,
+    project_id: String,
+    session_ttl: i64,
+}
+
+impl Tokens {
+    pub(crate) fn new(signer: Signer, clock: Clock, project_id: String, session_ttl: i64) -> Self {
+        Self {
+            signer,
+            clock,
+            project_id,
+            session_ttl,
+        }
+    }
+
+    /// The public keys, as a JWKS document.
+    pub(crate) fn jwks(&self) -> &Value {
+        self.signer.jwks()
+    }
+
+    /// Seconds a session token lives.
+    pub(crate) fn session_ttl(&self) -> i64 {
+        self.session_ttl
+    }
+
+    /// A session token for `user`, authenticated by `amr`, and when it expires.
+    pub(crate) fn session(&self, user: &User, amr: &[String]) -> Result<(String, i64), Error> {
+        let iat = self.clock.now();
+        let exp = iat + self.session_ttl;
+        let claims = json!({
+            "drn": "DS", "sub": user.id, "iss": self.project_id,
+            "iat": iat, "exp": exp, "amr": amr,
+            "roles": user.roles, "permissions": [], "tenants": user.tenants,
+        });
+        Ok((self.sign(&claims)?, exp))
+    }
+
+    /// A refresh token for `user` in `family`, expiring at the family's absolute expiry.
+    pub(crate) fn refresh(
+        &self,
+        user: &User,
+        family: &str,
+        expires_at: i64,
+    ) -> Result<NewRefresh, Error> {
+        let claims = json!({
+            "drn": "DSR", "sub": user.id, "iss": self.project_id,
+            "iat": self.clock.now(), "exp": expires_at, "jti": random_id(22),
+            "tenants": user.tenants, "fam": family,
+        });
+        let token = self.sign(&claims)?;
+        Ok(NewRefresh {
+            hash: digest(&token),
+            token,
+            expires_at,
+        })
+    }
+
+    fn sign(&self, claims: &Value) -> Result<String, Error> {
+        self.signer
+            .sign(claims)
+            .map_err(|_| Error::Internal("signing a token failed".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_refresh_seconds;
+
+    #[test]
+    fn refreshes_are_due_20_s_early_but_not_before_21_s() {
+        assert_eq!(next_refresh_seconds(600), 580);
+        assert_eq!(next_refresh_seconds(45), 25);
+        assert_eq!(next_refresh_seconds(30), 21);
+        assert_eq!(next_refresh_seconds(10), 9);
+    }
+}

@@ -1,0 +1,105 @@
+//! Password authentication: sign-up, sign-in, replace, update and the policy.
+
+use axum::{
+    extract::State,
+    routing::{get, post},
+    Json, Router,
+};
+use descope::api::{
+    path, JwtResponse, PasswordPolicy, PasswordReplace, PasswordSignIn, PasswordSignUp,
+    PasswordUpdate,
+};
+use serde_json::{json, Value};
+
+use super::jwt_response;
+use crate::{
+    domain::{credentials::hashing::MIN_LENGTH, users::normalise_login},
+    http::{required, ApiJson, Caller, HttpError, Shared},
+};
+
+pub(super) fn router() -> Router<Shared> {
+    Router::new()
+        .route(path::PASSWORD_SIGN_UP, post(signup))
+        .route(path::PASSWORD_SIGN_IN, post(signin))
+        .route(path::PASSWORD_REPLACE, post(replace))
+        .route(path::PASSWORD_UPDATE, post(update))
+        .route(path::PASSWORD_POLICY, get(policy))
+}
+
+async fn signup(
+    State(api): State<Shared>,
+    caller: Caller,
+    ApiJson(body): ApiJson<PasswordSignUp>,
+) -> Result<Json<JwtResponse>, HttpError> {
+    let login_id = normalise_login(required(&body.login_id, "loginId")?)?;
+    let password = body
+        .password
+        .ok_or(HttpError::MissingArgument("password"))?;
+    let name = body.user.and_then(|u| u.name).unwrap_or_default();
+    let signed_in = api
+        .services
+        .passwords
+        .sign_up(login_id, password, name, caller.address)
+        .await?;
+    Ok(Json(jwt_response(signed_in)))
+}
+
+async fn signin(
+    State(api): State<Shared>,
+    caller: Caller,
+    ApiJson(body): ApiJson<PasswordSignIn>,
+) -> Result<Json<JwtResponse>, HttpError> {
+    let login_id = normalise_login(required(&body.login_id, "loginId")?)?;
+    let password = body
+        .password
+        .ok_or(HttpError::MissingArgument("password"))?;
+    let signed_in = api
+        .services
+        .passwords
+        .sign_in(&login_id, password, caller.address)
+        .await?;
+    Ok(Json(jwt_response(signed_in)))
+}
+
+async fn replace(
+    State(api): State<Shared>,
+    caller: Caller,
+    ApiJson(body): ApiJson<PasswordReplace>,
+) -> Result<Json<JwtResponse>, HttpError> {
+    let login_id = normalise_login(required(&body.login_id, "loginId")?)?;
+    let old = body
+        .old_password
+        .ok_or(HttpError::MissingArgument("oldPassword"))?;
+    let new = body
+        .new_password
+        .ok_or(HttpError::MissingArgument("newPassword"))?;
+    let signed_in = api
+        .services
+        .passwords
+        .replace(&login_id, old, new, caller.address)
+        .await?;
+    Ok(Json(jwt_response(signed_in)))
+}
+
+async fn update(
+    State(api): State<Shared>,
+    caller: Caller,
+    ApiJson(body): ApiJson<PasswordUpdate>,
+) -> Result<Json<Value>, HttpError> {
+    let login_id = normalise_login(required(&body.login_id, "loginId")?)?;
+    let new = body
+        .new_password
+        .ok_or(HttpError::MissingArgument("newPassword"))?;
+    api.services
+        .passwords
+        .update(&login_id, new, caller.refresh.as_deref(), caller.address)
+        .await?;
+    Ok(Json(json!({})))
+}
+
+async fn policy(_caller: Caller) -> Json<PasswordPolicy> {
+    Json(PasswordPolicy {
+        min_length: MIN_LENGTH,
+        ..PasswordPolicy::default()
+    })
+}

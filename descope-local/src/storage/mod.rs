@@ -1,0 +1,205 @@
+//! Storage: SQLite, with a versioned schema. One module per table family; each function takes
+//! a connection (or a transaction) and answers rows, never HTTP or Descope shapes.
+//!
+//! WAL with `synchronous=FULL`, so a committed rotation survives a crash: a rolled-back
+//! rotation would resurrect an old refresh token. One connection behind a mutex keeps writes
+//! serial; calls run on the blocking pool so fsyncs never stall the async workers.
+
+use std::{
+    path::Path,
+    sync::{Arc, Mutex},
+};
+
+pub(crate) use rusqlite::Connection;
+
+pub(crate) mod codes;
+pub(crate) mod keys;
+pub(crate) mod sessions;
+pub(crate) mod users;
+
+/// The schema, as ordered migrations: a database at `PRAGMA user_version` n has had the first
+/// n applied, and opening it applies the rest, each in its own transaction. Data folders from
+/// before versioning (version 0) already hold the first, which is written to be a no-op there.
+const MIGRATIONS: &[&str] = &[
+    // 1: users, refresh-token families, one-time codes and links, signing keys.
+    "CREATE TABLE IF NOT EXISTS users (
+        id TEXT PRIMARY KEY,
+        login_id TEXT NOT NULL UNIQUE,
+        email TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        password_hash TEXT,
+        roles TEXT NOT NULL DEFAULT '[]',
+        tenants TEXT NOT NULL DEFAULT '{}',
+        verified_email INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS refresh_families (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        amr TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX IF NOT EXISTS refresh_families_user ON refresh_families(user_id);
+    CREATE TABLE IF NOT EXISTS refresh_tokens (
+        hash TEXT PRIMARY KEY,
+        family_id TEXT NOT NULL REFERENCES refresh_families(id),
+        parent TEXT,
+        issued_at INTEGER NOT NULL,
+        rotated_at INTEGER
+    );
+    CREATE TABLE IF NOT EXISTS codes (
+        id INTEGER PRIMARY KEY,
+        login_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        expires_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        consumed INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX IF NOT EXISTS codes_login ON codes(login_id, kind);
+    CREATE INDEX IF NOT EXISTS codes_hash ON codes(hash);
+    CREATE TABLE IF NOT EXISTS signing_keys (
+        kid TEXT PRIMARY KEY,
+        pkcs8 BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        current INTEGER NOT NULL
+    );",
+    // 2: refresh tokens by generation. Tokens a rotation issues from the same generation are
+    // siblings, so simultaneous refreshes all get a working token. A family knows its current
+    // generation and when it began; today's current tokens become generation 1.
+    "CREATE TABLE refresh_tokens_v2 (
+        hash TEXT PRIMARY KEY,
+        family_id TEXT NOT NULL REFERENCES refresh_families(id),
+        generation INTEGER NOT NULL,
+        issued_at INTEGER NOT NULL
+    );
+    INSERT INTO refresh_tokens_v2 (hash, family_id, generation, issued_at)
+        SELECT hash, family_id, CASE WHEN rotated_at IS NULL THEN 1 ELSE 0 END, issued_at
+        FROM refresh_tokens;
+    DROP TABLE refresh_tokens;
+    ALTER TABLE refresh_tokens_v2 RENAME TO refresh_tokens;
+    CREATE INDEX refresh_tokens_family ON refresh_tokens(family_id);
+    ALTER TABLE refresh_families ADD COLUMN generation INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE refresh_families ADD COLUMN generation_started_at INTEGER NOT NULL DEFAULT 0;",
+];
+
+/// Why the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite refused.
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+    /// The connection is unusable: a call panicked while holding it, or its task failed.
+    #[error("the store is unavailable: {0}")]
+    Unavailable(String),
+    /// The database has a schema version this server does not know: a newer server wrote it.
+    #[error("the database has schema version {0}; this server knows 0 to {known}", known = MIGRATIONS.len())]
+    Unknown(i64),
+}
+
+/// Brings the schema up to the newest version, one migration per transaction. Each takes the
+/// write lock before it reads the version, so two processes opening one folder (the server
+/// and `rotate-key`) apply each migration once.
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    loop {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let Ok(applied) = usize::try_from(version) else {
+            return Err(StoreError::Unknown(version));
+        };
+        let Some(migration) = MIGRATIONS.get(applied) else {
+            return if applied == MIGRATIONS.len() {
+                Ok(())
+            } else {
+                Err(StoreError::Unknown(version))
+            };
+        };
+        tx.execute_batch(migration)?;
+        tx.pragma_update(None, "user_version", version + 1)?;
+        tx.commit()?;
+    }
+}
+
+/// The database, shared by all requests.
+#[derive(Clone)]
+pub(crate) struct Store {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Store {
+    pub(crate) fn open(path: &Path) -> Result<Self, StoreError> {
+        let mut conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrate(&mut conn)?;
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Runs `f` on the connection, on the blocking pool.
+    pub(crate) async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+    {
+        self.run(move |conn| f(conn)).await
+    }
+
+    /// Runs `f` in a write transaction (taken at once, so writers never deadlock), on the
+    /// blocking pool; commits if `f` succeeds and rolls back if it fails.
+    pub(crate) async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+    {
+        self.run(move |conn| in_transaction(conn, f)).await
+    }
+
+    /// [`Store::write`] on this thread: for start-up and commands, before any request.
+    pub(crate) fn write_now<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut conn = self
+            .conn
+            .lock()
+            .map_err(|_| StoreError::Unavailable("lock poisoned".into()))?;
+        in_transaction(&mut conn, f)
+    }
+
+    async fn run<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
+    {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = conn
+                .lock()
+                .map_err(|_| StoreError::Unavailable("lock poisoned".into()))?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| StoreError::Unavailable(e.to_string()))?
+    }
+}
+
+fn in_transaction<T, E: From<StoreError>>(
+    conn: &mut Connection,
+    f: impl FnOnce(&Connection) -> Result<T, E>,
+) -> Result<T, E> {
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(StoreError::from)?;
+    let value = f(&tx)?;
+    tx.commit().map_err(StoreError::from)?;
+    Ok(value)
+}

@@ -1,0 +1,161 @@
+//! The `refresh_families` and `refresh_tokens` tables: a family per sign-in, and the hashes of
+//! the tokens it has issued, by generation.
+
+use rusqlite::{Connection, OptionalExtension};
+
+use super::StoreError;
+
+/// A refresh token's family, as found by the token's hash.
+pub(crate) struct Family {
+    pub(crate) id: String,
+    pub(crate) user_id: String,
+    pub(crate) amr: Vec<String>,
+    pub(crate) expires_at: i64,
+    /// The generation of the family's newest tokens.
+    pub(crate) generation: i64,
+}
+
+/// What a presented refresh token is worth.
+pub(crate) enum Presented {
+    /// A token of the current generation, or of the one before it within the grace after that
+    /// generation was replaced.
+    Usable {
+        family: Family,
+        token_generation: i64,
+    },
+    /// An older token: a sign the family leaked.
+    Reused(Family),
+    /// Unknown, expired or in a revoked family.
+    Invalid,
+}
+
+/// Starts a family whose first token (generation 0) has the hash `first_hash`.
+pub(crate) fn insert_family(
+    tx: &Connection,
+    family: &Family,
+    first_hash: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO refresh_families (id, user_id, amr, expires_at, generation, generation_started_at)
+         VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+        rusqlite::params![
+            family.id,
+            family.user_id,
+            serde_json::to_string(&family.amr).unwrap_or_default(),
+            family.expires_at,
+            now
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO refresh_tokens (hash, family_id, generation, issued_at) VALUES (?1, ?2, 0, ?3)",
+        rusqlite::params![first_hash, family.id, now],
+    )?;
+    Ok(())
+}
+
+/// Judges the refresh token with this hash. Tokens of the generation just replaced stay usable
+/// for `grace` seconds: clients that refreshed at the same moment, or lost the answer, all
+/// keep a working session.
+pub(crate) fn presented(
+    tx: &Connection,
+    hash: &str,
+    now: i64,
+    grace: i64,
+) -> Result<Presented, StoreError> {
+    let row = tx
+        .query_row(
+            "SELECT f.id, f.user_id, f.amr, f.expires_at, f.generation, f.revoked,
+                    f.generation_started_at, t.generation
+             FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
+             WHERE t.hash = ?1",
+            [hash],
+            |r| {
+                let amr: String = r.get(2)?;
+                Ok((
+                    Family {
+                        id: r.get(0)?,
+                        user_id: r.get(1)?,
+                        amr: serde_json::from_str(&amr).unwrap_or_default(),
+                        expires_at: r.get(3)?,
+                        generation: r.get(4)?,
+                    },
+                    r.get::<_, bool>(5)?,
+                    r.get::<_, i64>(6)?,
+                    r.get::<_, i64>(7)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((family, revoked, generation_started_at, token_generation)) = row else {
+        return Ok(Presented::Invalid);
+    };
+    if revoked || family.expires_at <= now {
+        return Ok(Presented::Invalid);
+    }
+    let current = token_generation == family.generation;
+    let just_replaced =
+        token_generation + 1 == family.generation && now - generation_started_at <= grace;
+    Ok(if current || just_replaced {
+        Presented::Usable {
+            family,
+            token_generation,
+        }
+    } else {
+        Presented::Reused(family)
+    })
+}
+
+/// Adds a token with `new_hash` to the family, as the successor of a usable token of
+/// `token_generation`: a token of the current generation starts the next one, a token of the
+/// one before gets a sibling in the current one.
+pub(crate) fn rotate(
+    tx: &Connection,
+    family: &Family,
+    token_generation: i64,
+    new_hash: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    let successor = token_generation + 1;
+    if successor > family.generation {
+        tx.execute(
+            "UPDATE refresh_families SET generation = ?2, generation_started_at = ?3 WHERE id = ?1",
+            rusqlite::params![family.id, successor, now],
+        )?;
+    }
+    tx.execute(
+        "INSERT INTO refresh_tokens (hash, family_id, generation, issued_at) VALUES (?1, ?2, ?3, ?4)",
+        rusqlite::params![new_hash, family.id, successor, now],
+    )?;
+    Ok(())
+}
+
+/// Whether the family exists and is not revoked.
+pub(crate) fn family_is_live(tx: &Connection, family_id: &str) -> Result<bool, StoreError> {
+    Ok(tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM refresh_families WHERE id = ?1 AND revoked = 0)",
+        [family_id],
+        |r| r.get(0),
+    )?)
+}
+
+pub(crate) fn revoke_family(tx: &Connection, family_id: &str) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE refresh_families SET revoked = 1 WHERE id = ?1",
+        [family_id],
+    )?;
+    Ok(())
+}
+
+/// Revokes every family of the user, except `keep` (the session that asked for it).
+pub(crate) fn revoke_user_families(
+    tx: &Connection,
+    user_id: &str,
+    keep: Option<&str>,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE refresh_families SET revoked = 1 WHERE user_id = ?1 AND id IS NOT ?2",
+        rusqlite::params![user_id, keep],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,6 @@
+//! Small pieces every layer uses: the settings, the clock, random IDs and secret digests.
+
+pub(crate) mod clock;
+pub(crate) mod config;
+pub(crate) mod ids;
+pub(crate) mod urls;
