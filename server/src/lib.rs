@@ -5,7 +5,7 @@
 //!
 //! # Layout
 //! - [`config`]: every setting, read once from the environment.
-//! - [`startup`]: the router, the listener and graceful shutdown.
+//! - [`startup`]: the router and the listener; [`shutdown`]: the signals that stop it.
 //! - [`api_error`] and [`body_limit`]: what the API refuses before a handler runs.
 //! - [`page_session`]: the `DS` cookie of page requests, and redirects that depend on it.
 //! - [`routes`]: handlers outside the Leptos app (`/healthz`, `/get_secret_message`).
@@ -16,8 +16,9 @@ pub mod body_limit;
 pub mod config;
 pub mod page_session;
 pub mod routes;
+pub mod shutdown;
 pub mod startup;
 pub mod telemetry;
 
-pub use descope_local::shutdown_signal;
+pub use shutdown::shutdown_signal;
 pub use startup::{Application, StartupError};

@@ -30,13 +30,12 @@ pub enum StartupError {
     /// The address cannot be bound.
     #[error("cannot listen: {0}")]
     Bind(#[from] io::Error),
-    /// The embedded local Descope server's settings are malformed.
-    #[error(transparent)]
-    LocalConfig(#[from] descope_local::EnvError),
     /// The embedded local Descope server cannot open its store or key.
+    #[cfg(feature = "local")]
     #[error("cannot start the local Descope server: {0}")]
     Local(#[from] descope_local::StartError),
     /// The address would expose the embedded local Descope server to other machines.
+    #[cfg(feature = "local")]
     #[error(
         "refusing to start the embedded local Descope server: {0}. To use real Descope \
          instead, set DESCOPE_PROJECT_ID"
@@ -98,50 +97,34 @@ impl Application {
     /// Descope server unless a real one is configured, builds the router and starts keeping
     /// the Descope key set fresh. Unreachable keys do not stop start-up.
     pub async fn build(config: Config) -> Result<Self, StartupError> {
-        let local_config = match config.descope {
-            DescopeConfig::Embedded => {
-                let local = descope_local::Config::from_env(config.data_dir.join("descope-local"))?;
-                descope_local::check_listen_address(config.leptos.site_addr, &local)?;
-                Some(local)
-            }
-            DescopeConfig::Remote { .. } => None,
-        };
+        for ignored in &config.ignored {
+            tracing::warn!("{ignored}");
+        }
+        #[cfg(feature = "local")]
+        if let DescopeConfig::Embedded(local) = &config.descope {
+            descope_local::check_listen_address(config.leptos.site_addr, local)?;
+        }
         let listener = TcpListener::bind(config.leptos.site_addr).await?;
         let listening = listener.local_addr()?;
         let base_url = config.descope.base_url(listening);
         let project_id = config.descope.project_id();
-        let local = match local_config {
-            Some(mut local) => {
-                local.project_id = project_id.to_owned();
-                local.base_url.clone_from(&base_url);
-                if local.redirect_origins.is_empty() {
-                    local.redirect_origins = own_origins(listening, local.public_url.as_deref());
-                }
-                tracing::info!(
-                    "Descope: embedded local server at {base_url} (project {project_id}, data in {}); \
-                     codes and magic links go to the inbox at {base_url}/inbox",
-                    local.data_dir.display()
-                );
-                if let Some(public) = &local.public_url {
-                    tracing::warn!(
-                        "Descope: the embedded local server is exposed to the network as \
-                         {public}{LOCAL_DESCOPE_PREFIX} (DESCOPE_LOCAL_EXPOSE): anyone who \
-                         reaches it can sign up and sign in; the inbox is served to this \
-                         machine only"
-                    );
-                }
-                Some(descope_local::LocalDescope::open(local)?)
+        let validator = Validator::builder(project_id)
+            .base_url(&base_url)
+            .cache_capacity(config.verified_token_cache);
+        let (validator, local_descope) = match &config.descope {
+            #[cfg(feature = "local")]
+            DescopeConfig::Embedded(local) => {
+                let local = open_embedded((**local).clone(), listening, &base_url)?;
+                // The app validates tokens on the local server's clock, so moving it moves both.
+                let validator = validator.clock(local.clock().clone());
+                (validator, Some(local.router()))
             }
-            None => {
+            DescopeConfig::Remote { .. } => {
                 tracing::info!("Descope: {base_url} (project {project_id})");
-                None
+                (validator, None)
             }
         };
-
-        let validator = Validator::builder(project_id)
-            .base_url(base_url)
-            .cache_capacity(config.verified_token_cache)
-            .build();
+        let validator = validator.build();
         tokio::spawn(validator.clone().keep_keys_fresh());
         let state = AppState::new(SharedState {
             leptos: config.leptos,
@@ -151,10 +134,7 @@ impl Application {
                 project_id: project_id.into(),
             },
         });
-        let router = router(
-            state,
-            local.as_ref().map(descope_local::LocalDescope::router),
-        );
+        let router = router(state, local_descope);
         Ok(Self { listener, router })
     }
 
@@ -180,8 +160,36 @@ impl Application {
     }
 }
 
+/// Opens the embedded local server, reached at `base_url` on the app's own address.
+#[cfg(feature = "local")]
+fn open_embedded(
+    mut local: descope_local::Config,
+    listening: SocketAddr,
+    base_url: &str,
+) -> Result<descope_local::LocalDescope, StartupError> {
+    local.base_url = base_url.to_owned();
+    if local.redirect_origins.is_empty() {
+        local.redirect_origins = own_origins(listening, local.public_url.as_deref());
+    }
+    tracing::info!(
+        "Descope: embedded local server at {base_url} (project {}, data in {}); codes and \
+         magic links go to the inbox at {base_url}/inbox",
+        local.project_id,
+        local.data_dir.display()
+    );
+    if let Some(public) = &local.public_url {
+        tracing::warn!(
+            "Descope: the embedded local server is exposed to the network as \
+             {public}{LOCAL_DESCOPE_PREFIX} (DESCOPE_LOCAL_EXPOSE): anyone who reaches it can \
+             sign up and sign in; the inbox is served to this machine only"
+        );
+    }
+    Ok(descope_local::LocalDescope::open(local)?)
+}
+
 /// The origins the app is reached at, where magic links of the embedded server may point:
 /// this machine's names for the port it listens on, and the public URL's.
+#[cfg(feature = "local")]
 fn own_origins(listening: SocketAddr, public_url: Option<&str>) -> Vec<String> {
     let port = listening.port();
     let mut origins: Vec<String> = ["127.0.0.1", "localhost", "[::1]"]
