@@ -2,8 +2,6 @@
 //! to fail, with the figures as assertions. Every test is named after the attack it tries.
 //! `README.md` ("Threat model") states what these show.
 
-mod local;
-
 use std::{
     sync::{
         atomic::{AtomicUsize, Ordering},
@@ -14,12 +12,11 @@ use std::{
 
 use descope_local::DEFAULT_PROJECT_ID;
 use futures::future::join_all;
-use local::{
-    assert_descope_error, bearer, client_from, refresh_jwt, rusqlite_open, start, start_in,
-    temp_dir, Local,
-};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use test_support::local::{
+    assert_descope_error, bearer, client_from, refresh_jwt, rusqlite_open, start, start_with, Local,
+};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -326,7 +323,7 @@ async fn guessing_magic_link_tokens_from_one_address_stops_at_the_address_limit(
 
 #[tokio::test]
 async fn spraying_guesses_across_accounts_stops_at_the_address_limit_and_spares_other_addresses() {
-    let local = start_in(temp_dir(), |c| c.address_failures = 20).await;
+    let local = start_with(|c| c.address_failures = 20).await;
     let attacker = client_from(2);
     let mut evaluated = 0;
     for i in 0..40 {
@@ -395,7 +392,7 @@ async fn a_flood_of_sign_ups_from_one_address_stops_at_the_sign_up_budget() {
 #[tokio::test]
 async fn a_flood_of_sign_ups_does_not_stall_sign_in() {
     const SIGN_UPS: usize = 24;
-    let local = start_in(temp_dir(), |c| c.address_signups = u32::MAX).await;
+    let local = start_with(|c| c.address_signups = u32::MAX).await;
     local.signup("ada@example.com", PASSWORD).await;
 
     let finished = Arc::new(AtomicUsize::new(0));
@@ -521,15 +518,15 @@ async fn simultaneous_refreshes_with_one_token_all_succeed_and_keep_one_chain() 
 
 #[tokio::test]
 async fn reusing_a_replaced_refresh_token_after_the_grace_revokes_its_family() {
-    // A 2 s grace, counted in whole seconds: the two first refreshes fall inside it even on a
-    // slow machine, and 3.1 s later both are past it.
-    let local = start_in(temp_dir(), |c| c.refresh_grace = Duration::from_secs(2)).await;
+    // A 2 s grace: the two first refreshes fall inside it, and 3 s later (by the server's
+    // clock) both are past it.
+    let local = start_with(|c| c.refresh_grace = Duration::from_secs(2)).await;
     let first = refresh_jwt(&local.signup("ada@example.com", PASSWORD).await);
     let (_, a) = local.refresh(&first).await;
     let (_, b) = local.refresh(&first).await;
-    tokio::time::sleep(Duration::from_millis(3100)).await;
+    local.clock.advance(3);
     let (_, next) = local.refresh(&refresh_jwt(&a)).await;
-    tokio::time::sleep(Duration::from_millis(3100)).await;
+    local.clock.advance(3);
 
     let (status, body) = local.refresh(&refresh_jwt(&b)).await;
     assert_eq!(status, 401, "b's generation was replaced 3 s ago");
@@ -573,7 +570,7 @@ async fn a_magic_link_cannot_carry_its_token_to_another_site() {
     assert_eq!(send("http://app.test:3000/verify?x=1").await.0, 200);
 
     // With no origins configured, only this machine's.
-    let standalone = start_in(temp_dir(), |c| c.redirect_origins.clear()).await;
+    let standalone = start_with(|c| c.redirect_origins.clear()).await;
     for (uri, expected) in [
         ("http://127.0.0.1:5173/verify", 200),
         ("https://localhost/verify", 200),
@@ -616,7 +613,7 @@ async fn dns_rebinding_to_read_the_inbox_or_the_api_fails() {
 
 #[tokio::test]
 async fn reading_the_inbox_under_the_public_name_or_through_a_proxy_fails() {
-    let local = start_in(temp_dir(), |c| {
+    let local = start_with(|c| {
         c.public_url = Some("https://demo.example.com".into());
     })
     .await;

@@ -2,17 +2,14 @@
 //! refreshes, three times, and restarted on the same database. Nothing it acknowledged may be
 //! lost, the database must be intact, and no refresh token may be accepted twice.
 
-#[path = "process/mod.rs"]
-mod process;
-
 use std::{
     sync::{Arc, Mutex},
     time::Duration,
 };
 
 use descope_local::DEFAULT_PROJECT_ID;
-use process::Process;
 use serde_json::{json, Value};
+use test_support::{process::Process, TempDir};
 
 const PASSWORD: &str = "correct horse battery";
 const WORKERS: usize = 6;
@@ -126,9 +123,10 @@ fn check_database(data_dir: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "slow system test: run by scripts/test.sh (cargo test -- --include-ignored)"]
 async fn sigkill_during_sign_ups_and_refreshes_loses_nothing_acknowledged() {
-    let dir = process::temp_dir("descope-local-crash");
-    let data_dir = dir.to_str().unwrap();
+    let dir = TempDir::new("descope-local-crash");
+    let data_dir = dir.path().to_str().unwrap();
     let acked = Arc::new(Mutex::new(Acknowledged::default()));
 
     for round in 0..3 {
@@ -191,5 +189,4 @@ async fn sigkill_during_sign_ups_and_refreshes_loses_nothing_acknowledged() {
     );
     drop(server);
     check_database(data_dir);
-    let _ = std::fs::remove_dir_all(&dir);
 }

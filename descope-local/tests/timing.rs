@@ -2,12 +2,10 @@
 //! server takes. Interleaved requests, in a test binary of its own and one test at a time, so
 //! that no other test shares the machine while one measures.
 
-mod local;
-
 use std::{future::Future, time::Instant};
 
-use local::{rusqlite_open, start_in, temp_dir, Local};
 use serde_json::{json, Value};
+use test_support::local::{rusqlite_open, start_with, Local};
 
 const TRIES: usize = 200;
 
@@ -59,7 +57,7 @@ fn median(xs: &mut [f64]) -> f64 {
 }
 
 async fn server_with(account: &str) -> Local {
-    let local = start_in(temp_dir(), |c| {
+    let local = start_with(|c| {
         c.account_failures = u32::MAX;
         c.address_failures = u32::MAX;
         c.address_signups = u32::MAX;
@@ -70,6 +68,7 @@ async fn server_with(account: &str) -> Local {
 }
 
 #[tokio::test]
+#[ignore = "slow system test: run by scripts/test.sh (cargo test -- --include-ignored)"]
 async fn telling_users_apart_by_a_wrong_password_fails() {
     let _measuring = MEASURING.lock().await;
     let local = server_with("ada@example.com").await;
@@ -98,6 +97,7 @@ async fn telling_users_apart_by_a_wrong_password_fails() {
 }
 
 #[tokio::test]
+#[ignore = "slow system test: run by scripts/test.sh (cargo test -- --include-ignored)"]
 async fn telling_users_apart_by_a_code_request_fails() {
     let _measuring = MEASURING.lock().await;
     let local = server_with("ada@example.com").await;

@@ -2,14 +2,13 @@
 //! (a verified-token cache hit) and forged (a signature that fails, never cached), against
 //! `jsonwebtoken::decode` of the same token as the baseline measured in the same run.
 //!
-//! Run with `cargo bench -p descope --features session --bench validate`.
-
-#[path = "../tests/support/mod.rs"]
-mod support;
+//! Run with `cargo bench -p descope --features axum --bench validate` (the bench's required
+//! feature; `scripts/bench.sh` runs it).
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use descope::session::Validator;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use test_support::jwt as support;
 
 fn validation(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread()

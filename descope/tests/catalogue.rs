@@ -1,13 +1,11 @@
 //! The bad-token catalogue (`docs/security.md`), row by row, through a real axum app
 //! whose validator fetches keys from a key server the test controls.
 
-mod support;
-
 use std::time::Duration;
 
 use aws_lc_rs::hmac;
 use serde_json::{json, Value};
-use support::*;
+use test_support::jwt::{self as support, *};
 
 /// A running protected app, its key server and its validator.
 struct Harness {

@@ -1,13 +1,11 @@
 //! The key endpoint misbehaving (rows 27 to 31 of the catalogue in `docs/security.md`): down, slow, garbage, rotation and
 //! floods of unknown kids. A bad credential must get 401; only an unobtainable key gets 503.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
 use serde_json::json;
-use support::*;
+use test_support::jwt::{self as support, *};
 
 fn k(i: usize) -> &'static TestKey {
     &support::keys()[i]

@@ -1,10 +1,7 @@
 //! Faults around the running binary: SIGTERM under load, and the Descope key endpoint going
 //! away while the app serves.
 
-#[path = "../../descope-local/tests/process/mod.rs"]
-mod process;
-
-mod app;
+use test_support::{binary, server_binary, TempDir};
 
 use std::{
     net::{SocketAddr, TcpStream},
@@ -54,10 +51,10 @@ async fn repeat(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_during_load_finishes_accepted_requests_and_exits_zero() {
-    let dir = process::temp_dir("server-sigterm");
-    let server = app::start(&dir, &[]);
+    let dir = TempDir::new("server-sigterm");
+    let server = binary::start(server_binary!(), dir.path(), &[]);
     let base = server.base.clone();
-    let account = app::sign_up(
+    let account = binary::sign_up(
         &reqwest::Client::new(),
         &format!("{base}/descope"),
         "term@example.com",
@@ -81,7 +78,7 @@ async fn sigterm_during_load_finishes_accepted_requests_and_exits_zero() {
     // Sign-ins are slow (argon2 behind a 4-permit semaphore), so some are always in flight.
     for _ in 0..8 {
         let url = format!("{base}/descope/v1/auth/password/signin");
-        let body = json!({"loginId": account.login, "password": app::PASSWORD});
+        let body = json!({"loginId": account.login, "password": binary::PASSWORD});
         workers.push(tokio::spawn(repeat(
             move |c| c.post(&url).bearer_auth(DEFAULT_PROJECT_ID).json(&body),
             until,
@@ -135,7 +132,6 @@ async fn sigterm_during_load_finishes_accepted_requests_and_exits_zero() {
          exit 0 after {stopped:?}, new connections refused",
         outcomes.iter().filter(|o| o.status == Some(200)).count()
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// An in-process local Descope server the test can stop and restart on the same port.
@@ -216,17 +212,21 @@ async fn server_fn_status(client: &reqwest::Client, base: &str, token: &str) -> 
 
 #[tokio::test]
 async fn the_key_endpoint_going_down_keeps_cached_keys_working_and_recovers_by_itself() {
-    let dir = process::temp_dir("server-keys-down");
-    let config = Config::new(DEFAULT_PROJECT_ID, dir.join("descope"));
+    let dir = TempDir::new("server-keys-down");
+    let config = Config::new(DEFAULT_PROJECT_ID, dir.path().join("descope"));
     let mut keys = KeyServer::start(config.clone(), ([127, 0, 0, 1], 0).into()).await;
-    let app = app::start(&dir.join("app"), &[("DESCOPE_BASE_URL", &keys.base())]);
+    let app = binary::start(
+        server_binary!(),
+        &dir.path().join("app"),
+        &[("DESCOPE_BASE_URL", &keys.base())],
+    );
     // No pooled connections: the key server is stopped and restarted under the test's feet.
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(0)
         .build()
         .unwrap();
 
-    let first = app::sign_up(&client, &keys.base(), "keys@example.com").await;
+    let first = binary::sign_up(&client, &keys.base(), "keys@example.com").await;
     assert_eq!(
         secret_status(&client, &app.base, &first.session).await.0,
         200
@@ -239,7 +239,7 @@ async fn the_key_endpoint_going_down_keeps_cached_keys_working_and_recovers_by_i
     let response = client
         .post(format!("{}/v1/auth/password/signin", keys.base()))
         .bearer_auth(DEFAULT_PROJECT_ID)
-        .json(&json!({"loginId": first.login, "password": app::PASSWORD}))
+        .json(&json!({"loginId": first.login, "password": binary::PASSWORD}))
         .send()
         .await
         .unwrap();
@@ -295,5 +295,4 @@ async fn the_key_endpoint_going_down_keeps_cached_keys_working_and_recovers_by_i
     eprintln!("key endpoint down: cached key 200, unknown key 503, recovered {recovered:?} after it returned");
     keys.down().await;
     drop(app);
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -2,10 +2,7 @@
 //! server under `/descope`. Every request gets a clear status and body, the server stays up,
 //! and its log says why without printing a token or a password.
 
-#[path = "../../descope-local/tests/process/mod.rs"]
-mod process;
-
-mod app;
+use test_support::{binary, server_binary, TempDir};
 
 use std::{
     io::{Read, Write},
@@ -45,8 +42,8 @@ async fn call(request: reqwest::RequestBuilder) -> (StatusCode, Value) {
 
 #[tokio::test]
 async fn hostile_requests_get_clear_errors_and_leave_no_secret_in_the_log() {
-    let dir = process::temp_dir("server-hostile");
-    let server = app::start(&dir, &[]);
+    let dir = TempDir::new("server-hostile");
+    let server = binary::start(server_binary!(), dir.path(), &[]);
     let base = server.base.clone();
     let descope = format!("{base}/descope");
     // A new connection per request: after refusing an oversized body unread, the server
@@ -55,7 +52,7 @@ async fn hostile_requests_get_clear_errors_and_leave_no_secret_in_the_log() {
         .pool_max_idle_per_host(0)
         .build()
         .unwrap();
-    let account = app::sign_up(&client, &descope, "hostile@example.com").await;
+    let account = binary::sign_up(&client, &descope, "hostile@example.com").await;
     let local_auth = format!("Bearer {DEFAULT_PROJECT_ID}");
 
     // Control: the real token works where it belongs.
@@ -220,7 +217,7 @@ async fn hostile_requests_get_clear_errors_and_leave_no_secret_in_the_log() {
     assert_eq!(status, 200);
     tokio::time::sleep(Duration::from_millis(200)).await; // let the log pumps catch up
     let log = server.log();
-    for secret in [account.session.as_str(), &account.refresh, app::PASSWORD] {
+    for secret in [account.session.as_str(), &account.refresh, binary::PASSWORD] {
         assert!(!log.contains(secret), "a secret reached the log:\n{log}");
     }
     assert!(!log.contains("panicked"), "{log}");
@@ -237,5 +234,4 @@ async fn hostile_requests_get_clear_errors_and_leave_no_secret_in_the_log() {
         );
     }
     drop(server);
-    let _ = std::fs::remove_dir_all(&dir);
 }

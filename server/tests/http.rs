@@ -1,9 +1,5 @@
 //! The server on a free port, exercised over real HTTP.
 
-// The validator's test kit: signing keys, token minting and a key server the test controls.
-#[path = "../../descope/tests/support/mod.rs"]
-mod support;
-
 use std::net::SocketAddr;
 
 use leptos::config::LeptosOptions;
@@ -11,6 +7,7 @@ use server::{
     config::{Config, DescopeConfig},
     Application,
 };
+use test_support::{jwt as support, TempDir};
 use tokio::{sync::oneshot, task::JoinHandle};
 
 /// A running server and the means to stop it.
@@ -18,31 +15,26 @@ struct TestServer {
     address: String,
     stop: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
+    _data: TempDir,
 }
 
 async fn spawn_server() -> TestServer {
-    spawn_server_with(DescopeConfig::Embedded).await
+    spawn_server_with(|dir| DescopeConfig::embedded(dir)).await
 }
 
-async fn spawn_server_with(descope: DescopeConfig) -> TestServer {
+/// A server whose Descope is made by `descope` from the server's data folder.
+async fn spawn_server_with(descope: impl FnOnce(&std::path::Path) -> DescopeConfig) -> TestServer {
     let leptos = LeptosOptions::builder()
         .output_name("descope-leptos")
         .site_root(env!("CARGO_TARGET_TMPDIR"))
         .site_addr(SocketAddr::from(([127, 0, 0, 1], 0)))
         .build();
-    let data_dir = std::env::temp_dir().join(format!(
-        "server-test-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
+    let data = TempDir::new("server-test");
     let config = Config {
         leptos,
-        descope,
-        data_dir,
+        descope: descope(data.path()),
         verified_token_cache: server::config::DEFAULT_VERIFIED_TOKEN_CACHE,
+        ignored: Vec::new(),
     };
     let app = Application::build(config).await.expect("server starts");
     let address = format!("http://{}", app.local_addr());
@@ -54,6 +46,7 @@ async fn spawn_server_with(descope: DescopeConfig) -> TestServer {
         address,
         stop,
         task,
+        _data: data,
     }
 }
 
@@ -171,7 +164,7 @@ async fn spawn_with_key_server() -> (TestServer, support::KeyServer) {
         &support::keys()[0],
     ])))
     .await;
-    let server = spawn_server_with(DescopeConfig::Remote {
+    let server = spawn_server_with(|_| DescopeConfig::Remote {
         project_id: support::PROJECT_ID.into(),
         base_url: keys.base_url.clone(),
     })

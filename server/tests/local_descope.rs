@@ -1,10 +1,7 @@
 //! The embedded local Descope server in the running binary, as everyone first runs it: who may
 //! reach it, and what its log never holds.
 
-#[path = "../../descope-local/tests/process/mod.rs"]
-mod process;
-
-mod app;
+use test_support::{binary, process::run_to_exit, server_binary, TempDir};
 
 use std::time::Duration;
 
@@ -14,18 +11,12 @@ use serde_json::{json, Value};
 
 #[test]
 fn the_binary_refuses_to_expose_the_embedded_server_to_other_machines_by_accident() {
-    let dir = process::temp_dir("server-exposed");
-    let site = dir.join("site");
-    std::fs::create_dir_all(&site).unwrap();
-    let envs = [
-        ("LEPTOS_OUTPUT_NAME", "descope-leptos"),
-        ("LEPTOS_SITE_ADDR", "0.0.0.0:0"),
-        ("LEPTOS_SITE_ROOT", site.to_str().unwrap()),
-        ("APP_DATA_DIR", dir.to_str().unwrap()),
-    ];
-    let binary = env!("CARGO_BIN_EXE_server").as_ref();
+    let dir = TempDir::new("server-exposed");
+    let settings = binary::settings(dir.path());
+    let mut envs: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    envs.push(("LEPTOS_SITE_ADDR", "0.0.0.0:0"));
 
-    let (status, log) = process::run_to_exit(binary, &envs, Duration::from_secs(30));
+    let (status, log) = run_to_exit(server_binary!(), &envs, Duration::from_secs(30));
     assert!(!status.success(), "{log}");
     for way_out in [
         "DESCOPE_PROJECT_ID",
@@ -40,18 +31,19 @@ fn the_binary_refuses_to_expose_the_embedded_server_to_other_machines_by_acciden
     assert!(!log.contains("listening on"), "{log}");
 
     // The opt-in alone is not enough: browsers need the URL they reach the server at.
-    let mut opted_in = envs.to_vec();
+    let mut opted_in = envs.clone();
     opted_in.push(("DESCOPE_LOCAL_EXPOSE", "true"));
-    let (status, log) = process::run_to_exit(binary, &opted_in, Duration::from_secs(30));
+    let (status, log) = run_to_exit(server_binary!(), &opted_in, Duration::from_secs(30));
     assert!(!status.success(), "{log}");
     assert!(log.contains("DESCOPE_LOCAL_PUBLIC_URL"), "{log}");
 }
 
 #[tokio::test]
 async fn exposed_on_purpose_the_inbox_still_answers_this_machine_only() {
-    let dir = process::temp_dir("server-exposed-on-purpose");
-    let server = app::start(
-        &dir,
+    let dir = TempDir::new("server-exposed-on-purpose");
+    let server = binary::start(
+        server_binary!(),
+        dir.path(),
         &[
             ("LEPTOS_SITE_ADDR", "0.0.0.0:0"),
             ("DESCOPE_LOCAL_EXPOSE", "true"),
@@ -127,8 +119,8 @@ impl Secrets {
 
 #[tokio::test]
 async fn a_full_journey_leaves_no_secret_in_the_log_at_any_level() {
-    let dir = process::temp_dir("server-log-secrets");
-    let server = app::start(&dir, &[("RUST_LOG", "trace")]);
+    let dir = TempDir::new("server-log-secrets");
+    let server = binary::start(server_binary!(), dir.path(), &[("RUST_LOG", "trace")]);
     let base = server.base.clone();
     let descope = format!("{base}/descope");
     let client = reqwest::Client::new();

@@ -6,10 +6,7 @@
 //!
 //! `SOAK_SECONDS=60 cargo test -p server --test soak -- --nocapture` prints the figures.
 
-#[path = "../../descope-local/tests/process/mod.rs"]
-mod process;
-
-mod app;
+use test_support::{binary, server_binary, TempDir};
 
 use std::{
     sync::{
@@ -137,17 +134,22 @@ fn percentile(sorted: &[u32], p: f64) -> f64 {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "slow system test: run by scripts/test.sh (cargo test -- --include-ignored)"]
 async fn mixed_traffic_from_many_connections_gets_the_right_answers_in_steady_memory() {
     let seconds = setting("SOAK_SECONDS", 60);
     let warm_up = Duration::from_secs(10.min(seconds.max(2)));
     let connections = setting("SOAK_CONNECTIONS", 200) as usize;
-    let dir = process::temp_dir("server-soak");
+    let dir = TempDir::new("server-soak");
     let client = reqwest::Client::new();
 
     // An expired but genuine token: minted by the same store with a 1 s lifetime.
-    let short = app::start(&dir, &[("DESCOPE_LOCAL_SESSION_TTL", "1")]);
+    let short = binary::start(
+        server_binary!(),
+        dir.path(),
+        &[("DESCOPE_LOCAL_SESSION_TTL", "1")],
+    );
     let minted = Instant::now();
-    let expired = app::sign_up(
+    let expired = binary::sign_up(
         &client,
         &format!("{}/descope", short.base),
         "old@example.com",
@@ -156,10 +158,10 @@ async fn mixed_traffic_from_many_connections_gets_the_right_answers_in_steady_me
     .session;
     drop(short);
 
-    let server = app::start(&dir, &[]);
+    let server = binary::start(server_binary!(), dir.path(), &[]);
     let mut tokens = Vec::new();
     for u in 0..USERS {
-        let account = app::sign_up(
+        let account = binary::sign_up(
             &client,
             &format!("{}/descope", server.base),
             &format!("soak{u}@example.com"),
@@ -234,5 +236,4 @@ async fn mixed_traffic_from_many_connections_gets_the_right_answers_in_steady_me
         growth * 100.0
     );
     drop(server);
-    let _ = std::fs::remove_dir_all(&dir);
 }

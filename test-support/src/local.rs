@@ -1,10 +1,5 @@
-//! The local server on a free loopback port with a temporary database, and the requests tests
-//! make of it over real HTTP. Shared by `api.rs` (behaviour) and `attacks.rs` (defences).
-
-#![allow(dead_code)] // each test file uses its own subset
-
-#[path = "../process/mod.rs"]
-mod process;
+//! The local server on a free loopback port with a temporary database and its own clock, and
+//! the requests tests make of it over real HTTP.
 
 use std::{
     net::{IpAddr, Ipv4Addr, SocketAddr},
@@ -12,32 +7,34 @@ use std::{
 };
 
 use descope::session::Validator;
-use descope_local::{Config, LocalDescope, DEFAULT_PROJECT_ID};
+use descope_local::{Clock, Config, LocalDescope, DEFAULT_PROJECT_ID};
 use reqwest::{header::HeaderMap, StatusCode};
 use serde_json::{json, Value};
 
-/// A running server and its data folder.
+use crate::TempDir;
+
+/// A running server, its data folder and its clock.
 pub struct Local {
     pub base: String,
     pub dir: PathBuf,
+    /// The server's clock: tests move time here.
+    pub clock: Clock,
     client: reqwest::Client,
-}
-
-/// A fresh, empty folder under the system's temporary directory.
-pub fn temp_dir() -> PathBuf {
-    process::temp_dir("descope-local-test")
+    /// The folder, when the server owns it.
+    _owned: Option<TempDir>,
 }
 
 /// Starts a server on the data in `dir`, with the defaults changed by `tweak`.
-pub async fn start_in(dir: PathBuf, tweak: impl FnOnce(&mut Config)) -> Local {
+pub async fn start_in(dir: &Path, tweak: impl FnOnce(&mut Config)) -> Local {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let mut config = Config::new(DEFAULT_PROJECT_ID, &dir);
+    let mut config = Config::new(DEFAULT_PROJECT_ID, dir);
     config.base_url = format!("http://{addr}");
     config.allowed_origins = vec!["http://app.test:3000".into()];
     config.redirect_origins = vec!["http://app.test:3000".into()];
     tweak(&mut config);
-    let local = LocalDescope::open(config).unwrap();
+    let clock = Clock::system();
+    let local = LocalDescope::open_with_clock(config, clock.clone()).unwrap();
     tokio::spawn(async move {
         axum::serve(
             listener,
@@ -50,14 +47,25 @@ pub async fn start_in(dir: PathBuf, tweak: impl FnOnce(&mut Config)) -> Local {
     });
     Local {
         base: format!("http://{addr}"),
-        dir,
+        dir: dir.to_owned(),
+        clock,
         client: reqwest::Client::new(),
+        _owned: None,
     }
+}
+
+/// A server with the defaults changed by `tweak`, on a fresh database removed when it is
+/// dropped.
+pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Local {
+    let dir = TempDir::new("descope-local-test");
+    let mut local = start_in(dir.path(), tweak).await;
+    local._owned = Some(dir);
+    local
 }
 
 /// A server with the defaults on a fresh database.
 pub async fn start() -> Local {
-    start_in(temp_dir(), |_| {}).await
+    start_with(|_| {}).await
 }
 
 /// A client whose requests come from `127.0.0.<n>`: another client address on this machine.
@@ -107,6 +115,7 @@ impl Local {
         (status, headers, response.json().await.unwrap())
     }
 
+    /// `GET path` with `Bearer <pid>[:<token>]`: (status, JSON body).
     pub async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
         let response = self
             .client
@@ -131,6 +140,7 @@ impl Local {
         body
     }
 
+    /// `POST /v1/auth/refresh` with `token`.
     pub async fn refresh(&self, token: &str) -> (StatusCode, Value) {
         let (status, _, body) = self.post("/v1/auth/refresh", Some(token), json!({})).await;
         (status, body)
@@ -177,9 +187,11 @@ impl Local {
         link.split("t=").nth(1).unwrap().to_owned()
     }
 
+    /// A validator for this server's tokens, on its clock.
     pub fn validator(&self) -> Validator {
         Validator::builder(DEFAULT_PROJECT_ID)
             .base_url(&self.base)
+            .clock(self.clock.clone())
             .build()
     }
 }
@@ -189,10 +201,12 @@ pub fn rusqlite_open(dir: &Path) -> rusqlite::Connection {
     rusqlite::Connection::open(dir.join("descope-local.sqlite3")).unwrap()
 }
 
+/// The `refreshJwt` of a JWT response.
 pub fn refresh_jwt(response: &Value) -> String {
     response["refreshJwt"].as_str().unwrap().to_owned()
 }
 
+/// Asserts that `body` is Descope's error shape with `code`.
 pub fn assert_descope_error(body: &Value, code: &str) {
     assert_eq!(body["errorCode"], code, "{body}");
     assert!(

@@ -1,7 +1,5 @@
-//! What the validator tests share: signing keys, token minting, a key server the test
-//! controls, and a protected app on a free port.
-
-#![allow(dead_code)] // each test binary uses its own subset
+//! Signing keys, token minting, a key server the test controls, and a protected app on a free
+//! port: for the validator's tests and the app's.
 
 use std::{
     net::SocketAddr,

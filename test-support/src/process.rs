@@ -1,13 +1,9 @@
 //! A server binary run as a child process, the way it runs in production: its own address,
 //! its own memory, real signals. Tests read its log and its resident memory.
-//!
-//! Shared by the system tests of `descope-local` and `server`.
-
-#![allow(dead_code)] // each test file uses its own subset
 
 use std::{
     io::{BufRead, BufReader, Read},
-    path::{Path, PathBuf},
+    path::Path,
     process::{Child, Command, ExitStatus, Stdio},
     sync::{mpsc, Arc, Mutex},
     time::{Duration, Instant},
@@ -162,15 +158,4 @@ fn pump(stream: impl Read + Send + 'static, log: Arc<Mutex<String>>, lines: mpsc
             let _ = lines.send(line);
         }
     });
-}
-
-/// A fresh, empty folder under the system's temporary directory.
-pub fn temp_dir(label: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let dir = std::env::temp_dir().join(format!("{label}-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }

@@ -1,7 +1,5 @@
-//! The server binary as a child process with its embedded local Descope, and the calls the
-//! system tests make against it.
-
-#![allow(dead_code)] // each test file uses its own subset
+//! The app's server binary as a child process with its embedded local Descope, and the calls
+//! the system tests make against it.
 
 use std::path::Path;
 
@@ -10,21 +8,37 @@ use serde_json::{json, Value};
 
 use crate::process::Process;
 
+/// The path of the `server` binary, for the `server` crate's integration tests (where Cargo
+/// names it at compile time).
+#[macro_export]
+macro_rules! server_binary {
+    () => {
+        std::path::Path::new(env!("CARGO_BIN_EXE_server"))
+    };
+}
+
 /// The password every test account gets; tests check it never reaches the log.
 pub const PASSWORD: &str = "hostile-test-password-7781";
 
-/// Starts the server binary on a free loopback port with its data in `data_dir`.
-pub fn start(data_dir: &Path, envs: &[(&str, &str)]) -> Process {
+/// The settings that run `binary` on a free loopback port with its data in `data_dir`.
+pub fn settings(data_dir: &Path) -> Vec<(&'static str, String)> {
     let site = data_dir.join("site");
     std::fs::create_dir_all(&site).unwrap();
-    let mut all = vec![
-        ("LEPTOS_OUTPUT_NAME", "descope-leptos"),
-        ("LEPTOS_SITE_ADDR", "127.0.0.1:0"),
-        ("LEPTOS_SITE_ROOT", site.to_str().unwrap()),
-        ("APP_DATA_DIR", data_dir.to_str().unwrap()),
-    ];
+    vec![
+        ("LEPTOS_OUTPUT_NAME", "descope-leptos".into()),
+        ("LEPTOS_SITE_ADDR", "127.0.0.1:0".into()),
+        ("LEPTOS_SITE_ROOT", site.to_str().unwrap().into()),
+        ("APP_DATA_DIR", data_dir.to_str().unwrap().into()),
+    ]
+}
+
+/// Starts the server `binary` (see [`server_binary`]) on a free loopback port with its data
+/// in `data_dir`, `envs` added to (or replacing) the defaults.
+pub fn start(binary: &Path, data_dir: &Path, envs: &[(&str, &str)]) -> Process {
+    let defaults = settings(data_dir);
+    let mut all: Vec<(&str, &str)> = defaults.iter().map(|(k, v)| (*k, v.as_str())).collect();
     all.extend_from_slice(envs);
-    Process::start(env!("CARGO_BIN_EXE_server").as_ref(), &all, "listening on ")
+    Process::start(binary, &all, "listening on ")
 }
 
 /// A signed-up account's tokens.

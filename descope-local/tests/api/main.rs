@@ -1,0 +1,10 @@
+//! The local server on a free port with a temporary database, driven over real HTTP: the
+//! behaviour of each API family, one module each. The harness is `test_support::local`.
+
+mod codes;
+mod data;
+mod limits;
+mod links;
+mod passwords;
+mod requests;
+mod sessions;

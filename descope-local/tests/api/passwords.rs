@@ -1,0 +1,187 @@
+//! Passwords: sign-up, sign-in, replace, update, and how passwords are stored.
+
+use reqwest::StatusCode;
+use serde_json::json;
+use test_support::local::{assert_descope_error, refresh_jwt, rusqlite_open, start};
+
+#[tokio::test]
+async fn sign_up_answers_a_full_jwt_response_whose_session_token_validates() {
+    let local = start().await;
+
+    let body = local
+        .signup("Ada@Example.com", "correct horse battery")
+        .await;
+
+    for field in [
+        "sessionJwt",
+        "refreshJwt",
+        "cookiePath",
+        "cookieMaxAge",
+        "cookieExpiration",
+        "sessionExpiration",
+    ] {
+        assert!(!body[field].is_null(), "{field} missing in {body}");
+    }
+    assert_eq!(body["firstSeen"], true);
+    assert_eq!(body["user"]["email"], "ada@example.com");
+    assert_eq!(body["user"]["name"], "Ada Lovelace");
+    let claims = local
+        .validator()
+        .validate(body["sessionJwt"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(claims.user_id, body["user"]["userId"]);
+    assert_eq!(claims.amr, ["pwd"]);
+    assert_eq!(claims.exp - claims.iat, 600);
+    assert_eq!(body["sessionExpiration"], claims.exp);
+    // A refresh token is not a session token.
+    assert!(local
+        .validator()
+        .validate(&refresh_jwt(&body))
+        .await
+        .is_err());
+}
+
+#[tokio::test]
+async fn sign_up_refuses_an_existing_user_and_a_short_password() {
+    let local = start().await;
+    local
+        .signup("ada@example.com", "correct horse battery")
+        .await;
+
+    let (status, _, body) = local
+        .post(
+            "/v1/auth/password/signup",
+            None,
+            json!({"loginId": "ADA@example.com", "password": "another password"}),
+        )
+        .await;
+    assert_eq!(status, 409);
+    assert_descope_error(&body, "E062107");
+
+    let (status, _, body) = local
+        .post(
+            "/v1/auth/password/signup",
+            None,
+            json!({"loginId": "bob@example.com", "password": "7 chars"}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert_descope_error(&body, "E011003");
+    local.signup("bob@example.com", "8 chars!").await;
+}
+
+#[tokio::test]
+async fn long_passwords_are_not_truncated() {
+    let local = start().await;
+    let long = "p".repeat(64) + "X";
+    local.signup("ada@example.com", &long).await;
+
+    let (status, _, _) = local
+        .post(
+            "/v1/auth/password/signin",
+            None,
+            json!({"loginId": "ada@example.com", "password": "p".repeat(64)}),
+        )
+        .await;
+    assert_eq!(status, 401, "the 65th character counts");
+    let (status, _, _) = local
+        .post(
+            "/v1/auth/password/signin",
+            None,
+            json!({"loginId": "ada@example.com", "password": long}),
+        )
+        .await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn an_unknown_user_and_a_wrong_password_get_the_same_answer() {
+    let local = start().await;
+    local
+        .signup("ada@example.com", "correct horse battery")
+        .await;
+
+    let (s1, _, wrong) = local
+        .post(
+            "/v1/auth/password/signin",
+            None,
+            json!({"loginId": "ada@example.com", "password": "wrong password"}),
+        )
+        .await;
+    let (s2, _, unknown) = local
+        .post(
+            "/v1/auth/password/signin",
+            None,
+            json!({"loginId": "nobody@example.com", "password": "wrong password"}),
+        )
+        .await;
+
+    assert_eq!(
+        (s1, s2),
+        (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED)
+    );
+    assert_eq!(wrong, unknown);
+    assert_descope_error(&wrong, "E062108");
+}
+
+#[tokio::test]
+async fn password_hashes_are_argon2id_with_the_owasp_parameters() {
+    let local = start().await;
+    local
+        .signup("ada@example.com", "correct horse battery")
+        .await;
+
+    let db = rusqlite_open(&local.dir);
+    let hash: String = db
+        .query_row("SELECT password_hash FROM users", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{hash}"
+    );
+    let mode: String = db
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[tokio::test]
+async fn password_replace_and_update() {
+    let local = start().await;
+    let rt = refresh_jwt(
+        &local
+            .signup("ada@example.com", "correct horse battery")
+            .await,
+    );
+
+    let (status, _, replaced) = local
+        .post("/v1/auth/password/replace", None, json!({"loginId": "ada@example.com", "oldPassword": "correct horse battery", "newPassword": "second password"}))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        local.refresh(&rt).await.0,
+        401,
+        "replace ends other sessions"
+    );
+    let (status, _, _) = local
+        .post(
+            "/v1/auth/password/update",
+            Some(&refresh_jwt(&replaced)),
+            json!({"loginId": "ada@example.com", "newPassword": "third password"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _, _) = local
+        .post(
+            "/v1/auth/password/signin",
+            None,
+            json!({"loginId": "ada@example.com", "password": "third password"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    let (status, policy) = local.get("/v1/auth/password/policy", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(policy["minLength"], 8);
+}
