@@ -6,7 +6,7 @@
 //! | extractor | no token | invalid token | keys unavailable | valid, lacks the role |
 //! |---|---|---|---|---|
 //! | [`Session`] | 401 | 401 `invalid_token` | 503 + `Retry-After` | – |
-//! | [`MaybeSession`] | `None` | `None` | `None` | – |
+//! | `Option<`[`Session`]`>` | `None` | `None` | `None` | – |
 //! | [`RequireRole`], [`RequirePermission`] | 401 | 401 | 503 | 403 `insufficient_scope` |
 //!
 //! ```no_run
@@ -88,10 +88,15 @@ impl AuthError {
     }
 }
 
-#[derive(Serialize)]
-struct ErrorBody {
-    error: &'static str,
-    message: &'static str,
+/// The JSON body of a refusal by the app's own API: `{"error": <stable code>, "message":
+/// <a sentence for people>}`. Authentication errors answer it, and apps can answer their other
+/// refusals with it, so an API client sees one shape.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ErrorBody {
+    /// A stable, machine-readable code such as `invalid_token`.
+    pub error: &'static str,
+    /// What went wrong, in words.
+    pub message: &'static str,
 }
 
 impl IntoResponse for AuthError {
@@ -222,24 +227,6 @@ where
     }
 }
 
-/// A session if the request carries a valid one: for pages that anyone may see but that
-/// show more to a signed-in user. Any failure, including unavailable keys, gives `None`.
-#[derive(Clone, Debug)]
-pub struct MaybeSession(pub Option<Arc<SessionClaims>>);
-
-impl<S> FromRequestParts<S> for MaybeSession
-where
-    S: Send + Sync,
-    Validator: FromRef<S>,
-{
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let session = <Session as FromRequestParts<S>>::from_request_parts(parts, state).await;
-        Ok(Self(session.ok().map(|s| s.0)))
-    }
-}
-
 /// A project-level role, named at compile time for [`RequireRole`].
 pub trait Role {
     /// The role's name as it appears in the token's `roles` claim.
@@ -252,46 +239,59 @@ pub trait Permission {
     const NAME: &'static str;
 }
 
-/// A valid session whose user has the role `R`; 403 when the session lacks it.
-pub struct RequireRole<R>(pub Arc<SessionClaims>, PhantomData<R>);
+/// What a [`Require`] guard demands of a valid session.
+pub trait Requirement {
+    /// `Ok` when `claims` meet the requirement, else the 403 to answer.
+    fn check(claims: &SessionClaims) -> Result<(), AuthError>;
+}
 
-impl<S, R> FromRequestParts<S> for RequireRole<R>
-where
-    S: Send + Sync,
-    Validator: FromRef<S>,
-    R: Role,
-{
-    type Rejection = AuthError;
+/// The requirement of the project-level role `R`.
+pub struct HasRole<R>(PhantomData<R>);
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Session(claims) =
-            <Session as FromRequestParts<S>>::from_request_parts(parts, state).await?;
+impl<R: Role> Requirement for HasRole<R> {
+    fn check(claims: &SessionClaims) -> Result<(), AuthError> {
         if claims.has_role(R::NAME) {
-            Ok(Self(claims, PhantomData))
+            Ok(())
         } else {
             Err(AuthError::MissingRole(R::NAME.to_owned()))
         }
     }
 }
 
-/// A valid session whose user has the permission `P`; 403 when the session lacks it.
-pub struct RequirePermission<P>(pub Arc<SessionClaims>, PhantomData<P>);
+/// The requirement of the project-level permission `P`.
+pub struct HasPermission<P>(PhantomData<P>);
 
-impl<S, P> FromRequestParts<S> for RequirePermission<P>
+impl<P: Permission> Requirement for HasPermission<P> {
+    fn check(claims: &SessionClaims) -> Result<(), AuthError> {
+        if claims.has_permission(P::NAME) {
+            Ok(())
+        } else {
+            Err(AuthError::MissingPermission(P::NAME.to_owned()))
+        }
+    }
+}
+
+/// A valid session that meets the requirement `Q`; 403 when it does not.
+pub struct Require<Q>(pub Arc<SessionClaims>, PhantomData<Q>);
+
+/// A valid session whose user has the role `R`.
+pub type RequireRole<R> = Require<HasRole<R>>;
+
+/// A valid session whose user has the permission `P`.
+pub type RequirePermission<P> = Require<HasPermission<P>>;
+
+impl<S, Q> FromRequestParts<S> for Require<Q>
 where
     S: Send + Sync,
     Validator: FromRef<S>,
-    P: Permission,
+    Q: Requirement,
 {
     type Rejection = AuthError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let Session(claims) =
             <Session as FromRequestParts<S>>::from_request_parts(parts, state).await?;
-        if claims.has_permission(P::NAME) {
-            Ok(Self(claims, PhantomData))
-        } else {
-            Err(AuthError::MissingPermission(P::NAME.to_owned()))
-        }
+        Q::check(&claims)?;
+        Ok(Self(claims, PhantomData))
     }
 }

@@ -14,5 +14,5 @@ mod verified;
 
 pub use crate::clock::Clock;
 pub use claims::{SessionClaims, TenantClaims};
-pub use error::ValidationError;
+pub use error::{KeySetError, ValidationError};
 pub use validator::{Validator, ValidatorBuilder};

@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
+use descope::session::KeySetError;
 use serde_json::json;
 use test_support::jwt::{self as support, *};
 
@@ -64,6 +65,26 @@ async fn row_28_an_unobtainable_key_gets_503_with_retry_after_and_one_fetch_in_f
         forged["exp"] = json!(1);
         assert_eq!(call(&app, &k(0).mint(&forged)).await.0, 401);
     }
+}
+
+#[tokio::test]
+async fn an_optional_session_is_absent_rather_than_refused_whatever_went_wrong() {
+    let keys = KeyServer::start(KeyMode::Status(StatusCode::INTERNAL_SERVER_ERROR)).await;
+    let app = protected_app(validator(&keys.base_url)).await;
+    let optional = format!("{app}/optional");
+    let valid = k(0).mint(&session_claims());
+    for (case, token) in [
+        ("no token", None),
+        ("a malformed token", Some("not.a.jwt")),
+        ("keys unavailable", Some(valid.as_str())),
+    ] {
+        let (status, _, body) = get_with(&optional, token).await;
+        assert_eq!((status, &body["user"]), (200, &json!(null)), "{case}");
+    }
+    keys.set(KeyMode::Keys(key_set(&[k(0)])));
+    tokio::time::sleep(Duration::from_millis(400)).await; // past the failure backoff
+    let (status, _, body) = get_with(&optional, Some(&valid)).await;
+    assert_eq!((status, body["user"].is_string()), (200, true), "{body}");
 }
 
 #[tokio::test]
@@ -254,6 +275,9 @@ async fn a_pinned_key_set_validates_offline_and_never_fetches() {
     );
     assert_eq!(validator.key_fetch_count(), 0);
 
-    let garbage = descope::session::Validator::builder(PROJECT_ID).pinned_key_set(r#"{"keys":[]}"#);
-    assert!(garbage.is_err());
+    let builder = || descope::session::Validator::builder(PROJECT_ID);
+    let empty = builder().pinned_key_set(r#"{"keys":[]}"#).err();
+    assert_eq!(empty, Some(KeySetError::NoUsableKey));
+    let garbage = builder().pinned_key_set("not json").err();
+    assert_eq!(garbage, Some(KeySetError::Malformed));
 }

@@ -1,12 +1,12 @@
-//! The errors of the app's own HTTP API outside authentication, in the JSON shape the
-//! authentication errors use (`{"error", "message"}`), so an API client sees one shape.
+//! The errors of the app's own HTTP API outside authentication, in the body the
+//! authentication errors use ([`ErrorBody`]), so an API client sees one shape.
 
 use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
     Json,
 };
-use serde::Serialize;
+use descope::extract::ErrorBody;
 
 /// A request the API refuses before any handler runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,12 +19,6 @@ pub enum ApiError {
     TooLarge,
     /// The body could not be read: malformed chunking or the client went away (400).
     UnreadableBody,
-}
-
-#[derive(Serialize)]
-struct ErrorBody {
-    error: &'static str,
-    message: &'static str,
 }
 
 impl IntoResponse for ApiError {

@@ -199,12 +199,19 @@ impl Role for Admin {
     const NAME: &'static str = "admin";
 }
 
-/// A protected app on a free port: `/secret` needs a session, `/admin` the role `admin`.
+/// A protected app on a free port: `/secret` needs a session, `/admin` the role `admin`, and
+/// `/optional` names the user of a valid session and `null` otherwise.
 pub async fn protected_app(validator: Validator) -> String {
     let app = Router::new()
         .route(
             "/secret",
             get(|Session(c): Session| async move { Json(json!({"user": c.user_id})) }),
+        )
+        .route(
+            "/optional",
+            get(|session: Option<Session>| async move {
+                Json(json!({"user": session.map(|Session(c)| c.user_id.clone())}))
+            }),
         )
         .route("/admin", get(|_: RequireRole<Admin>| async { "admin" }))
         .with_state(validator);

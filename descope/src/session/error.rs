@@ -68,3 +68,24 @@ impl ValidationError {
         }
     }
 }
+
+/// Why a key set (a JWKS document) cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeySetError {
+    /// The document is not JSON of the shape `{"keys": [...]}`.
+    #[error("the key set is not JSON of the right shape")]
+    Malformed,
+    /// The document holds no public RS256 signing key of at least 2048 bits.
+    #[error("the key set holds no usable RS256 key")]
+    NoUsableKey,
+    /// The key endpoint could not be reached or its answer not read.
+    #[error("the key set cannot be fetched: {0}")]
+    Unreachable(String),
+    /// The key endpoint answered with an error status.
+    #[error("the key endpoint answered status {0}")]
+    Status(u16),
+    /// The validator's key set is pinned, so it never fetches one.
+    #[error("the key set is pinned")]
+    Pinned,
+}

@@ -23,7 +23,7 @@ use std::{
 use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 
-use super::error::ValidationError;
+use super::error::{KeySetError, ValidationError};
 
 /// Timings of the key cache.
 #[derive(Clone, Debug)]
@@ -86,7 +86,7 @@ impl KeyCache {
 
     /// A cache holding `key_set` (a JWKS document) for good, making no requests: Descope's
     /// "public key" option, for offline validation. Fails if the set has no usable key.
-    pub(crate) fn pinned(key_set: &str) -> Result<Self, String> {
+    pub(crate) fn pinned(key_set: &str) -> Result<Self, KeySetError> {
         let keys = parse_key_set(key_set.as_bytes())?;
         let cache = Self::new(
             "",
@@ -240,9 +240,9 @@ impl KeyCache {
         }
     }
 
-    async fn download(&self) -> Result<HashMap<String, Arc<ParsedPublicKey>>, String> {
+    async fn download(&self) -> Result<HashMap<String, Arc<ParsedPublicKey>>, KeySetError> {
         let Some(url) = &self.url else {
-            return Err("the key set is pinned".to_owned());
+            return Err(KeySetError::Pinned);
         };
         let response = self
             .client
@@ -250,14 +250,14 @@ impl KeyCache {
             .header(reqwest::header::AUTHORIZATION, &self.authorization)
             .send()
             .await
-            .map_err(|e| e.without_url().to_string())?;
+            .map_err(|e| KeySetError::Unreachable(e.without_url().to_string()))?;
         if !response.status().is_success() {
-            return Err(format!("status {}", response.status()));
+            return Err(KeySetError::Status(response.status().as_u16()));
         }
         let body = response
             .bytes()
             .await
-            .map_err(|e| e.without_url().to_string())?;
+            .map_err(|e| KeySetError::Unreachable(e.without_url().to_string()))?;
         parse_key_set(&body)
     }
 
@@ -267,12 +267,12 @@ impl KeyCache {
 }
 
 /// The usable keys of a JWKS document; an error if it is not one or has none.
-fn parse_key_set(body: &[u8]) -> Result<HashMap<String, Arc<ParsedPublicKey>>, String> {
-    let set: crate::api::KeySet = serde_json::from_slice(body)
-        .map_err(|_| "the key set is not JSON of the right shape".to_owned())?;
+fn parse_key_set(body: &[u8]) -> Result<HashMap<String, Arc<ParsedPublicKey>>, KeySetError> {
+    let set: crate::api::KeySet =
+        serde_json::from_slice(body).map_err(|_| KeySetError::Malformed)?;
     let keys: HashMap<_, _> = set.keys.iter().filter_map(usable_key).collect();
     if keys.is_empty() {
-        return Err("the key set holds no usable RS256 key".to_owned());
+        return Err(KeySetError::NoUsableKey);
     }
     Ok(keys)
 }

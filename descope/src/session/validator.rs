@@ -6,7 +6,7 @@ use crate::clock::{Clock, SystemClock};
 
 use super::{
     claims::{RawClaims, SessionClaims},
-    error::ValidationError,
+    error::{KeySetError, ValidationError},
     keys::{KeyCache, KeyPolicy},
     token,
     verified::VerifiedTokens,
@@ -102,7 +102,7 @@ impl ValidatorBuilder {
     /// Validates against this key set (a JWKS document) and never fetches one: for offline
     /// use, like the `DESCOPE_PUBLIC_KEY` option of Descope's SDKs. Fails when the document
     /// holds no usable RS256 key.
-    pub fn pinned_key_set(mut self, jwks: &str) -> Result<Self, String> {
+    pub fn pinned_key_set(mut self, jwks: &str) -> Result<Self, KeySetError> {
         self.pinned = Some(KeyCache::pinned(jwks)?);
         Ok(self)
     }
