@@ -12,11 +12,20 @@ cargo fmt --all --check
 step "Lints for the server build (clippy -D warnings)"
 RUSTFLAGS="$DEBUG_RUSTFLAGS" cargo clippy --locked --workspace --exclude frontend --all-targets -- -D warnings
 
+step "Lints for the server built for real Descope only (--no-default-features)"
+RUSTFLAGS="$DEBUG_RUSTFLAGS" cargo clippy --locked -p server --no-default-features -- -D warnings
+if cargo tree --locked -p server --no-default-features -e normal --prefix none \
+  | grep -E '^(rusqlite|argon2|descope-local) '; then
+  echo "the build for real Descope carries the local server's dependencies (above)" >&2
+  exit 1
+fi
+
 step "Lints for the WASM build (clippy --target wasm32-unknown-unknown -D warnings)"
 RUSTFLAGS="$DEBUG_RUSTFLAGS" cargo clippy --locked -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
 
-step "Rust unit and integration tests"
-RUSTFLAGS="$DEBUG_RUSTFLAGS" cargo test --locked --workspace --exclude frontend
+step "Rust unit and integration tests, with the slow system tests (soak, crash, timing)"
+# Plain `cargo test` skips the slow ones (#[ignore]); this runs them too.
+RUSTFLAGS="$DEBUG_RUSTFLAGS" cargo test --locked --workspace --exclude frontend -- --include-ignored
 
 conformance/run.sh
 

@@ -30,7 +30,7 @@ pub use http::network::{check_listen_address, local_url, ExposureError};
 pub use storage::StoreError;
 pub use support::{
     clock::Clock,
-    config::{Config, EnvError, DEFAULT_PROJECT_ID},
+    config::{Config, EnvError, DEFAULT_ADDR, DEFAULT_DATA_DIR, DEFAULT_PROJECT_ID},
 };
 
 /// A running local Descope: its store, signing key, limits and clock. Cheap to clone.

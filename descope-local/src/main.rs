@@ -9,7 +9,7 @@
 
 use std::net::SocketAddr;
 
-use descope_local::{Config, LocalDescope};
+use descope_local::{Config, LocalDescope, DEFAULT_ADDR, DEFAULT_DATA_DIR};
 
 #[tokio::main]
 async fn main() {
@@ -33,7 +33,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         )
         .init();
 
-    let mut config = Config::from_env("data/descope-local")?;
+    let mut config = Config::from_env(DEFAULT_DATA_DIR)?;
     if std::env::args().nth(1).as_deref() == Some("rotate-key") {
         let kid = LocalDescope::rotate_signing_key(&config)?;
         println!("new signing key {kid}; restart the server to use it");
@@ -48,7 +48,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let addr: SocketAddr = std::env::var("DESCOPE_LOCAL_ADDR")
-        .unwrap_or_else(|_| "127.0.0.1:4000".into())
+        .unwrap_or_else(|_| DEFAULT_ADDR.into())
         .parse()?;
     descope_local::check_listen_address(addr, &config)?;
     let listener = tokio::net::TcpListener::bind(addr).await?;

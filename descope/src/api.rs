@@ -184,6 +184,20 @@ pub struct PasswordSignUp {
     pub user: Option<SignUpUser>,
 }
 
+impl PasswordSignUp {
+    /// A sign-up of `email` with `password`, named `name`.
+    pub fn new(email: &str, password: &str, name: &str) -> Self {
+        Self {
+            login_id: Some(email.into()),
+            password: Some(password.into()),
+            user: Some(SignUpUser {
+                name: Some(name.into()),
+                email: Some(email.into()),
+            }),
+        }
+    }
+}
+
 /// [`path::PASSWORD_SIGN_IN`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -192,6 +206,16 @@ pub struct PasswordSignIn {
     pub login_id: Option<String>,
     /// The password.
     pub password: Option<String>,
+}
+
+impl PasswordSignIn {
+    /// A sign-in of `login_id` with `password`.
+    pub fn new(login_id: &str, password: &str) -> Self {
+        Self {
+            login_id: Some(login_id.into()),
+            password: Some(password.into()),
+        }
+    }
 }
 
 /// [`path::PASSWORD_REPLACE`]: a new password, proven by the old one.
@@ -246,6 +270,17 @@ pub struct CodeStart {
     pub login_options: Option<Value>,
 }
 
+impl CodeStart {
+    /// A code for `login_id`, with no login options, as the SDKs send a sign-in.
+    pub fn new(login_id: &str) -> Self {
+        Self {
+            login_id: Some(login_id.into()),
+            user: None,
+            login_options: Some(Value::Object(serde_json::Map::new())),
+        }
+    }
+}
+
 /// [`path::OTP_VERIFY`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -254,6 +289,16 @@ pub struct CodeVerify {
     pub login_id: Option<String>,
     /// The code.
     pub code: Option<String>,
+}
+
+impl CodeVerify {
+    /// `code`, sent to `login_id`.
+    pub fn new(login_id: &str, code: &str) -> Self {
+        Self {
+            login_id: Some(login_id.into()),
+            code: Some(code.into()),
+        }
+    }
 }
 
 /// Starting a magic link by email ([`path::MAGIC_LINK_SIGN_UP_OR_IN`] and its siblings).

@@ -11,7 +11,7 @@ use web_sys::{Request, RequestInit, Response};
 
 use crate::api::{
     path, CodeStart, CodeVerify, ErrorBody, JwtResponse, MaskedEmail, PasswordSignIn,
-    PasswordSignUp, SignUpUser, UserResponse,
+    PasswordSignUp, UserResponse,
 };
 
 /// The `{}` that logout answers and refresh sends.
@@ -76,14 +76,7 @@ impl Client {
         password: &str,
         name: &str,
     ) -> Result<JwtResponse, ClientError> {
-        let body = PasswordSignUp {
-            login_id: Some(email.into()),
-            password: Some(password.into()),
-            user: Some(SignUpUser {
-                name: Some(name.into()),
-                email: Some(email.into()),
-            }),
-        };
+        let body = PasswordSignUp::new(email, password, name);
         self.post(path::PASSWORD_SIGN_UP, None, &body).await
     }
 
@@ -93,29 +86,19 @@ impl Client {
         email: &str,
         password: &str,
     ) -> Result<JwtResponse, ClientError> {
-        let body = PasswordSignIn {
-            login_id: Some(email.into()),
-            password: Some(password.into()),
-        };
+        let body = PasswordSignIn::new(email, password);
         self.post(path::PASSWORD_SIGN_IN, None, &body).await
     }
 
     /// [`path::OTP_SIGN_UP_OR_IN`]: sends a one-time code.
     pub async fn otp_sign_up_or_in(&self, email: &str) -> Result<MaskedEmail, ClientError> {
-        let body = CodeStart {
-            login_id: Some(email.into()),
-            user: None,
-            login_options: Some(serde_json::json!({})),
-        };
+        let body = CodeStart::new(email);
         self.post(path::OTP_SIGN_UP_OR_IN, None, &body).await
     }
 
     /// [`path::OTP_VERIFY`].
     pub async fn otp_verify(&self, email: &str, code: &str) -> Result<JwtResponse, ClientError> {
-        let body = CodeVerify {
-            login_id: Some(email.into()),
-            code: Some(code.into()),
-        };
+        let body = CodeVerify::new(email, code);
         self.post(path::OTP_VERIFY, None, &body).await
     }
 

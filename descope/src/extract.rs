@@ -7,7 +7,10 @@
 //! |---|---|---|---|---|
 //! | [`Session`] | 401 | 401 `invalid_token` | 503 + `Retry-After` | – |
 //! | `Option<`[`Session`]`>` | `None` | `None` | `None` | – |
-//! | [`RequireRole`], [`RequirePermission`] | 401 | 401 | 503 | 403 `insufficient_scope` |
+//! | [`RequireRole`], [`RequirePermission`], [`Require`] | 401 | 401 | 503 | 403 |
+//!
+//! A 403 body's `error` is `insufficient_role` or `insufficient_permission`; its
+//! `WWW-Authenticate` challenge is RFC 6750's `insufficient_scope`.
 //!
 //! ```no_run
 //! use axum::{routing::get, Json, Router};
@@ -56,10 +59,10 @@ pub enum AuthError {
     /// The token was refused: 401, or 503 when the keys could not be obtained.
     #[error(transparent)]
     Invalid(#[from] ValidationError),
-    /// The session is valid but lacks a role: 403 `insufficient_scope`.
+    /// The session is valid but lacks a role: 403 `insufficient_role`.
     #[error("missing role {0}")]
     MissingRole(String),
-    /// The session is valid but lacks a permission: 403 `insufficient_scope`.
+    /// The session is valid but lacks a permission: 403 `insufficient_permission`.
     #[error("missing permission {0}")]
     MissingPermission(String),
 }

@@ -44,8 +44,8 @@ pub enum StartupError {
 }
 
 /// What every handler may need. Leptos clones the state into every server-function call and
-/// page render, so it is one shared allocation: cloning its fields per request took 7% of the
-/// server's CPU under a load of server-function calls (reference counts bounced between cores).
+/// page render, so it is one shared allocation: cloning each field per request made their
+/// reference counts bounce between cores (BENCHMARKS.md, "Changes the figures led to").
 #[derive(Clone)]
 pub struct AppState(Arc<SharedState>);
 

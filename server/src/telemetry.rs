@@ -4,7 +4,7 @@ use tracing_subscriber::{fmt, EnvFilter};
 
 /// The filter used when `RUST_LOG` is unset: our crates at `info`, dependencies at `warn`, and
 /// the reason for each refused token (logged by the SDK at `debug`, never with the token).
-const DEFAULT_FILTER: &str = "warn,server=info,app=info,descope=info,descope::extract=debug,\
+pub const DEFAULT_FILTER: &str = "warn,server=info,app=info,descope=info,descope::extract=debug,\
      descope_local=info,tower_http=info";
 
 /// Installs the global subscriber. Call once, at the start of `main`.

@@ -9,6 +9,12 @@ use super::urls::origin;
 /// The project ID the local server uses unless told otherwise (see [`LOCAL_PROJECT_ID`]).
 pub const DEFAULT_PROJECT_ID: &str = LOCAL_PROJECT_ID;
 
+/// Where the standalone server listens unless `DESCOPE_LOCAL_ADDR` says otherwise.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:4000";
+
+/// Where the standalone server keeps its data unless `DESCOPE_LOCAL_DATA_DIR` says otherwise.
+pub const DEFAULT_DATA_DIR: &str = "data/descope-local";
+
 /// How the local server runs. [`Config::new`] gives the documented defaults.
 #[derive(Clone, Debug)]
 pub struct Config {

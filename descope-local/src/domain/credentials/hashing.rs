@@ -30,8 +30,9 @@ const MAX_CONCURRENT_CHECKS: usize = 4;
 const MAX_CONCURRENT_NEW_HASHES: usize = 1;
 
 /// Argon2's working memory: one 19 MiB buffer per permit, reused. `argon2`'s own
-/// `hash_password` allocates a fresh buffer per hash, and the allocator kept each freed one
-/// (on each blocking thread): 24 sign-ups left the server 470 MB larger.
+/// `hash_password` allocates a fresh buffer per hash, and the allocator keeps each freed one
+/// on its blocking thread, so concurrent sign-ups grew the server by hundreds of megabytes
+/// (BENCHMARKS.md, "Changes the figures led to").
 type Memory = Vec<Block>;
 
 pub(crate) struct Hasher {
