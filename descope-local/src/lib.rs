@@ -3,7 +3,8 @@
 //! offline, with real RS256 JWTs.
 //!
 //! # Layers
-//! Each layer imports only the layers below it; this file wires them together.
+//! Each layer imports only the layers below it. `domain::Services` wires the services to one
+//! store, clock and signing key; this file opens those and mounts the HTTP layer.
 //! - `http`: Descope's auth API (`http::auth`, one module per family), the development inbox,
 //!   the mapping of domain errors to Descope's error shape, and who may reach the server
 //!   (`http::network`: the listen address, the `Host` allow-list, the loopback-only inbox).

@@ -1,4 +1,5 @@
-//! The RS256 signing keys: generated once, kept in the store, published as a JWKS.
+//! The RS256 signing keys: generated on first start and by `rotate-key`, kept in the store,
+//! the two newest published as a JWKS.
 
 use aws_lc_rs::{
     encoding::{AsDer, Pkcs8V1Der},
@@ -10,7 +11,7 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use serde_json::{json, Value};
 
 use crate::{
-    storage::{keys, Connection, Store, StoreError},
+    storage::{keys, Store, StoreError},
     support::{clock::Clock, ids::random_id},
 };
 
@@ -41,13 +42,28 @@ pub(crate) struct Signer {
     rng: SystemRandom,
 }
 
-/// Stores a new 2048-bit key as the current one; answers its `kid` and pair.
-fn new_current_key(conn: &Connection, now: i64) -> Result<(String, KeyPair), KeyError> {
-    let pair = KeyPair::generate(KeySize::Rsa2048).map_err(|_| KeyError::Generate)?;
-    let der = AsDer::<Pkcs8V1Der>::as_der(&pair).map_err(|_| KeyError::Generate)?;
-    let kid = format!("K{}", random_id(24));
-    keys::insert_current(conn, &kid, der.as_ref(), now)?;
-    Ok((kid, pair))
+/// A new 2048-bit key pair, its `kid` and its PKCS#8 form, not yet stored. Generated outside
+/// any transaction: generation takes long enough that holding the write lock through it would
+/// stall a running server (`rotate-key` runs beside one).
+struct NewKey {
+    kid: String,
+    pair: KeyPair,
+    pkcs8: Vec<u8>,
+}
+
+impl NewKey {
+    fn generate() -> Result<Self, KeyError> {
+        let pair = KeyPair::generate(KeySize::Rsa2048).map_err(|_| KeyError::Generate)?;
+        let pkcs8 = AsDer::<Pkcs8V1Der>::as_der(&pair)
+            .map_err(|_| KeyError::Generate)?
+            .as_ref()
+            .to_vec();
+        Ok(Self {
+            kid: format!("K{}", random_id(24)),
+            pair,
+            pkcs8,
+        })
+    }
 }
 
 fn parse(kid: &str, der: &[u8]) -> Result<KeyPair, KeyError> {
@@ -60,39 +76,42 @@ fn parse(kid: &str, der: &[u8]) -> Result<KeyPair, KeyError> {
 /// Makes a new current signing key; the previous one stays published (the JWKS holds the two
 /// newest keys), so tokens it signed validate until they expire.
 pub(crate) fn rotate(store: &Store, clock: &Clock) -> Result<String, KeyError> {
-    let (kid, _) = store.write_now(|conn| new_current_key(conn, clock.now()))?;
-    tracing::info!(%kid, "rotated the signing key");
-    Ok(kid)
+    let key = NewKey::generate()?;
+    store.write_now(|conn| keys::insert_current(conn, &key.kid, &key.pkcs8, clock.now()))?;
+    tracing::info!(kid = %key.kid, "rotated the signing key");
+    Ok(key.kid)
 }
 
 impl Signer {
-    /// Loads the current key, or generates and stores one on first start.
+    /// Loads the current key, or makes and stores one on first start.
     pub(crate) fn load_or_create(store: &Store, clock: &Clock) -> Result<Self, KeyError> {
-        store.write_now(|conn| -> Result<_, KeyError> {
-            let (kid, pair) = match keys::current(conn)? {
-                Some((kid, der)) => {
-                    let pair = parse(&kid, &der)?;
-                    (kid, pair)
-                }
-                None => {
-                    let (kid, pair) = new_current_key(conn, clock.now())?;
-                    tracing::info!(%kid, "generated a new signing key");
-                    (kid, pair)
-                }
-            };
-            // The current key and the one before it are published, so tokens signed before
-            // the last rotation stay valid until they expire. An unreadable old key is left
-            // out rather than stopping the server.
-            let published: Vec<Value> = keys::newest_two(conn)?
-                .into_iter()
-                .filter_map(|(kid, der)| parse(&kid, &der).ok().map(|p| public_jwk(&kid, &p)))
-                .collect();
-            Ok(Self {
-                kid,
-                pair,
-                jwks: json!({ "keys": published }),
-                rng: SystemRandom::new(),
-            })
+        let (kid, pair) = match store.read_now(keys::current)? {
+            Some((kid, der)) => {
+                let pair = parse(&kid, &der)?;
+                (kid, pair)
+            }
+            None => {
+                let key = NewKey::generate()?;
+                store.write_now(|conn| {
+                    keys::insert_current(conn, &key.kid, &key.pkcs8, clock.now())
+                })?;
+                tracing::info!(kid = %key.kid, "generated a new signing key");
+                (key.kid, key.pair)
+            }
+        };
+        // The current key and the one before it are published, so tokens signed before the
+        // last rotation stay valid until they expire. An unreadable old key is left out rather
+        // than stopping the server.
+        let published: Vec<Value> = store
+            .read_now(keys::newest_two)?
+            .into_iter()
+            .filter_map(|(kid, der)| parse(&kid, &der).ok().map(|p| public_jwk(&kid, &p)))
+            .collect();
+        Ok(Self {
+            kid,
+            pair,
+            jwks: json!({ "keys": published }),
+            rng: SystemRandom::new(),
         })
     }
 

@@ -12,11 +12,11 @@
 
 use std::{collections::HashMap, hash::Hash, net::IpAddr, sync::Mutex, time::Duration};
 
-use super::Error;
+use super::error::Error;
 use crate::support::{clock::Clock, config::Config};
 
 /// The length of a window, in seconds.
-pub(crate) const WINDOW: i64 = 600;
+const WINDOW: i64 = 600;
 
 /// Windows kept per table before the expired ones are swept out; a table that is still this
 /// full after a sweep takes no new key until one expires, so floods cannot grow memory.
@@ -69,7 +69,8 @@ impl Limits {
     }
 
     /// Reserves one guess from `address`, at a secret of an account (a normalised login ID)
-    /// when the request names one, or refuses it with 429 when either has no slot left.
+    /// when the request names one, or refuses it ([`Error::RateLimited`]) when either has no
+    /// slot left.
     pub(crate) fn guess(
         &self,
         account: Option<(Secret, &str)>,
@@ -98,7 +99,8 @@ impl Limits {
         })
     }
 
-    /// Counts a sign-up, or a request for a code or link, from `address`; 429 beyond the budget.
+    /// Counts a sign-up, or a request for a code or link, from `address`; refused
+    /// ([`Error::RateLimited`]) beyond the budget.
     pub(crate) fn sign_up(&self, address: IpAddr) -> Result<(), Error> {
         self.signups
             .take(&Client::of(address), self.address_signups, self.clock.now())
@@ -154,6 +156,14 @@ struct Window {
     count: u32,
 }
 
+impl Window {
+    /// Whether the window is still open at `now`. One that starts after `now` (the clock was
+    /// moved back) is over too, so a window never outlasts its length.
+    fn current(&self, now: i64) -> bool {
+        (0..WINDOW).contains(&(now - self.started))
+    }
+}
+
 impl<K: Hash + Eq + Clone> Windows<K> {
     /// Takes a slot in `key`'s current window if fewer than `limit` are taken; answers the
     /// window's start, which identifies the slot for [`Windows::give_back`].
@@ -162,7 +172,7 @@ impl<K: Hash + Eq + Clone> Windows<K> {
         let Table { windows, swept } = &mut *table;
         if !windows.contains_key(key) && windows.len() >= MAX_KEYS {
             if swept.is_none_or(|at| now - at >= 1) {
-                windows.retain(|_, w| now - w.started < WINDOW);
+                windows.retain(|_, w| w.current(now));
                 *swept = Some(now);
             }
             if windows.len() >= MAX_KEYS {
@@ -173,15 +183,15 @@ impl<K: Hash + Eq + Clone> Windows<K> {
             started: now,
             count: 0,
         });
-        if now - window.started >= WINDOW {
+        if !window.current(now) {
             *window = Window {
                 started: now,
                 count: 0,
             };
         }
         if window.count >= limit {
-            let wait = (WINDOW - (now - window.started)).max(0);
-            return Err(Error::RateLimited(Duration::from_secs(wait as u64)));
+            let wait = WINDOW - (now - window.started);
+            return Err(Error::RateLimited(Duration::from_secs(wait.unsigned_abs())));
         }
         window.count += 1;
         Ok(window.started)
@@ -299,6 +309,26 @@ mod tests {
         assert!(table.take(&0, 2, start).is_ok(), "known keys still count");
         // A window later, the sweep frees the table.
         assert!(table.take(&u32::MAX, 1, start + WINDOW).is_ok());
+    }
+
+    #[test]
+    fn windows_follow_the_server_clock_both_ways() {
+        let clock = Clock::system();
+        let mut config = Config::new("P", "unused");
+        config.address_failures = 1;
+        let limits = Limits::new(&config, clock.clone());
+        drop(limits.guess(None, HOME).unwrap());
+        assert!(limits.guess(None, HOME).is_err());
+        clock.advance(WINDOW);
+        drop(limits.guess(None, HOME).unwrap());
+        // Moved back, the window that started "in the future" is over, and no wait exceeds
+        // a window.
+        clock.advance(-WINDOW - 5);
+        drop(limits.guess(None, HOME).unwrap());
+        let Err(Error::RateLimited(wait)) = limits.guess(None, HOME) else {
+            panic!("the second guess in a window is refused");
+        };
+        assert!(wait <= Duration::from_secs(WINDOW as u64), "{wait:?}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! the HTTP layer turns them into Descope's shapes.
 
 pub(crate) mod credentials;
+mod error;
 pub(crate) mod inbox;
 pub(crate) mod keys;
 pub(crate) mod limits;
@@ -13,6 +14,8 @@ pub(crate) mod users;
 
 use std::{sync::Arc, time::Duration};
 
+pub(crate) use error::Error;
+
 use credentials::{codes::Codes, hashing::Hasher, links::Links, passwords::Passwords};
 use inbox::Inbox;
 use keys::Signer;
@@ -21,45 +24,9 @@ use sessions::Sessions;
 use tokens::Tokens;
 
 use crate::{
-    storage::{Store, StoreError},
+    storage::Store,
     support::{clock::Clock, config::Config},
 };
-
-/// Every way a domain operation can refuse or fail.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum Error {
-    /// The input breaks a rule, such as the password policy or the login ID's form.
-    #[error("{0}")]
-    Validation(String),
-    /// Sign-up for a login ID that exists.
-    #[error("user already exists")]
-    UserExists,
-    /// Wrong login ID or password; deliberately the same for both.
-    #[error("invalid credentials")]
-    InvalidCredentials,
-    /// The refresh token is missing, unknown, expired or revoked.
-    #[error("invalid refresh token")]
-    InvalidRefreshToken,
-    /// A wrong one-time code.
-    #[error("wrong code")]
-    WrongCode,
-    /// Too many wrong codes, or the code expired or was used; also any magic-link token that
-    /// is not live.
-    #[error("the code can no longer be used")]
-    CodeExhausted,
-    /// Too many attempts; try again after the duration.
-    #[error("rate limited")]
-    RateLimited(Duration),
-    /// A failure of ours; the details are for the log only.
-    #[error("internal error: {0}")]
-    Internal(String),
-}
-
-impl From<StoreError> for Error {
-    fn from(e: StoreError) -> Self {
-        Self::Internal(format!("database: {e}"))
-    }
-}
 
 /// The services, wired to one store, clock and signing key.
 pub(crate) struct Services {
@@ -74,7 +41,7 @@ pub(crate) struct Services {
 
 impl Services {
     pub(crate) fn new(config: &Config, clock: Clock, store: Store, signer: Signer) -> Self {
-        let seconds = |d: std::time::Duration| i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+        let seconds = |d: Duration| i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
         let tokens = Arc::new(Tokens::new(
             signer,
             clock.clone(),

@@ -6,8 +6,8 @@ use serde::Deserialize;
 
 use super::{
     credentials::hashing,
+    error::Error,
     users::{self, Profile},
-    Error,
 };
 use crate::{
     storage::{users as stored_users, users::TenantRoles, Store},
@@ -24,7 +24,17 @@ struct SeedUser {
     #[serde(default)]
     roles: Vec<String>,
     #[serde(default)]
-    tenants: BTreeMap<String, TenantRoles>,
+    tenants: BTreeMap<String, SeedTenant>,
+}
+
+/// A user's roles and permissions in a tenant, as the file gives them.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeedTenant {
+    #[serde(default)]
+    roles: Vec<String>,
+    #[serde(default)]
+    permissions: Vec<String>,
 }
 
 /// Why the seed file cannot be loaded.
@@ -44,6 +54,14 @@ pub enum SeedError {
         /// The rule broken.
         reason: String,
     },
+    /// The user could not be stored or their password hashed.
+    #[error("{email}: {reason}")]
+    Failed {
+        /// The user's email as written in the file.
+        email: String,
+        /// What failed.
+        reason: String,
+    },
 }
 
 /// Creates each user of the file that does not exist yet; existing users are left alone.
@@ -51,10 +69,27 @@ pub(crate) fn load(store: &Store, clock: &Clock, path: &Path) -> Result<(), Seed
     let text = std::fs::read_to_string(path)?;
     let seeds: Vec<SeedUser> = serde_json::from_str(&text)?;
     for seed in seeds {
-        let invalid = |e: Error| SeedError::Invalid {
-            email: seed.email.clone(),
-            reason: e.to_string(),
+        let invalid = |e: Error| match e {
+            Error::Internal(reason) => SeedError::Failed {
+                email: seed.email.clone(),
+                reason,
+            },
+            other => SeedError::Invalid {
+                email: seed.email.clone(),
+                reason: other.to_string(),
+            },
         };
+        let tenants: BTreeMap<String, TenantRoles> = seed
+            .tenants
+            .iter()
+            .map(|(id, t)| {
+                let roles = TenantRoles {
+                    roles: t.roles.clone(),
+                    permissions: t.permissions.clone(),
+                };
+                (id.clone(), roles)
+            })
+            .collect();
         let login_id = users::normalise_login(&seed.email).map_err(invalid)?;
         hashing::check_policy(&seed.password).map_err(invalid)?;
         let created = store
@@ -70,7 +105,7 @@ pub(crate) fn load(store: &Store, clock: &Clock, path: &Path) -> Result<(), Seed
                         name: &seed.name,
                         password_hash: Some(&hash),
                         roles: &seed.roles,
-                        tenants: Some(&seed.tenants),
+                        tenants: Some(&tenants),
                         verified_email: true,
                     },
                     clock.now(),

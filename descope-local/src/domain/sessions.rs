@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use super::{
+    error::Error,
     tokens::{next_refresh_seconds, NewRefresh, Tokens},
     users::User,
-    Error,
 };
 use crate::{
     storage::{

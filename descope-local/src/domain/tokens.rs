@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{keys::Signer, users::User, Error};
+use super::{error::Error, keys::Signer, users::User};
 use crate::support::{
     clock::Clock,
     ids::{digest, random_id},

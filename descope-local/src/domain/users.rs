@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::Error;
+use super::error::Error;
 use crate::{
     storage::{
         users::{self, NewUser, TenantRoles},

@@ -11,7 +11,7 @@ use axum::{
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{network, HttpError, Shared};
+use super::{error::HttpError, extract::Shared, network};
 
 /// A client on this machine (see [`network::is_local_client`]); anyone else gets 403.
 struct LocalClient;

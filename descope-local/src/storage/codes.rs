@@ -13,7 +13,7 @@ pub(crate) struct PendingCode {
     pub(crate) attempts: i64,
 }
 
-/// The kinds of emailed secret. Each is accepted only by its own endpoint: a code is never a
+/// The kinds of emailed secret. Each is looked up only as its own kind: a code is never a
 /// link token, whatever its hash.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum CodeKind {

@@ -162,6 +162,18 @@ impl Store {
         self.run(move |conn| in_transaction(conn, f)).await
     }
 
+    /// [`Store::read`] on this thread: for start-up and commands, before any request.
+    pub(crate) fn read_now<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let conn = self
+            .conn
+            .lock()
+            .map_err(|_| StoreError::Unavailable("lock poisoned".into()))?;
+        f(&conn)
+    }
+
     /// [`Store::write`] on this thread: for start-up and commands, before any request.
     pub(crate) fn write_now<T, E: From<StoreError>>(
         &self,

@@ -29,7 +29,8 @@ pub(crate) enum Presented {
     Invalid,
 }
 
-/// Starts a family whose first token (generation 0) has the hash `first_hash`.
+/// Starts a family whose first token, of the family's generation (0 for a new sign-in), has the
+/// hash `first_hash`.
 pub(crate) fn insert_family(
     tx: &Connection,
     family: &Family,
@@ -38,18 +39,19 @@ pub(crate) fn insert_family(
 ) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO refresh_families (id, user_id, amr, expires_at, generation, generation_started_at)
-         VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         rusqlite::params![
             family.id,
             family.user_id,
             serde_json::to_string(&family.amr).unwrap_or_default(),
             family.expires_at,
+            family.generation,
             now
         ],
     )?;
     tx.execute(
-        "INSERT INTO refresh_tokens (hash, family_id, generation, issued_at) VALUES (?1, ?2, 0, ?3)",
-        rusqlite::params![first_hash, family.id, now],
+        "INSERT INTO refresh_tokens (hash, family_id, generation, issued_at) VALUES (?1, ?2, ?3, ?4)",
+        rusqlite::params![first_hash, family.id, family.generation, now],
     )?;
     Ok(())
 }

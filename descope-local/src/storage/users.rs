@@ -23,7 +23,7 @@ pub(crate) struct User {
 
 /// A user's roles and permissions in one tenant, as their tokens' `tenants` claim carries them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub(crate) struct TenantRoles {
     pub(crate) roles: Vec<String>,
     pub(crate) permissions: Vec<String>,

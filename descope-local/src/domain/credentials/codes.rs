@@ -11,10 +11,10 @@ use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use super::email::{sign_in_owner, store_secret, Audience};
 use crate::{
     domain::{
+        error::Error,
         inbox::{mask_email, Inbox, Message},
         limits::{Limits, Secret},
         sessions::{Sessions, SignedIn},
-        Error,
     },
     storage::{
         codes::{self, CodeKind},
@@ -24,7 +24,7 @@ use crate::{
 };
 
 /// Wrong tries after which a code is dead.
-pub(crate) const MAX_ATTEMPTS: i64 = 5;
+const MAX_ATTEMPTS: i64 = 5;
 
 /// One-time codes.
 #[derive(Clone)]

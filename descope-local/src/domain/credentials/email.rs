@@ -3,9 +3,9 @@
 
 use crate::{
     domain::{
+        error::Error,
         sessions::{Sessions, SignedIn},
         users::{self, Profile},
-        Error,
     },
     storage::{
         codes::{self, CodeKind, PendingCode},
@@ -18,7 +18,7 @@ use crate::{
 };
 
 /// How long a code or link lives, in seconds.
-pub(crate) const SECRET_TTL: i64 = 600;
+const SECRET_TTL: i64 = 600;
 
 /// Which users a start may send a code or link to.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use argon2::{
 };
 use tokio::sync::Semaphore;
 
-use crate::{domain::Error, support::ids::random_id};
+use crate::{domain::error::Error, support::ids::random_id};
 
 /// Memory cost in KiB, iterations and lanes: OWASP's first recommendation for argon2id.
 const M_COST: u32 = 19_456;
@@ -20,7 +20,7 @@ const P_COST: u32 = 1;
 pub(crate) const MIN_LENGTH: usize = 8;
 /// Longest password accepted, in bytes: long enough for passphrases, short enough that
 /// hashing cannot be abused.
-pub(crate) const MAX_LENGTH: usize = 1024;
+const MAX_LENGTH: usize = 1024;
 
 /// How many password checks (sign-in) may run at once: each takes 19 MiB and a core for
 /// ~20 ms.

@@ -7,10 +7,10 @@ use std::{net::IpAddr, sync::Arc};
 use super::email::{sign_in_owner, store_secret, Audience};
 use crate::{
     domain::{
+        error::Error,
         inbox::{mask_email, Inbox, Message},
         limits::Limits,
         sessions::{Sessions, SignedIn},
-        Error,
     },
     storage::{
         codes::{self, CodeKind},

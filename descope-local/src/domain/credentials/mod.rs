@@ -1,5 +1,5 @@
-//! Credentials: passwords, one-time codes and magic links, each checked here and each ending
-//! in a session.
+//! Credentials: passwords, one-time codes and magic links, each checked here; a proven one
+//! starts a session.
 //!
 //! - `hashing`: argon2id and the password policy.
 //! - `passwords`: sign-up, sign-in, replace and update by password.

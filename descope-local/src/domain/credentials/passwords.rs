@@ -6,10 +6,10 @@ use std::{net::IpAddr, sync::Arc};
 use super::hashing::{check_policy, Hasher};
 use crate::{
     domain::{
+        error::Error,
         limits::{Limits, Secret},
         sessions::{Sessions, SignedIn},
         users::{self, Profile, User},
-        Error,
     },
     storage::{sessions, users as stored_users, Store},
     support::clock::Clock,
@@ -93,6 +93,8 @@ impl Passwords {
         address: IpAddr,
     ) -> Result<(), Error> {
         check_policy(&new)?;
+        // The guess is taken before the token is looked at, so a request without one counts
+        // as a wrong one.
         let guess = self.limits.guess(None, address)?;
         let token = refresh_token.ok_or(Error::InvalidRefreshToken)?;
         let (family, user) = self.sessions.holder(token).await?;

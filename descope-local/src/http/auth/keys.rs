@@ -8,7 +8,7 @@ use axum::{
     Json, Router,
 };
 
-use crate::http::{HttpError, Shared};
+use crate::http::{error::HttpError, extract::Shared};
 
 pub(super) fn router() -> Router<Shared> {
     Router::new().route("/v2/keys/{project_id}", get(keys))

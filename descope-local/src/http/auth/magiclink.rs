@@ -7,7 +7,10 @@ use descope::api::{path, JwtResponse, LinkStart, LinkVerify, MaskedEmail};
 use super::jwt_response;
 use crate::{
     domain::{credentials::Audience, users::normalise_login},
-    http::{required, ApiJson, Caller, HttpError, Shared},
+    http::{
+        error::HttpError,
+        extract::{required, ApiJson, Caller, Shared},
+    },
 };
 
 pub(super) fn router() -> Router<Shared> {

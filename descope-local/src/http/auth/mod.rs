@@ -11,7 +11,7 @@ use axum::Router;
 use descope::api::{JwtResponse, UserResponse, UserTenant};
 use serde_json::json;
 
-use super::Shared;
+use super::extract::Shared;
 use crate::domain::{sessions::SignedIn, users::User};
 
 pub(super) fn router() -> Router<Shared> {

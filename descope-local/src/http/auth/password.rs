@@ -14,7 +14,10 @@ use serde_json::{json, Value};
 use super::jwt_response;
 use crate::{
     domain::{credentials::hashing::MIN_LENGTH, users::normalise_login},
-    http::{required, ApiJson, Caller, HttpError, Shared},
+    http::{
+        error::HttpError,
+        extract::{required, ApiJson, Caller, Shared},
+    },
 };
 
 pub(super) fn router() -> Router<Shared> {

@@ -3,6 +3,7 @@
 
 use axum::{
     extract::State,
+    response::{IntoResponse, Response},
     routing::{get, post},
     Json, Router,
 };
@@ -12,7 +13,10 @@ use serde_json::{json, Value};
 use super::{jwt_response, user_response};
 use crate::{
     domain::Error,
-    http::{Caller, HttpError, Shared},
+    http::{
+        error::HttpError,
+        extract::{Caller, Shared},
+    },
 };
 
 pub(super) fn router() -> Router<Shared> {
@@ -37,13 +41,14 @@ async fn refresh(
 }
 
 /// Like refresh, but a missing or invalid token answers 200 `{}` instead of an error.
-async fn try_refresh(State(api): State<Shared>, caller: Caller) -> Result<Json<Value>, HttpError> {
+async fn try_refresh(State(api): State<Shared>, caller: Caller) -> Result<Response, HttpError> {
+    let not_signed_in = || Json(json!({})).into_response();
     let Some(token) = caller.refresh else {
-        return Ok(Json(json!({})));
+        return Ok(not_signed_in());
     };
     match api.services.sessions.refresh(&token).await {
-        Ok(signed_in) => Ok(Json(json!(jwt_response(signed_in)))),
-        Err(Error::InvalidRefreshToken) => Ok(Json(json!({}))),
+        Ok(signed_in) => Ok(Json(jwt_response(signed_in)).into_response()),
+        Err(Error::InvalidRefreshToken) => Ok(not_signed_in()),
         Err(other) => Err(other.into()),
     }
 }

@@ -1,0 +1,42 @@
+//! What a domain operation answers when it refuses or fails; the HTTP layer maps each to
+//! Descope's status and error code.
+
+use std::time::Duration;
+
+use crate::storage::StoreError;
+
+/// Every way a domain operation can refuse or fail.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Error {
+    /// The input breaks a rule, such as the password policy or the login ID's form.
+    #[error("{0}")]
+    Validation(String),
+    /// Sign-up for a login ID that exists.
+    #[error("user already exists")]
+    UserExists,
+    /// Wrong login ID or password; deliberately the same for both.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// The refresh token is missing, unknown, expired or revoked.
+    #[error("invalid refresh token")]
+    InvalidRefreshToken,
+    /// A wrong one-time code.
+    #[error("wrong code")]
+    WrongCode,
+    /// Too many wrong codes, or the code expired or was used; also any magic-link token that
+    /// is not live.
+    #[error("the code can no longer be used")]
+    CodeExhausted,
+    /// Too many attempts; try again after the duration.
+    #[error("rate limited")]
+    RateLimited(Duration),
+    /// A failure of ours; the details are for the log only.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        Self::Internal(format!("database: {e}"))
+    }
+}
