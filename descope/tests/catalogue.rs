@@ -386,6 +386,7 @@ async fn rows_17_to_19_malformed_tokens_are_rejected() {
     let h = harness().await;
     let good = k1().mint(&session_claims());
     let (head, rest) = good.split_once('.').unwrap();
+    let (signed, _) = good.rsplit_once('.').unwrap();
     let cases = [
         String::from("a"),
         "a.b".into(),
@@ -397,6 +398,9 @@ async fn rows_17_to_19_malformed_tokens_are_rejected() {
         format!("{head}é.{rest}"),
         format!("{}.{rest}", b64("not json")),
         format!("{}.{rest}", b64("[\"RS256\"]")),
+        // Signatures no RSA key of 2048 to 8192 bits could make.
+        format!("{signed}.{}", b64("sig")),
+        format!("{signed}.{}", b64([7; 1025])),
         format!(
             "{head}.{}.{}",
             b64("null"),
@@ -442,11 +446,19 @@ async fn rows_22_23_duplicates_and_crit_are_rejected() {
     let dup_alg = r#"{"alg":"RS256","alg":"RS256","kid":"K1"}"#;
     h.assert_rejected(&k1().mint_raw(dup_alg, &claims), "invalid_token", "dup alg")
         .await;
-    for crit in [json!(["foo"]), json!([])] {
+    for crit in [json!(["foo"]), json!([]), json!(null)] {
         let head = header(json!({"alg": "RS256", "kid": "K1", "crit": crit, "foo": 1}));
         h.assert_rejected(&k1().mint_raw(&head, &claims), "invalid_token", "crit")
             .await;
     }
+    // serde's form of an enum variant, which a typed `alg` would take for RS256.
+    let enum_alg = header(json!({"alg": {"RS256": null}, "kid": "K1"}));
+    h.assert_rejected(
+        &k1().mint_raw(&enum_alg, &claims),
+        "invalid_token",
+        "alg object",
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -111,6 +111,12 @@ async fn row_29_garbage_key_sets_are_ignored_and_the_last_good_set_kept() {
     private["d"] = json!("AQAB");
     let mut weak = k(1).jwk();
     weak["n"] = json!(b64([0xff; 128])); // 1024 bits
+                                         // Exponents the signature check refuses: 1, and an even one.
+    let exponent = |e: &str| {
+        let mut jwk = k(1).jwk();
+        jwk["e"] = json!(e);
+        KeyMode::Keys(json!({ "keys": [jwk] }))
+    };
     let garbage = [
         KeyMode::Body("<html>maintenance</html>"),
         KeyMode::Keys(json!({"keys": "x"})),
@@ -122,6 +128,8 @@ async fn row_29_garbage_key_sets_are_ignored_and_the_last_good_set_kept() {
         ),
         KeyMode::Keys(json!({"keys": [private]})),
         KeyMode::Keys(json!({"keys": [weak]})),
+        exponent("AQ"),
+        exponent("Ag"),
         KeyMode::Keys(
             json!({"keys": [{"kty": "RSA", "kid": "K2", "n": k(1).jwk()["n"], "e": "AQAB"}]}),
         ),

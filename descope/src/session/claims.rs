@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{de::IgnoredAny, Deserialize, Deserializer, Serialize};
 
 /// The verified claims of a session token.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -94,9 +94,24 @@ pub(crate) struct RawClaims {
     pub(crate) dct: Option<String>,
 }
 
+/// The header fields we read; `jku`, `x5u`, `jwk` and `x5c` are deliberately not among them.
+#[derive(Deserialize)]
+pub(crate) struct RawHeader {
+    pub(crate) alg: String,
+    #[serde(default, deserialize_with = "present")]
+    pub(crate) kid: Option<String>,
+    #[serde(default, deserialize_with = "flag")]
+    pub(crate) crit: bool,
+}
+
 /// A field that, when present, must hold a `T` (not `null`).
 fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
     T::deserialize(d).map(Some)
+}
+
+/// A field whose presence alone matters, whatever it holds.
+fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    IgnoredAny::deserialize(d).map(|_| true)
 }
 
 /// `aud` is a string or an array of strings (RFC 7519 §4.1.3).

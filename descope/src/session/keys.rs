@@ -277,10 +277,24 @@ fn parse_key_set(body: &[u8]) -> Result<HashMap<String, Arc<DecodingKey>>, KeySe
     Ok(keys)
 }
 
-/// The smallest RSA modulus accepted: 2048 bits (RFC 7518 §3.3).
-const MIN_MODULUS_BYTES: usize = 256;
+/// The RSA moduli accepted, in bits: at least 2048 (RFC 7518 §3.3), and at most the 8192 the
+/// signature check supports.
+const MODULUS_BITS: std::ops::RangeInclusive<usize> = 2048..=8192;
 
-/// `(kid, key)` if the JWK is a public RS256 signing key we can use.
+/// The largest public exponent the signature check supports, in bits.
+const MAX_EXPONENT_BITS: usize = 33;
+
+/// `bytes` without leading zero bytes, and its length in bits.
+fn significant(bytes: &[u8]) -> (&[u8], usize) {
+    let digits = &bytes[bytes.iter().take_while(|b| **b == 0).count()..];
+    let bits = digits
+        .first()
+        .map_or(0, |top| digits.len() * 8 - top.leading_zeros() as usize);
+    (digits, bits)
+}
+
+/// `(kid, key)` if the JWK is a public RS256 signing key we can use: its parameters are
+/// checked here, once, since `jsonwebtoken` takes any bytes and would only fail every token.
 fn usable_key(jwk: &serde_json::Value) -> Option<(String, Arc<DecodingKey>)> {
     let field = |name: &str| jwk.get(name).and_then(serde_json::Value::as_str);
     let private = ["d", "p", "q", "dp", "dq", "qi"]
@@ -296,15 +310,18 @@ fn usable_key(jwk: &serde_json::Value) -> Option<(String, Arc<DecodingKey>)> {
     let kid = field("kid").filter(|k| !k.is_empty())?;
     let n = URL_SAFE_NO_PAD.decode(field("n")?).ok()?;
     let e = URL_SAFE_NO_PAD.decode(field("e")?).ok()?;
-    let significant = n.iter().skip_while(|b| **b == 0).count();
-    if significant < MIN_MODULUS_BYTES || e.is_empty() {
-        return None;
-    }
-    // Without the leading zero bytes some encoders add, which the RSA check would count in the
-    // modulus's length.
-    let n = &n[n.len() - significant..];
-    let key = DecodingKey::from_rsa_raw_components(n, &e);
-    Some((kid.to_owned(), Arc::new(key)))
+    let ((n, n_bits), (e, e_bits)) = (significant(&n), significant(&e));
+    let odd = |digits: &[u8]| digits.last().is_some_and(|b| b & 1 == 1);
+    let usable = MODULUS_BITS.contains(&n_bits)
+        && odd(n)
+        && (2..=MAX_EXPONENT_BITS).contains(&e_bits)
+        && odd(e);
+    usable.then(|| {
+        (
+            kid.to_owned(),
+            Arc::new(DecodingKey::from_rsa_raw_components(n, e)),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -360,11 +377,33 @@ mod tests {
     }
 
     #[test]
-    fn keys_below_2048_bits_or_with_private_members_are_not_usable() {
-        let n = URL_SAFE_NO_PAD.encode([0xc5; 128]);
-        let weak =
-            serde_json::json!({"kty": "RSA", "alg": "RS256", "kid": "w", "n": n, "e": "AQAB"});
-        assert!(usable_key(&weak).is_none());
+    fn keys_with_parameters_the_signature_check_refuses_are_not_usable() {
+        let jwk = |n: &[u8], e: &str| {
+            let n = URL_SAFE_NO_PAD.encode(n);
+            serde_json::json!({"kty": "RSA", "alg": "RS256", "kid": "w", "n": n, "e": e})
+        };
+        let mut modulus = [0xc5; 256];
+        assert!(
+            usable_key(&jwk(&modulus, "AQAB")).is_some(),
+            "2048 bits, 65537"
+        );
+        // Leading zero bytes are not part of the number.
+        assert!(usable_key(&jwk(&[&[0, 0][..], &modulus].concat(), "AAEAAQ")).is_some());
+        for (n, e, why) in [
+            (&[0xc5; 128][..], "AQAB", "1024 bits"),
+            (&[0xc5; 1025][..], "AQAB", "over 8192 bits"),
+            (&modulus[..], "AQ", "e = 1"),
+            (&modulus[..], "Ag", "an even e"),
+            (&modulus[..], "AQAAAAAB", "e over 33 bits"),
+        ] {
+            assert!(usable_key(&jwk(n, e)).is_none(), "{why}");
+        }
+        modulus[255] = 0xc4;
+        assert!(usable_key(&jwk(&modulus, "AQAB")).is_none(), "an even n");
+    }
+
+    #[test]
+    fn keys_with_private_members_are_not_usable() {
         let n = URL_SAFE_NO_PAD.encode([0xc5; 256]);
         let private = serde_json::json!({"kty": "RSA", "alg": "RS256", "kid": "w", "n": n, "e": "AQAB", "d": "AQAB"});
         assert!(usable_key(&private).is_none());

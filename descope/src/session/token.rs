@@ -1,14 +1,27 @@
-//! Decoding a compact JWS and checking its signature with `jsonwebtoken`, plus the checks that
-//! crate does not make: exactly three non-empty segments, a JSON object (not an array or
-//! `null`) in the header and the payload, no `crit`, a bounded `kid`, and claims typed strictly
-//! (see `claims::RawClaims`, which also refuses a repeated claim).
+//! Decoding a compact JWS: the payload and the signature check through `jsonwebtoken`, with the
+//! checks that crate does not make: exactly three non-empty segments, a JSON object (not an
+//! array or `null`) in the header and the payload, a signature of an RSA key's length, and
+//! claims typed strictly (see `claims::RawClaims`, which also refuses a repeated claim).
+//!
+//! The header is read into a strict struct of our own (`claims::RawHeader`) rather than
+//! `jsonwebtoken::Header`, which reads `"crit": null` as no `crit` and takes `alg` in serde's
+//! enum forms (`{"RS256": null}`): here `alg` must be the string `RS256`, and `crit` is refused
+//! whatever it holds.
 
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use jsonwebtoken::{errors::ErrorKind, Algorithm, DecodingKey};
 
-use super::{claims::RawClaims, error::ValidationError};
+use super::{
+    claims::{RawClaims, RawHeader},
+    error::ValidationError,
+};
 
 /// The longest `kid` we look up; real ones are a few dozen characters.
 const MAX_KID_LEN: usize = 256;
+
+/// The lengths, in base64url characters, of RSA signatures of 2048 to 8192 bits (256 to 1024
+/// bytes): anything else cannot verify, and is refused before any key is looked up.
+const SIGNATURE_CHARS: std::ops::RangeInclusive<usize> = 342..=1366;
 
 /// A token decoded, its header checked, not yet verified.
 pub(crate) struct Decoded<'a> {
@@ -44,17 +57,15 @@ pub(crate) fn decode(token: &str) -> Result<Decoded<'_>, ValidationError> {
         return Err(ValidationError::Malformed);
     }
 
-    let header = jsonwebtoken::decode_header(token).map_err(|e| match e.kind() {
-        // An `alg` that is not one of the algorithms the crate knows (`none`, `rs256`).
-        ErrorKind::Json(_) if names_another_algorithm(header) => {
-            ValidationError::UnsupportedAlgorithm
-        }
-        _ => ValidationError::Malformed,
-    })?;
-    if header.alg != Algorithm::RS256 {
+    let header: RawHeader = URL_SAFE_NO_PAD
+        .decode(header)
+        .ok()
+        .and_then(|json| serde_json::from_slice(&json).ok())
+        .ok_or(ValidationError::Malformed)?;
+    if header.alg != "RS256" {
         return Err(ValidationError::UnsupportedAlgorithm);
     }
-    if header.crit.is_some() {
+    if header.crit {
         return Err(ValidationError::CriticalHeader);
     }
     let kid = match header.kid {
@@ -70,6 +81,9 @@ pub(crate) fn decode(token: &str) -> Result<Decoded<'_>, ValidationError> {
             ErrorKind::Base64(_) => ValidationError::Malformed,
             _ => ValidationError::InvalidClaims,
         })?;
+    if !SIGNATURE_CHARS.contains(&signature.len()) {
+        return Err(ValidationError::Malformed);
+    }
     Ok(Decoded {
         kid,
         claims,
@@ -80,45 +94,35 @@ pub(crate) fn decode(token: &str) -> Result<Decoded<'_>, ValidationError> {
     })
 }
 
-/// Whether a header that `jsonwebtoken` could not read is a JSON object naming an `alg` other
-/// than `RS256`: a refusal worth its own reason in the log. Runs on that error path only.
-fn names_another_algorithm(header: &str) -> bool {
-    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-    URL_SAFE_NO_PAD
-        .decode(header)
-        .ok()
-        .and_then(|json| serde_json::from_slice::<serde_json::Value>(&json).ok())
-        .and_then(|header| header.get("alg")?.as_str().map(|alg| alg != "RS256"))
-        .unwrap_or(false)
-}
-
-/// Checks the RS256 signature of a decoded token with `key`.
+/// Checks the RS256 signature of a decoded token with `key`, through `jsonwebtoken`'s aws-lc-rs
+/// backend named directly: the process-wide default provider could be another crate's choice.
 pub(crate) fn verify(signed: &Signed<'_>, key: &DecodingKey) -> Result<(), ValidationError> {
-    match jsonwebtoken::crypto::verify(
-        signed.signature,
-        signed.signing_input.as_bytes(),
-        key,
-        Algorithm::RS256,
-    ) {
-        Ok(true) => Ok(()),
-        Ok(false) => Err(ValidationError::BadSignature),
-        Err(e) if matches!(e.kind(), ErrorKind::Base64(_)) => Err(ValidationError::Malformed),
-        Err(_) => Err(ValidationError::BadSignature),
-    }
+    let signature = URL_SAFE_NO_PAD
+        .decode(signed.signature)
+        .map_err(|_| ValidationError::Malformed)?;
+    let verifier =
+        (jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.verifier_factory)(&Algorithm::RS256, key)
+            .map_err(|_| ValidationError::BadSignature)?;
+    verifier
+        .verify(signed.signing_input.as_bytes(), &signature)
+        .map_err(|_| ValidationError::BadSignature)
 }
 
 #[cfg(test)]
 mod tests {
-    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-
     use super::*;
 
     fn b64(s: &str) -> String {
         URL_SAFE_NO_PAD.encode(s)
     }
 
+    /// A signature segment of a 2048-bit key's length; its value does not matter to decoding.
+    fn sig() -> String {
+        URL_SAFE_NO_PAD.encode([7u8; 256])
+    }
+
     fn token(header: &str, payload: &str) -> String {
-        format!("{}.{}.{}", b64(header), b64(payload), b64("sig"))
+        format!("{}.{}.{}", b64(header), b64(payload), sig())
     }
 
     const HEADER: &str = r#"{"alg":"RS256","kid":"k1"}"#;
@@ -129,8 +133,25 @@ mod tests {
         let d = decode(&t).unwrap();
         assert_eq!(d.kid, "k1");
         assert_eq!(d.claims.exp, Some(5));
-        assert_eq!(d.signed.signature, b64("sig"));
-        assert_eq!(format!("{}.{}", d.signed.signing_input, b64("sig")), t);
+        assert_eq!(d.signed.signature, sig());
+        assert_eq!(format!("{}.{}", d.signed.signing_input, sig()), t);
+    }
+
+    #[test]
+    fn signatures_no_rsa_key_could_make_are_refused_before_any_key_lookup() {
+        let t = token(HEADER, "{}");
+        let input = &t[..t.rfind('.').unwrap()];
+        for bad in [
+            "A".to_owned(),
+            b64("sig"),
+            URL_SAFE_NO_PAD.encode([7u8; 1025]),
+        ] {
+            assert_eq!(
+                decode(&format!("{input}.{bad}")).err(),
+                Some(ValidationError::Malformed),
+                "{bad}"
+            );
+        }
     }
 
     #[test]
@@ -193,13 +214,18 @@ mod tests {
                 ValidationError::UnsupportedAlgorithm,
             ),
             (r#"{"alg":"RS256"}"#, ValidationError::MissingKeyId),
+            (r#"{"alg":"RS256","kid":null}"#, ValidationError::Malformed),
             (
-                r#"{"alg":"RS256","kid":null}"#,
-                ValidationError::MissingKeyId,
+                r#"{"alg":{"RS256":null},"kid":"k"}"#,
+                ValidationError::Malformed,
             ),
             (r#"{"alg":"RS256","kid":""}"#, ValidationError::Malformed),
             (
                 r#"{"alg":"RS256","kid":"k","crit":[]}"#,
+                ValidationError::CriticalHeader,
+            ),
+            (
+                r#"{"alg":"RS256","kid":"k","crit":null}"#,
                 ValidationError::CriticalHeader,
             ),
             (
