@@ -16,7 +16,7 @@ use std::{sync::Arc, time::Duration};
 
 pub(crate) use error::Error;
 
-use credentials::{codes::Codes, hashing::Hasher, links::Links, passwords::Passwords};
+use credentials::{codes::Codes, hashing::Hasher, links::Links, passwords::Passwords, Mailer};
 use inbox::Inbox;
 use keys::Signer;
 use limits::Limits;
@@ -57,6 +57,13 @@ impl Services {
         );
         let limits = Arc::new(Limits::new(config, clock.clone()));
         let inbox = Arc::new(Inbox::new(&config.base_url));
+        let mail = Mailer {
+            store: store.clone(),
+            clock: clock.clone(),
+            limits: limits.clone(),
+            inbox: inbox.clone(),
+            sessions: sessions.clone(),
+        };
         Self {
             passwords: Passwords {
                 store: store.clone(),
@@ -65,19 +72,9 @@ impl Services {
                 limits: limits.clone(),
                 sessions: sessions.clone(),
             },
-            codes: Codes {
-                store: store.clone(),
-                clock: clock.clone(),
-                limits: limits.clone(),
-                inbox: inbox.clone(),
-                sessions: sessions.clone(),
-            },
+            codes: Codes { mail: mail.clone() },
             links: Links {
-                store,
-                clock: clock.clone(),
-                limits,
-                inbox: inbox.clone(),
-                sessions: sessions.clone(),
+                mail,
                 redirect_origins: config.redirect_origins.clone(),
             },
             clock,

@@ -4,36 +4,23 @@
 //! once, for 10 minutes and at most 5 wrong tries. Starting answers the same whether or not the
 //! user exists (except sign-up, which must say the user exists).
 
-use std::{net::IpAddr, sync::Arc};
+use std::net::IpAddr;
 
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 
-use super::email::{sign_in_owner, store_secret, Audience};
+use super::email::{Audience, Mailer, Outgoing};
 use crate::{
-    domain::{
-        error::Error,
-        inbox::{mask_email, Inbox, Message},
-        limits::{Limits, Secret},
-        sessions::{Sessions, SignedIn},
-    },
-    storage::{
-        codes::{self, CodeKind},
-        Store,
-    },
-    support::{clock::Clock, ids::digest},
+    domain::{error::Error, limits::Secret, sessions::SignedIn},
+    storage::codes::{self, CodeKind},
+    support::ids::digest,
 };
 
 /// Wrong tries after which a code is dead.
 const MAX_ATTEMPTS: i64 = 5;
 
 /// One-time codes.
-#[derive(Clone)]
 pub(crate) struct Codes {
-    pub(crate) store: Store,
-    pub(crate) clock: Clock,
-    pub(crate) limits: Arc<Limits>,
-    pub(crate) inbox: Arc<Inbox>,
-    pub(crate) sessions: Sessions,
+    pub(crate) mail: Mailer,
 }
 
 /// The stored form of a code: bound to its kind and login ID, so it is useless as a link token
@@ -64,30 +51,16 @@ impl Codes {
         audience: Audience,
         address: IpAddr,
     ) -> Result<String, Error> {
-        self.limits.sign_up(address)?;
         let code = six_digits();
-        let hash = code_hash(&login_id, &code);
-        let kind = CodeKind::Otp;
-        if store_secret(
-            &self.store,
-            &self.clock,
-            &login_id,
-            kind,
-            hash,
-            name,
-            audience,
-        )
-        .await?
-        {
-            self.inbox.deliver(Message {
-                to: login_id.clone(),
-                kind: kind.as_str(),
-                code: Some(code),
-                link: None,
-                sent_at: self.clock.now(),
-            });
-        }
-        Ok(mask_email(&login_id))
+        let outgoing = Outgoing {
+            kind: CodeKind::Otp,
+            hash: code_hash(&login_id, &code),
+            code: Some(code),
+            link: None,
+        };
+        self.mail
+            .send(login_id, name, audience, address, outgoing)
+            .await
     }
 
     /// Checks `code` against the live code of `login_id` and signs its owner in. A wrong code
@@ -99,11 +72,13 @@ impl Codes {
         address: IpAddr,
     ) -> Result<SignedIn, Error> {
         let guess = self
+            .mail
             .limits
             .guess(Some((Secret::Code, &login_id)), address)?;
         let presented = code_hash(&login_id, code);
-        let now = self.clock.now();
+        let now = self.mail.clock.now();
         let pending = self
+            .mail
             .store
             .write(move |conn| -> Result<_, Error> {
                 let Some(pending) = codes::live(conn, &login_id, CodeKind::Otp, now)? else {
@@ -129,6 +104,6 @@ impl Codes {
             })
             .await??;
         guess.succeeded();
-        sign_in_owner(&self.store, &self.clock, &self.sessions, pending).await
+        self.mail.sign_in_owner(pending).await
     }
 }

@@ -1,9 +1,13 @@
-//! What one-time codes and magic links share: whom a secret may be sent to, storing it, and
-//! signing in the owner of an address once they prove it.
+//! What one-time codes and magic links share: whom a secret may be sent to, storing and
+//! sending it, and signing in the owner of an address once they prove it.
+
+use std::{net::IpAddr, sync::Arc};
 
 use crate::{
     domain::{
         error::Error,
+        inbox::{mask_email, Inbox, Message},
+        limits::Limits,
         sessions::{Sessions, SignedIn},
         users::{self, Profile},
     },
@@ -31,70 +35,104 @@ pub(crate) enum Audience {
     ExistingUsers,
 }
 
-/// Stores a secret (by its `hash`) for `login_id` if `audience` allows it, replacing any
-/// earlier one of its kind; tells whether it may be sent.
-///
-/// A sign-in for an unknown user stores a secret no one knows instead, so that it does the
-/// same work and answers the same as for a known one: nothing tells them apart.
-pub(super) async fn store_secret(
-    store: &Store,
-    clock: &Clock,
-    login_id: &str,
-    kind: CodeKind,
-    hash: String,
-    name: String,
-    audience: Audience,
-) -> Result<bool, Error> {
-    let login = login_id.to_owned();
-    let expires_at = clock.now() + SECRET_TTL;
-    store
-        .write(move |conn| -> Result<_, Error> {
-            let exists = stored_users::by_login(conn, &login)?.is_some();
-            let (hash, send) = match (audience, exists) {
-                (Audience::NewUsers, true) => return Err(Error::UserExists),
-                (Audience::ExistingUsers, false) => (digest(&random_id(43)), false),
-                _ => (hash, true),
-            };
-            codes::insert(conn, &login, kind, &hash, name.trim(), expires_at)?;
-            Ok(send)
-        })
-        .await
+/// A code or link on its way: its stored form, and what the message shows.
+pub(super) struct Outgoing {
+    pub(super) kind: CodeKind,
+    /// The stored form (see `support::ids::digest`).
+    pub(super) hash: String,
+    pub(super) code: Option<String>,
+    pub(super) link: Option<String>,
 }
 
-/// Signs in (creating on first use) the owner of a verified email address.
-///
-/// The first proof of an address that an account was created for without one (a password
-/// sign-up) claims the account for the address's owner: a password set before, possibly by
-/// someone else waiting for the owner to arrive, is dropped with every session.
-pub(super) async fn sign_in_owner(
-    store: &Store,
-    clock: &Clock,
-    sessions: &Sessions,
-    pending: PendingCode,
-) -> Result<SignedIn, Error> {
-    let now = clock.now();
-    let (user, first_seen) = store
-        .write(move |conn| -> Result<_, Error> {
-            if let Some((user, _)) = stored_users::by_login(conn, &pending.login_id)? {
-                if !user.verified_email {
-                    stored_users::verify_email_dropping_password(conn, &user.id)?;
-                    sessions::revoke_user_families(conn, &user.id, None)?;
+/// What codes and links share: the store, the clock, the sign-up budget, the inbox the
+/// messages go to, and the sessions a proven address starts.
+#[derive(Clone)]
+pub(crate) struct Mailer {
+    pub(crate) store: Store,
+    pub(crate) clock: Clock,
+    pub(crate) limits: Arc<Limits>,
+    pub(crate) inbox: Arc<Inbox>,
+    pub(crate) sessions: Sessions,
+}
+
+impl Mailer {
+    /// Sends `outgoing` to `login_id` if `audience` allows, replacing any earlier secret of
+    /// its kind; answers the masked address, the same whether or not anything was sent.
+    ///
+    /// A sign-in for an unknown user stores a secret no one knows instead, so that it does the
+    /// same work and answers the same as for a known one: nothing tells them apart.
+    pub(super) async fn send(
+        &self,
+        login_id: String,
+        name: String,
+        audience: Audience,
+        address: IpAddr,
+        outgoing: Outgoing,
+    ) -> Result<String, Error> {
+        self.limits.sign_up(address)?;
+        let expires_at = self.clock.now() + SECRET_TTL;
+        let (login, kind) = (login_id.clone(), outgoing.kind);
+        let hash = outgoing.hash;
+        let send = self
+            .store
+            .write(move |conn| -> Result<_, Error> {
+                let exists = stored_users::by_login(conn, &login)?.is_some();
+                let (hash, send) = match (audience, exists) {
+                    (Audience::NewUsers, true) => return Err(Error::UserExists),
+                    (Audience::ExistingUsers, false) => (digest(&random_id(43)), false),
+                    _ => (hash, true),
+                };
+                codes::insert(conn, &login, kind, &hash, name.trim(), expires_at)?;
+                Ok(send)
+            })
+            .await?;
+        let masked = mask_email(&login_id);
+        if send {
+            self.inbox.deliver(Message {
+                to: login_id,
+                kind: kind.as_str(),
+                code: outgoing.code,
+                link: outgoing.link,
+                sent_at: self.clock.now(),
+            });
+        }
+        Ok(masked)
+    }
+
+    /// Signs in (creating on first use) the owner of a verified email address.
+    ///
+    /// The first proof of an address that an account was created for without one (a password
+    /// sign-up) claims the account for the address's owner: a password set before, possibly
+    /// by someone else waiting for the owner to arrive, is dropped with every session.
+    pub(super) async fn sign_in_owner(&self, pending: PendingCode) -> Result<SignedIn, Error> {
+        let now = self.clock.now();
+        let (user, first_seen) = self
+            .store
+            .write(move |conn| -> Result<_, Error> {
+                if let Some((user, _)) = stored_users::by_login(conn, &pending.login_id)? {
+                    if !user.verified_email {
+                        stored_users::verify_email_dropping_password(conn, &user.id)?;
+                        sessions::revoke_user_families(conn, &user.id, None)?;
+                    }
+                    let user =
+                        stored_users::by_id(conn, &user.id)?.ok_or(Error::InvalidCredentials)?;
+                    return Ok((user, false));
                 }
-                let user = stored_users::by_id(conn, &user.id)?.ok_or(Error::InvalidCredentials)?;
-                return Ok((user, false));
-            }
-            let user = users::create(
-                conn,
-                &pending.login_id,
-                &Profile {
-                    name: &pending.name,
-                    verified_email: true,
-                    ..Profile::default()
-                },
-                now,
-            )?;
-            Ok((user, true))
-        })
-        .await?;
-    sessions.start(user, vec!["email".into()], first_seen).await
+                let user = users::create(
+                    conn,
+                    &pending.login_id,
+                    &Profile {
+                        name: &pending.name,
+                        verified_email: true,
+                        ..Profile::default()
+                    },
+                    now,
+                )?;
+                Ok((user, true))
+            })
+            .await?;
+        self.sessions
+            .start(user, vec!["email".into()], first_seen)
+            .await
+    }
 }

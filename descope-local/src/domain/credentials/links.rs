@@ -2,35 +2,21 @@
 //! do; the `URI` must be on an approved origin, as Descope refuses unapproved redirect domains,
 //! so a link cannot carry a token to someone else's site.
 
-use std::{net::IpAddr, sync::Arc};
+use std::net::IpAddr;
 
-use super::email::{sign_in_owner, store_secret, Audience};
+use super::email::{Audience, Mailer, Outgoing};
 use crate::{
-    domain::{
-        error::Error,
-        inbox::{mask_email, Inbox, Message},
-        limits::Limits,
-        sessions::{Sessions, SignedIn},
-    },
-    storage::{
-        codes::{self, CodeKind},
-        Store,
-    },
+    domain::{error::Error, sessions::SignedIn},
+    storage::codes::{self, CodeKind},
     support::{
-        clock::Clock,
         ids::{digest, random_id},
         urls::{host_of, is_loopback_name, origin},
     },
 };
 
 /// Magic links.
-#[derive(Clone)]
 pub(crate) struct Links {
-    pub(crate) store: Store,
-    pub(crate) clock: Clock,
-    pub(crate) limits: Arc<Limits>,
-    pub(crate) inbox: Arc<Inbox>,
-    pub(crate) sessions: Sessions,
+    pub(crate) mail: Mailer,
     /// Origins a link may point at; empty: any loopback origin.
     pub(crate) redirect_origins: Vec<String>,
 }
@@ -79,38 +65,25 @@ impl Links {
                     .into(),
             ));
         }
-        self.limits.sign_up(address)?;
         let token = random_id(40);
-        let kind = CodeKind::MagicLink;
-        let hash = link_hash(&token);
-        if store_secret(
-            &self.store,
-            &self.clock,
-            &login_id,
-            kind,
-            hash,
-            name,
-            audience,
-        )
-        .await?
-        {
-            self.inbox.deliver(Message {
-                to: login_id.clone(),
-                kind: kind.as_str(),
-                code: None,
-                link: Some(link(uri, &token)?),
-                sent_at: self.clock.now(),
-            });
-        }
-        Ok(mask_email(&login_id))
+        let outgoing = Outgoing {
+            kind: CodeKind::MagicLink,
+            hash: link_hash(&token),
+            code: None,
+            link: Some(link(uri, &token)?),
+        };
+        self.mail
+            .send(login_id, name, audience, address, outgoing)
+            .await
     }
 
     /// Signs in the owner of the live link with this token; the token is then used up.
     pub(crate) async fn verify(&self, token: &str, address: IpAddr) -> Result<SignedIn, Error> {
         let hash = link_hash(token);
-        let guess = self.limits.guess(None, address)?;
-        let now = self.clock.now();
+        let guess = self.mail.limits.guess(None, address)?;
+        let now = self.mail.clock.now();
         let pending = self
+            .mail
             .store
             .write(move |conn| -> Result<_, Error> {
                 let pending = codes::live_by_hash(conn, CodeKind::MagicLink, &hash, now)?
@@ -120,6 +93,6 @@ impl Links {
             })
             .await?;
         guess.succeeded();
-        sign_in_owner(&self.store, &self.clock, &self.sessions, pending).await
+        self.mail.sign_in_owner(pending).await
     }
 }
