@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::StoreError;
+use super::error::StoreError;
 
 /// A one-time code or magic-link token waiting to be used.
 pub(crate) struct PendingCode {

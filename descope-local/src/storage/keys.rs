@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::StoreError;
+use super::error::StoreError;
 
 /// The current key: its `kid` and PKCS#8 DER.
 pub(crate) fn current(conn: &Connection) -> Result<Option<(String, Vec<u8>)>, StoreError> {

@@ -13,9 +13,12 @@ use std::{
 pub(crate) use rusqlite::Connection;
 
 pub(crate) mod codes;
+mod error;
 pub(crate) mod keys;
 pub(crate) mod sessions;
 pub(crate) mod users;
+
+pub use error::StoreError;
 
 /// The schema, as ordered migrations: a database at `PRAGMA user_version` n has had the first
 /// n applied, and opening it applies the rest, each in its own transaction. Data folders from
@@ -85,20 +88,6 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE refresh_families ADD COLUMN generation_started_at INTEGER NOT NULL DEFAULT 0;",
 ];
 
-/// Why the store failed.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// SQLite refused.
-    #[error(transparent)]
-    Sqlite(#[from] rusqlite::Error),
-    /// The connection is unusable: a call panicked while holding it, or its task failed.
-    #[error("the store is unavailable: {0}")]
-    Unavailable(String),
-    /// The database has a schema version this server does not know: a newer server wrote it.
-    #[error("the database has schema version {0}; this server knows 0 to {known}", known = MIGRATIONS.len())]
-    Unknown(i64),
-}
-
 /// Brings the schema up to the newest version, one migration per transaction. Each takes the
 /// write lock before it reads the version, so two processes opening one folder (the server
 /// and `rotate-key`) apply each migration once.
@@ -107,13 +96,19 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let Ok(applied) = usize::try_from(version) else {
-            return Err(StoreError::Unknown(version));
+            return Err(StoreError::Unknown {
+                found: version,
+                known: MIGRATIONS.len(),
+            });
         };
         let Some(migration) = MIGRATIONS.get(applied) else {
             return if applied == MIGRATIONS.len() {
                 Ok(())
             } else {
-                Err(StoreError::Unknown(version))
+                Err(StoreError::Unknown {
+                    found: version,
+                    known: MIGRATIONS.len(),
+                })
             };
         };
         tx.execute_batch(migration)?;

@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::StoreError;
+use super::error::StoreError;
 
 /// A refresh token's family, as found by the token's hash.
 pub(crate) struct Family {

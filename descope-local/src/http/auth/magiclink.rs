@@ -8,7 +8,7 @@ use axum::{
 };
 use descope::api::{path, JwtResponse, LinkStart, LinkVerify, MaskedEmail};
 
-use super::jwt_response;
+use super::responses::jwt_response;
 use crate::{
     domain::{credentials::Audience, users::normalise_login},
     http::{

@@ -11,7 +11,7 @@ use descope::api::{
 };
 use serde_json::{json, Value};
 
-use super::jwt_response;
+use super::responses::jwt_response;
 use crate::{
     domain::{credentials::hashing::MIN_LENGTH, users::normalise_login},
     http::{

@@ -10,7 +10,7 @@ use axum::{
 use descope::api::{path, JwtResponse, UserResponse};
 use serde_json::{json, Value};
 
-use super::{jwt_response, user_response};
+use super::responses::{jwt_response, user_response};
 use crate::{
     domain::Error,
     http::{

@@ -1,0 +1,52 @@
+//! The answers the auth families share: Descope's `JWTResponse` and `UserResponse`, built from
+//! domain values in the shapes of [`descope::api`].
+
+use descope::api::{JwtResponse, UserResponse, UserTenant};
+use serde_json::json;
+
+use crate::domain::{sessions::SignedIn, users::User};
+
+/// Descope's `JWTResponse` for a session just started or refreshed.
+pub(super) fn jwt_response(signed_in: SignedIn) -> JwtResponse {
+    JwtResponse {
+        session_jwt: signed_in.session_jwt,
+        refresh_jwt: Some(signed_in.refresh.token),
+        cookie_domain: String::new(),
+        cookie_path: "/".into(),
+        cookie_max_age: signed_in.refresh_max_age,
+        cookie_expiration: signed_in.refresh.expires_at,
+        cookie_name: "DSR".into(),
+        session_expiration: signed_in.session_expiration,
+        user: Some(user_response(&signed_in.user)),
+        first_seen: signed_in.first_seen,
+        claims: json!({ "amr": signed_in.amr }),
+        next_refresh_seconds: Some(signed_in.next_refresh_seconds),
+    }
+}
+
+/// Descope's `UserResponse`.
+pub(super) fn user_response(user: &User) -> UserResponse {
+    UserResponse {
+        login_ids: vec![user.login_id.clone()],
+        user_id: user.id.clone(),
+        name: user.name.clone(),
+        email: user.email.clone(),
+        verified_email: user.verified_email,
+        role_names: user.roles.clone(),
+        user_tenants: user
+            .tenants
+            .iter()
+            .map(|(id, tenant)| UserTenant {
+                tenant_id: id.clone(),
+                tenant_name: id.clone(),
+                role_names: tenant.roles.clone(),
+                permissions: tenant.permissions.clone(),
+            })
+            .collect(),
+        status: "enabled".into(),
+        external_ids: vec![user.login_id.clone()],
+        created_time: user.created_at,
+        password: user.has_password,
+        ..UserResponse::default()
+    }
+}
