@@ -90,11 +90,11 @@ pub(crate) fn load(store: &Store, clock: &Clock, path: &Path) -> Result<(), Seed
                 (id.clone(), roles)
             })
             .collect();
-        let login_id = users::normalise_login(&seed.email).map_err(invalid)?;
+        let login_id = users::LoginId::parse(&seed.email).map_err(invalid)?;
         hashing::check_policy(&seed.password).map_err(invalid)?;
         let created = store
             .write_now(|conn| -> Result<bool, Error> {
-                if stored_users::by_login(conn, &login_id)?.is_some() {
+                if stored_users::by_login(conn, login_id.as_str())?.is_some() {
                     return Ok(false);
                 }
                 let hash = hashing::hash_now(&seed.password).map_err(Error::Internal)?;
@@ -114,7 +114,7 @@ pub(crate) fn load(store: &Store, clock: &Clock, path: &Path) -> Result<(), Seed
             })
             .map_err(invalid)?;
         if created {
-            tracing::info!(email = %login_id, "seeded user");
+            tracing::info!(email = login_id.as_str(), "seeded user");
         }
     }
     Ok(())

@@ -13,9 +13,25 @@ use crate::{
 
 pub(crate) use crate::storage::users::User;
 
-/// Login IDs are emails here, compared case-insensitively: at most 254 bytes, with no space or
-/// control character (which would forge log lines), one `@` and a dotted domain.
-pub(crate) fn normalise_login(login_id: &str) -> Result<String, Error> {
+/// A login ID as the server keeps and compares it. Only [`LoginId::parse`] makes one, so every
+/// service can trust that it was checked and lowercased: case variants of one address are one
+/// account, and one rate-limit key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct LoginId(String);
+
+impl LoginId {
+    /// Login IDs are emails here, compared case-insensitively: at most 254 bytes, with no space
+    /// or control character (which would forge log lines), one `@` and a dotted domain.
+    pub(crate) fn parse(login_id: &str) -> Result<Self, Error> {
+        normalise(login_id).map(Self)
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+fn normalise(login_id: &str) -> Result<String, Error> {
     let login = login_id.trim().to_lowercase();
     let valid = login.len() <= 254
         && !login.chars().any(|c| c.is_whitespace() || c.is_control())
@@ -47,7 +63,7 @@ pub(crate) struct Profile<'a> {
 /// Creates a user with a new ID; [`Error::UserExists`] if the login ID is taken.
 pub(crate) fn create(
     conn: &Connection,
-    login_id: &str,
+    login_id: &LoginId,
     profile: &Profile<'_>,
     now: i64,
 ) -> Result<User, Error> {
@@ -57,7 +73,7 @@ pub(crate) fn create(
         conn,
         &NewUser {
             id: &id,
-            login_id,
+            login_id: login_id.as_str(),
             name: profile.name,
             password_hash: profile.password_hash,
             roles: profile.roles,

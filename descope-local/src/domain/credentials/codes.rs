@@ -10,7 +10,7 @@ use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 
 use super::email::{Audience, Mailer, Outgoing};
 use crate::{
-    domain::{error::Error, limits::Secret, sessions::SignedIn},
+    domain::{error::Error, limits::Secret, sessions::SignedIn, users::LoginId},
     storage::codes::{self, CodeKind},
     support::ids::digest,
 };
@@ -46,7 +46,7 @@ impl Codes {
     /// Sends a new code to `login_id` if `audience` allows; answers the masked address.
     pub(crate) async fn send(
         &self,
-        login_id: String,
+        login_id: LoginId,
         name: String,
         audience: Audience,
         address: IpAddr,
@@ -54,7 +54,7 @@ impl Codes {
         let code = six_digits();
         let outgoing = Outgoing {
             kind: CodeKind::Otp,
-            hash: code_hash(&login_id, &code),
+            hash: code_hash(login_id.as_str(), &code),
             code: Some(code),
             link: None,
         };
@@ -67,21 +67,22 @@ impl Codes {
     /// counts against the code (5 kill it) and against the account's and address's limits.
     pub(crate) async fn verify(
         &self,
-        login_id: String,
+        login_id: LoginId,
         code: &str,
         address: IpAddr,
     ) -> Result<SignedIn, Error> {
         let guess = self
             .mail
             .limits
-            .guess(Some((Secret::Code, &login_id)), address)?;
-        let presented = code_hash(&login_id, code);
+            .guess(Some((Secret::Code, login_id.as_str())), address)?;
+        let presented = code_hash(login_id.as_str(), code);
         let now = self.mail.clock.now();
         let pending = self
             .mail
             .store
             .write(move |conn| -> Result<_, Error> {
-                let Some(pending) = codes::live(conn, &login_id, CodeKind::Otp, now)? else {
+                let Some(pending) = codes::live(conn, login_id.as_str(), CodeKind::Otp, now)?
+                else {
                     return Ok(Err(Error::CodeExhausted));
                 };
                 let matches = aws_lc_rs::constant_time::verify_slices_are_equal(

@@ -9,7 +9,7 @@ use crate::{
         inbox::{mask_email, Inbox, Message},
         limits::Limits,
         sessions::{Sessions, SignedIn},
-        users::{self, Profile},
+        users::{self, LoginId, Profile},
     },
     storage::{
         codes::{self, CodeKind, PendingCode},
@@ -63,7 +63,7 @@ impl Mailer {
     /// same work and answers the same as for a known one: nothing tells them apart.
     pub(super) async fn send(
         &self,
-        login_id: String,
+        login_id: LoginId,
         name: String,
         audience: Audience,
         address: IpAddr,
@@ -76,20 +76,20 @@ impl Mailer {
         let send = self
             .store
             .write(move |conn| -> Result<_, Error> {
-                let exists = stored_users::by_login(conn, &login)?.is_some();
+                let exists = stored_users::by_login(conn, login.as_str())?.is_some();
                 let (hash, send) = match (audience, exists) {
                     (Audience::NewUsers, true) => return Err(Error::UserExists),
                     (Audience::ExistingUsers, false) => (digest(&random_id(43)), false),
                     _ => (hash, true),
                 };
-                codes::insert(conn, &login, kind, &hash, name.trim(), expires_at)?;
+                codes::insert(conn, login.as_str(), kind, &hash, name.trim(), expires_at)?;
                 Ok(send)
             })
             .await?;
-        let masked = mask_email(&login_id);
+        let masked = mask_email(login_id.as_str());
         if send {
             self.inbox.deliver(Message {
-                to: login_id,
+                to: login_id.as_str().to_owned(),
                 kind: kind.as_str(),
                 code: outgoing.code,
                 link: outgoing.link,
@@ -118,9 +118,11 @@ impl Mailer {
                         stored_users::by_id(conn, &user.id)?.ok_or(Error::InvalidCredentials)?;
                     return Ok((user, false));
                 }
+                // Stored from a login ID, so it parses; parsed again, so the type says so.
+                let login_id = LoginId::parse(&pending.login_id)?;
                 let user = users::create(
                     conn,
-                    &pending.login_id,
+                    &login_id,
                     &Profile {
                         name: &pending.name,
                         verified_email: true,

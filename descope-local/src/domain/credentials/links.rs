@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use super::email::{Audience, Mailer, Outgoing};
 use crate::{
-    domain::{error::Error, sessions::SignedIn},
+    domain::{error::Error, sessions::SignedIn, users::LoginId},
     storage::codes::{self, CodeKind},
     support::{
         ids::{digest, random_id},
@@ -53,7 +53,7 @@ impl Links {
     /// Sends a link to `uri` to `login_id` if `audience` allows; answers the masked address.
     pub(crate) async fn send(
         &self,
-        login_id: String,
+        login_id: LoginId,
         uri: &str,
         name: String,
         audience: Audience,

@@ -9,7 +9,7 @@ use crate::{
         error::Error,
         limits::{Limits, Secret},
         sessions::{Sessions, SignedIn},
-        users::{self, Profile, User},
+        users::{self, LoginId, Profile, User},
     },
     storage::{sessions, users as stored_users, Store},
     support::clock::Clock,
@@ -29,7 +29,7 @@ impl Passwords {
     /// Creates a user with a password (the address not yet proven) and signs them in.
     pub(crate) async fn sign_up(
         &self,
-        login_id: String,
+        login_id: LoginId,
         password: String,
         name: String,
         address: IpAddr,
@@ -58,7 +58,7 @@ impl Passwords {
 
     pub(crate) async fn sign_in(
         &self,
-        login_id: &str,
+        login_id: &LoginId,
         password: String,
         address: IpAddr,
     ) -> Result<SignedIn, Error> {
@@ -70,7 +70,7 @@ impl Passwords {
     /// answer starts the only one left.
     pub(crate) async fn replace(
         &self,
-        login_id: &str,
+        login_id: &LoginId,
         old: String,
         new: String,
         address: IpAddr,
@@ -87,7 +87,7 @@ impl Passwords {
     /// stop its owner from changing the password.
     pub(crate) async fn update(
         &self,
-        login_id: &str,
+        login_id: &LoginId,
         new: String,
         refresh_token: Option<&str>,
         address: IpAddr,
@@ -99,7 +99,7 @@ impl Passwords {
         let token = refresh_token.ok_or(Error::InvalidRefreshToken)?;
         let (family, user) = self.sessions.holder(token).await?;
         let user = user
-            .filter(|user| user.login_id == login_id)
+            .filter(|user| user.login_id == login_id.as_str())
             .ok_or(Error::InvalidRefreshToken)?;
         guess.succeeded();
         self.set(&user.id, new, Some(family.id)).await
@@ -109,17 +109,17 @@ impl Passwords {
     /// answer after the same amount of work; both count against the rate limits.
     async fn check(
         &self,
-        login_id: &str,
+        login_id: &LoginId,
         password: String,
         address: IpAddr,
     ) -> Result<User, Error> {
         let guess = self
             .limits
-            .guess(Some((Secret::Password, login_id)), address)?;
-        let login = login_id.to_owned();
+            .guess(Some((Secret::Password, login_id.as_str())), address)?;
+        let login = login_id.clone();
         let found = self
             .store
-            .read(move |conn| Ok::<_, Error>(stored_users::by_login(conn, &login)?))
+            .read(move |conn| Ok::<_, Error>(stored_users::by_login(conn, login.as_str())?))
             .await?;
         let (user, hash) = match found {
             Some((user, hash)) => (Some(user), hash),

@@ -10,7 +10,7 @@ use descope::api::{path, JwtResponse, LinkStart, LinkVerify, MaskedEmail};
 
 use super::responses::jwt_response;
 use crate::{
-    domain::{credentials::Audience, users::normalise_login},
+    domain::{credentials::Audience, users::LoginId},
     http::{
         error::HttpError,
         extract::{required, ApiJson, Caller, Shared},
@@ -29,7 +29,7 @@ pub(super) fn router() -> Router<Shared> {
 fn start(audience: Audience) -> MethodRouter<Shared> {
     post(
         move |State(api): State<Shared>, caller: Caller, ApiJson(body): ApiJson<LinkStart>| async move {
-            let login_id = normalise_login(required(&body.login_id, "loginId")?)?;
+            let login_id = LoginId::parse(required(&body.login_id, "loginId")?)?;
             let uri = required(&body.uri, "URI")?;
             let name = body.user.and_then(|u| u.name).unwrap_or_default();
             let masked_email = api

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::responses::jwt_response;
 use crate::{
-    domain::{credentials::hashing::MIN_LENGTH, users::normalise_login},
+    domain::{credentials::hashing::MIN_LENGTH, users::LoginId},
     http::{
         error::HttpError,
         extract::{required, ApiJson, Caller, Shared},
@@ -34,7 +34,7 @@ async fn signup(
     caller: Caller,
     ApiJson(body): ApiJson<PasswordSignUp>,
 ) -> Result<Json<JwtResponse>, HttpError> {
-    let login_id = normalise_login(required(&body.login_id, "loginId")?)?;
+    let login_id = LoginId::parse(required(&body.login_id, "loginId")?)?;
     let password = body
         .password
         .ok_or(HttpError::MissingArgument("password"))?;
@@ -52,7 +52,7 @@ async fn signin(
     caller: Caller,
     ApiJson(body): ApiJson<PasswordSignIn>,
 ) -> Result<Json<JwtResponse>, HttpError> {
-    let login_id = normalise_login(required(&body.login_id, "loginId")?)?;
+    let login_id = LoginId::parse(required(&body.login_id, "loginId")?)?;
     let password = body
         .password
         .ok_or(HttpError::MissingArgument("password"))?;
@@ -69,7 +69,7 @@ async fn replace(
     caller: Caller,
     ApiJson(body): ApiJson<PasswordReplace>,
 ) -> Result<Json<JwtResponse>, HttpError> {
-    let login_id = normalise_login(required(&body.login_id, "loginId")?)?;
+    let login_id = LoginId::parse(required(&body.login_id, "loginId")?)?;
     let old = body
         .old_password
         .ok_or(HttpError::MissingArgument("oldPassword"))?;
@@ -89,7 +89,7 @@ async fn update(
     caller: Caller,
     ApiJson(body): ApiJson<PasswordUpdate>,
 ) -> Result<Json<Value>, HttpError> {
-    let login_id = normalise_login(required(&body.login_id, "loginId")?)?;
+    let login_id = LoginId::parse(required(&body.login_id, "loginId")?)?;
     let new = body
         .new_password
         .ok_or(HttpError::MissingArgument("newPassword"))?;
