@@ -3,8 +3,10 @@
 //! offline, with real RS256 JWTs.
 //!
 //! # Layers
-//! Each layer imports only the layers below it. `domain::Services` wires the services to one
-//! store, clock and signing key; this file opens those and mounts the HTTP layer.
+//! Each layer imports only the layers below it, and no module imports another in a loop
+//! (`tests/layers.rs` reads the sources and holds them to it). `domain::Services` wires the
+//! services to one store, clock and signing key; this file opens those and mounts the HTTP
+//! layer.
 //! - `http`: Descope's auth API (`http::auth`, one module per family), the development inbox,
 //!   the mapping of domain errors to Descope's error shape, and who may reach the server
 //!   (`http::network`: the listen address, the `Host` allow-list, the loopback-only inbox).
