@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Descope's official SDKs (Python 2.x and 1.6.5, Node) against the local server, started
-# here on a free loopback port with a fresh database and a seeded admin.
+# here on a free loopback port with a fresh database, a seeded admin and a management key.
 source "$(dirname "$0")/../scripts/lib.sh"
 
 step "Conformance: building descope-local"
@@ -12,12 +12,15 @@ export DESCOPE_PROJECT_ID="P2LocalDescopeCompatible0000"
 export DESCOPE_BASE_URL="http://127.0.0.1:$port"
 export DESCOPE_BASE_URI="$DESCOPE_BASE_URL" # the Python SDK's name for it
 export SEED_ADMIN_EMAIL="admin@example.com" SEED_ADMIN_PASSWORD="admin password"
+# The management key: the server's setting, and the name the official SDKs read it from.
+export DESCOPE_MANAGEMENT_KEY="K2ConformanceManagementKey0000000000"
 cat > "$data/users.json" <<JSON
 [{"name": "Admin", "email": "$SEED_ADMIN_EMAIL", "password": "$SEED_ADMIN_PASSWORD",
   "roles": ["admin"], "tenants": {"T1": {"roles": ["editor"]}}}]
 JSON
 
 DESCOPE_LOCAL_ADDR="127.0.0.1:$port" DESCOPE_LOCAL_DATA_DIR="$data" \
+  DESCOPE_LOCAL_MANAGEMENT_KEY="$DESCOPE_MANAGEMENT_KEY" \
   DESCOPE_LOCAL_SEED_FILE="$data/users.json" RUST_LOG=warn \
   "${CARGO_TARGET_DIR:-target}/debug/descope-local" &
 server=$!
@@ -35,7 +38,7 @@ PY
 
 for version in 2 1.6.5; do
   step "Conformance: Python descope $version"
-  (cd conformance/python && "$ROOT/.venv/descope-$version/bin/python" -m pytest -q -p no:cacheprovider test_sdk.py)
+  (cd conformance/python && "$ROOT/.venv/descope-$version/bin/python" -m pytest -q -p no:cacheprovider test_sdk.py test_management.py)
 done
 
 step "Conformance: @descope/node-sdk"

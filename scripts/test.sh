@@ -30,12 +30,13 @@ RUSTFLAGS="$DEBUG_RUSTFLAGS" cargo test --locked --workspace --exclude frontend 
 conformance/run.sh
 
 step "End-to-end tests in Chromium against a release build"
-# A fresh data folder and 30 s sessions, so journeys outlive several session tokens; every
+# A fresh data folder and 30 s sessions, so journeys outlive several session tokens; refresh
+# rotation on, as in all of this project's own tests (a Descope project's default is off); every
 # journey signs up from 127.0.0.1, so that address gets a sign-up budget for the whole suite.
 e2e_data="$(mktemp -d)"
 trap 'rm -rf "$e2e_data"' EXIT
 # The web-js-sdk journey calls Descope from http://localhost:3000, another origin (CORS).
-APP_DATA_DIR="$e2e_data" DESCOPE_LOCAL_SESSION_TTL=30 DESCOPE_LOCAL_ALLOWED_ORIGINS=http://localhost:3000 \
+APP_DATA_DIR="$e2e_data" DESCOPE_LOCAL_SESSION_TTL=30 DESCOPE_LOCAL_REFRESH_ROTATION=true DESCOPE_LOCAL_ALLOWED_ORIGINS=http://localhost:3000 \
   DESCOPE_LOCAL_ADDRESS_SIGNUPS=1000 cargo leptos end-to-end --release --precompress
 
 step "All checks passed in $((SECONDS - started)) s"

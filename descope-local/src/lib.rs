@@ -7,13 +7,16 @@
 //! (`tests/layers.rs` reads the sources and holds them to it). `domain::Services` wires the
 //! services to one store, clock and signing key; this file opens those and mounts the HTTP
 //! layer.
-//! - `http`: Descope's auth API (`http::auth`, one module per family), the development inbox,
-//!   the mapping of domain errors to Descope's error shape, and who may reach the server
-//!   (`http::network`: the listen address, the `Host` allow-list, the loopback-only inbox).
-//! - `domain`: the services. `users`; `credentials` (password hashing and flows, one-time
-//!   codes, magic links); `sessions` (refresh-token families, rotation, reuse detection);
-//!   `tokens` and `keys` (minting and signing JWTs, the JWKS); `limits` (guessing and sign-up
-//!   budgets); `inbox` (where codes and links are "sent"); `seed` (users from a file).
+//! - `http`: Descope's auth API (`http::auth`, one module per family), its management API
+//!   (`http::mgmt`, behind the management key), the development inbox, the mapping of domain
+//!   errors to Descope's error shape, and who may reach the server (`http::network`: the
+//!   listen address, the `Host` allow-list, the loopback-only inbox).
+//! - `domain`: the services. `users` (login IDs, creating a user); `management` (the
+//!   management key, and what the management API does to users); `credentials` (password
+//!   hashing and flows, one-time codes, magic links); `sessions` (refresh-token families,
+//!   rotation, reuse detection); `tokens` and `keys` (minting and signing JWTs, the JWKS);
+//!   `limits` (guessing and sign-up budgets); `inbox` (where codes and links are "sent");
+//!   `seed` (users from a file).
 //! - `storage`: SQLite (WAL, `synchronous=FULL`) with a versioned schema, one module per table
 //!   family, and its own error type.
 //! - `support`: the settings ([`Config`]), the [`Clock`], random IDs and digests, URL rules.
@@ -87,6 +90,25 @@ fn open_store(config: &Config) -> Result<storage::Store, StartError> {
     })
 }
 
+/// Tells the developer the generated management key, so that their tests can use the
+/// management API. Only on this machine: when the server is exposed, the key stays out of the
+/// log and a setting should give it.
+fn announce_generated_key(config: &Config, key: &str) {
+    if config.expose {
+        tracing::warn!(
+            "management key: generated and kept in {}; set DESCOPE_LOCAL_MANAGEMENT_KEY to \
+             choose the key of an exposed server",
+            config.data_dir.display()
+        );
+    } else {
+        tracing::info!(
+            "management key: {key} (Authorization: Bearer {}:{key}; kept in {})",
+            config.project_id,
+            config.data_dir.display()
+        );
+    }
+}
+
 impl LocalDescope {
     /// Opens (or creates) the store in `config.data_dir` and loads (or creates) the signing
     /// key, on the system clock.
@@ -109,10 +131,23 @@ impl LocalDescope {
                 source,
             })?;
         }
+        let (management_key, origin) = domain::management::key::ManagementKey::load_or_create(
+            &store,
+            &clock,
+            config.management_key.as_deref(),
+        )
+        .map_err(|source| StartError::Store {
+            path: config.data_dir.display().to_string(),
+            source,
+        })?;
+        if let domain::management::key::Origin::Generated(key) = origin {
+            announce_generated_key(&config, &key);
+        }
         let api = Arc::new(http::Api {
             services: domain::Services::new(&config, clock, store, signer),
             project_id: config.project_id.clone(),
             hosts: http::network::configured_hosts(&config),
+            management_key,
         });
         Ok(Self {
             inner: Arc::new(Inner { config, api }),

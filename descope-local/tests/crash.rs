@@ -178,7 +178,9 @@ async fn sigkill_during_sign_ups_and_refreshes_loses_nothing_acknowledged() {
     for token in &acked.spent {
         let (status, body) = refresh(&client, &server.base, token).await.unwrap();
         assert_eq!(status, 401, "a spent refresh token was accepted again");
-        assert_eq!(body["errorCode"], "E061301");
+        let code = body["errorCode"].as_str().unwrap();
+        // The first replay revokes the family (E061301); later ones find it revoked (E064001).
+        assert!(["E061301", "E064001"].contains(&code), "{body}");
     }
     eprintln!(
         "after 3 SIGKILLs: {} acknowledged sign-ups all sign in, {} unused refresh tokens all work, \

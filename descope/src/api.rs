@@ -6,6 +6,8 @@
 //! Request fields are optional at the JSON level, as in Descope's API: a client always sets
 //! them, and a server answers a missing one with [`code::MISSING_ARGUMENTS`].
 
+pub mod mgmt;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -68,16 +70,26 @@ pub mod code {
     /// The development inbox is served to clients on the same machine only (a code of the
     /// local server).
     pub const LOCAL_ONLY: &str = "E011009";
+    /// A management call without this project's management key (a code of the local server).
+    pub const INVALID_MANAGEMENT_KEY: &str = "E011010";
+    /// The user is disabled: they cannot sign in or refresh (a code of the local server).
+    pub const USER_DISABLED: &str = "E011011";
     /// A wrong one-time code.
     pub const WRONG_CODE: &str = "E061102";
     /// The code (or magic link) expired, was used, or was tried too often.
     pub const CODE_EXHAUSTED: &str = "E061103";
-    /// The refresh token is missing, unknown, expired or revoked.
+    /// The refresh token is missing, unknown or expired.
     pub const INVALID_REFRESH_TOKEN: &str = "E061301";
+    /// The refresh token's session was ended by a logout (or another revocation).
+    pub const LOGGED_OUT: &str = "E064001";
     /// Sign-up for a login ID that exists.
     pub const USER_EXISTS: &str = "E062107";
     /// Wrong login ID or password (Descope's "user not found").
     pub const INVALID_CREDENTIALS: &str = "E062108";
+    /// The password is right but must be replaced first (set as temporary, or expired).
+    pub const PASSWORD_EXPIRED: &str = "E062909";
+    /// A management call names a user who does not exist.
+    pub const USER_NOT_FOUND: &str = "E112102";
     /// Too many requests; the answer carries `Retry-After`.
     pub const RATE_LIMITED: &str = "E130429";
 }

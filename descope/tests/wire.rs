@@ -133,3 +133,48 @@ fn errors_carry_descopes_codes() {
     let no_message: ErrorBody = read(json!({"errorCode": "E130429", "errorDescription": "x"}));
     assert_eq!(no_message.error_code, code::RATE_LIMITED);
 }
+
+#[test]
+fn management_bodies_read_as_both_official_sdks_send_them() {
+    use descope::api::mgmt::{GenerateLink, UserRequest, UserSearch, UserSelector};
+    // Python's create (`_compose_create_body`): unset fields as null, `ssoAppIDs`, `invite`.
+    let python: UserRequest = read(json!({
+        "loginId": "tess@example.com", "email": null, "phone": null, "displayName": "Tess",
+        "roleNames": [], "userTenants": [{"tenantId": "T1", "roleNames": ["editor"]}],
+        "test": true, "picture": null, "customAttributes": null, "additionalLoginIds": null,
+        "ssoAppIDs": null, "invite": false, "givenName": "Tess"
+    }));
+    // Node's createTestUser: unset fields left out, `ssoAppIds`.
+    let node: UserRequest = read(json!({
+        "loginId": "tess@example.com", "displayName": "Tess", "givenName": "Tess",
+        "roleNames": [], "userTenants": [{"tenantId": "T1", "roleNames": ["editor"]}],
+        "test": true, "ssoAppIds": []
+    }));
+    assert_eq!(
+        UserRequest {
+            invite: None,
+            ..python
+        },
+        node,
+        "null and absent mean the same"
+    );
+    assert_eq!(node.user_tenants.unwrap()[0].role_names, ["editor"]);
+
+    // Python's search_all always sends these four.
+    let search: UserSearch = read(json!({
+        "tenantIds": [], "roleNames": [], "limit": 0, "page": 0,
+        "testUsersOnly": false, "withTestUser": false
+    }));
+    assert_eq!(
+        (search.limit, search.test_users_only),
+        (Some(0), Some(false))
+    );
+    let selector: UserSelector = read(json!({"userId": "U2abc"}));
+    assert_eq!(selector.user_id.as_deref(), Some("U2abc"));
+    // Both SDKs spell the test link's target `URI`.
+    let link: GenerateLink = read(json!({
+        "loginId": "tess@example.com", "deliveryMethod": "email",
+        "URI": "http://127.0.0.1:3000/verify", "loginOptions": {}
+    }));
+    assert_eq!(link.uri.as_deref(), Some("http://127.0.0.1:3000/verify"));
+}

@@ -13,6 +13,9 @@ use serde_json::{json, Value};
 
 use crate::TempDir;
 
+/// The management key of the servers tests start (see [`Local::mgmt`]).
+pub const MANAGEMENT_KEY: &str = "K2TestManagementKeyOfTheLocalServer";
+
 /// A running server, its data folder and its clock.
 pub struct Local {
     pub base: String,
@@ -32,6 +35,10 @@ pub async fn start_in(dir: &Path, tweak: impl FnOnce(&mut Config)) -> Local {
     config.base_url = format!("http://{addr}");
     config.allowed_origins = vec!["http://app.test:3000".into()];
     config.redirect_origins = vec!["http://app.test:3000".into()];
+    config.management_key = Some(MANAGEMENT_KEY.into());
+    // This project's own tests run with rotation, which its browser client is built for; a
+    // test of Descope's default turns it off.
+    config.rotate_refresh_tokens = true;
     tweak(&mut config);
     let clock = Clock::system();
     let local = LocalDescope::open_with_clock(config, clock.clone()).unwrap();
@@ -125,6 +132,45 @@ impl Local {
             .await
             .unwrap();
         (response.status(), response.json().await.unwrap())
+    }
+
+    /// A management call: `method path` with `Bearer <pid>:<managementKey>` and, unless it is
+    /// `null`, the JSON `body`: (status, JSON body).
+    pub async fn mgmt(&self, method: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        self.mgmt_as(Some(MANAGEMENT_KEY), method, path, body).await
+    }
+
+    /// [`Local::mgmt`] presenting `key` (none: `Bearer <pid>` alone).
+    pub async fn mgmt_as(
+        &self,
+        key: Option<&str>,
+        method: &str,
+        path: &str,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("authorization", bearer(key));
+        if !body.is_null() {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        (response.status(), response.json().await.unwrap())
+    }
+
+    /// Creates a test user with `login_id` through the management API; answers the user.
+    pub async fn create_test_user(&self, login_id: &str) -> Value {
+        let (status, body) = self
+            .mgmt(
+                "POST",
+                "/v1/mgmt/user/create/test",
+                json!({"loginId": login_id, "displayName": "Test User"}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body["user"].clone()
     }
 
     /// Signs up `email` with `password` as "Ada Lovelace"; panics unless it answers 200.

@@ -133,6 +133,8 @@ fn spawn(
 ) -> (Child, Arc<Mutex<String>>, mpsc::Receiver<String>) {
     let mut child = Command::new(program)
         .env("NO_COLOR", "1")
+        // This project's own tests run with refresh-token rotation; `envs` may turn it off.
+        .env("DESCOPE_LOCAL_REFRESH_ROTATION", "true")
         .envs(envs.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

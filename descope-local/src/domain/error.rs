@@ -14,12 +14,25 @@ pub(crate) enum Error {
     /// Sign-up for a login ID that exists.
     #[error("user already exists")]
     UserExists,
+    /// A management call names a user who does not exist.
+    #[error("user not found")]
+    UserNotFound,
+    /// The user was disabled: no sign-in, no refresh.
+    #[error("the user is disabled")]
+    UserDisabled,
+    /// The password is right but was set as temporary or expired: it must be replaced.
+    #[error("the password has expired")]
+    PasswordExpired,
     /// Wrong login ID or password; deliberately the same for both.
     #[error("invalid credentials")]
     InvalidCredentials,
-    /// The refresh token is missing, unknown, expired or revoked.
+    /// The refresh token is missing, unknown or expired.
     #[error("invalid refresh token")]
     InvalidRefreshToken,
+    /// The refresh token's session was ended: by logout, a password change, reuse detection or
+    /// the management API.
+    #[error("the session was logged out")]
+    LoggedOut,
     /// A wrong one-time code.
     #[error("wrong code")]
     WrongCode,

@@ -7,6 +7,7 @@ mod error;
 pub(crate) mod inbox;
 pub(crate) mod keys;
 pub(crate) mod limits;
+pub(crate) mod management;
 pub(crate) mod seed;
 pub(crate) mod sessions;
 pub(crate) mod tokens;
@@ -20,6 +21,7 @@ use credentials::{codes::Codes, hashing::Hasher, links::Links, passwords::Passwo
 use inbox::Inbox;
 use keys::Signer;
 use limits::Limits;
+use management::users::Users;
 use sessions::Sessions;
 use tokens::Tokens;
 
@@ -36,6 +38,8 @@ pub(crate) struct Services {
     pub(crate) passwords: Passwords,
     pub(crate) codes: Codes,
     pub(crate) links: Links,
+    pub(crate) users: Users,
+    pub(crate) limits: Arc<Limits>,
     pub(crate) inbox: Arc<Inbox>,
 }
 
@@ -54,6 +58,7 @@ impl Services {
             clock.clone(),
             seconds(config.refresh_ttl),
             seconds(config.refresh_grace),
+            config.rotate_refresh_tokens,
         );
         let limits = Arc::new(Limits::new(config, clock.clone()));
         let inbox = Arc::new(Inbox::new(&config.base_url));
@@ -64,11 +69,17 @@ impl Services {
             inbox: inbox.clone(),
             sessions: sessions.clone(),
         };
+        let hasher = Arc::new(Hasher::new());
         Self {
+            users: Users {
+                store: store.clone(),
+                clock: clock.clone(),
+                hasher: hasher.clone(),
+            },
             passwords: Passwords {
                 store: store.clone(),
                 clock: clock.clone(),
-                hasher: Arc::new(Hasher::new()),
+                hasher,
                 limits: limits.clone(),
                 sessions: sessions.clone(),
             },
@@ -80,6 +91,7 @@ impl Services {
             clock,
             tokens,
             sessions,
+            limits,
             inbox,
         }
     }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::{
     credentials::hashing,
     error::Error,
-    users::{self, Profile},
+    users::{self, User},
 };
 use crate::{
     storage::{users as stored_users, users::TenantRoles, Store},
@@ -98,18 +98,14 @@ pub(crate) fn load(store: &Store, clock: &Clock, path: &Path) -> Result<(), Seed
                     return Ok(false);
                 }
                 let hash = hashing::hash_now(&seed.password).map_err(Error::Internal)?;
-                users::create(
-                    conn,
-                    &login_id,
-                    &Profile {
-                        name: &seed.name,
-                        password_hash: Some(&hash),
-                        roles: &seed.roles,
-                        tenants: Some(&tenants),
-                        verified_email: true,
-                    },
-                    clock.now(),
-                )?;
+                let user = User {
+                    name: seed.name.clone(),
+                    roles: seed.roles.clone(),
+                    tenants: tenants.clone(),
+                    verified_email: true,
+                    ..User::default()
+                };
+                users::create(conn, &login_id, user, Some(&hash), clock.now())?;
                 Ok(true)
             })
             .map_err(invalid)?;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::{
     error::Error,
     tokens::{next_refresh_seconds, NewRefresh, Tokens},
-    users::User,
+    users::{Status, User},
 };
 use crate::{
     storage::{
@@ -43,6 +43,9 @@ pub(crate) struct Sessions {
     refresh_ttl: i64,
     /// Seconds the tokens a rotation replaced stay usable.
     grace: i64,
+    /// Whether a refresh replaces the refresh token (with reuse detection), or keeps it until
+    /// it expires, as a Descope project does by default.
+    rotate: bool,
 }
 
 impl Sessions {
@@ -52,6 +55,7 @@ impl Sessions {
         clock: Clock,
         refresh_ttl: i64,
         grace: i64,
+        rotate: bool,
     ) -> Self {
         Self {
             store,
@@ -59,16 +63,20 @@ impl Sessions {
             clock,
             refresh_ttl,
             grace,
+            rotate,
         }
     }
 
-    /// Starts a refresh-token family for `user`.
+    /// Starts a refresh-token family for `user`, unless they are disabled.
     pub(crate) async fn start(
         &self,
         user: User,
         amr: Vec<String>,
         first_seen: bool,
     ) -> Result<SignedIn, Error> {
+        if user.status == Status::Disabled {
+            return Err(Error::UserDisabled);
+        }
         let this = self.clone();
         self.store
             .write(move |conn| -> Result<_, Error> {
@@ -87,13 +95,16 @@ impl Sessions {
             .await
     }
 
-    /// Exchanges a refresh token for a new pair. A token of the current generation starts the
-    /// next one; a token of the generation just replaced, within the grace, gets a sibling in
-    /// the current one (simultaneous refreshes all succeed and every token they return works);
-    /// any other reuse revokes the whole family, since the token was likely stolen.
+    /// Exchanges a refresh token for a new session token, and, with rotation on, a new refresh
+    /// token. A token of the current generation starts the next one; a token of the generation
+    /// just replaced, within the grace, gets a sibling in the current one (simultaneous
+    /// refreshes all succeed and every token they return works); any other reuse revokes the
+    /// whole family, since the token was likely stolen. Without rotation the refresh token
+    /// answered is the one presented.
     pub(crate) async fn refresh(&self, token: &str) -> Result<SignedIn, Error> {
         let this = self.clone();
         let hash = digest(token);
+        let presented_token = token.to_owned();
         self.store
             .write(move |conn| -> Result<_, Error> {
                 let now = this.clock.now();
@@ -109,11 +120,23 @@ impl Sessions {
                             // Committed: the revocation stands, and the caller is refused.
                             return Ok(Err(Error::InvalidRefreshToken));
                         }
+                        Presented::Revoked => return Ok(Err(Error::LoggedOut)),
                         Presented::Invalid => return Ok(Err(Error::InvalidRefreshToken)),
                     };
                 let Some(user) = users::by_id(conn, &family.user_id)? else {
                     return Ok(Err(Error::InvalidRefreshToken));
                 };
+                if user.status == Status::Disabled {
+                    return Ok(Err(Error::UserDisabled));
+                }
+                if !this.rotate {
+                    let kept = NewRefresh {
+                        token: presented_token,
+                        hash,
+                        expires_at: family.expires_at,
+                    };
+                    return Ok(this.signed_in(user, family.amr, kept, false));
+                }
                 let refresh = this.tokens.refresh(&user, &family.id, family.expires_at)?;
                 sessions::rotate(conn, &family, token_generation, &refresh.hash, now)?;
                 Ok(this.signed_in(user, family.amr, refresh, false))
@@ -128,10 +151,12 @@ impl Sessions {
         let grace = self.grace;
         self.store
             .read(move |conn| -> Result<_, Error> {
-                let Presented::Usable { family, .. } =
-                    sessions::presented(conn, &hash, now, grace)?
-                else {
-                    return Err(Error::InvalidRefreshToken);
+                let family = match sessions::presented(conn, &hash, now, grace)? {
+                    Presented::Usable { family, .. } => family,
+                    Presented::Revoked => return Err(Error::LoggedOut),
+                    Presented::Reused(_) | Presented::Invalid => {
+                        return Err(Error::InvalidRefreshToken)
+                    }
                 };
                 let user = users::by_id(conn, &family.user_id)?;
                 Ok((family, user))

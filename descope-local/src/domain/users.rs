@@ -1,17 +1,12 @@
 //! Users: what a login ID may be, and creating a user.
 
-use std::collections::BTreeMap;
-
 use super::error::Error;
 use crate::{
-    storage::{
-        users::{self, NewUser, TenantRoles},
-        Connection,
-    },
+    storage::{users, Connection},
     support::ids::random_id,
 };
 
-pub(crate) use crate::storage::users::User;
+pub(crate) use crate::storage::users::{Status, TenantRoles, User};
 
 /// A login ID as the server keeps and compares it. Only [`LoginId::parse`] makes one, so every
 /// service can trust that it was checked and lowercased: case variants of one address are one
@@ -50,37 +45,26 @@ fn normalise(login_id: &str) -> Result<String, Error> {
     }
 }
 
-/// What a user is created with, besides their login ID.
-#[derive(Default)]
-pub(crate) struct Profile<'a> {
-    pub(crate) name: &'a str,
-    pub(crate) password_hash: Option<&'a str>,
-    pub(crate) roles: &'a [String],
-    pub(crate) tenants: Option<&'a BTreeMap<String, TenantRoles>>,
-    pub(crate) verified_email: bool,
-}
-
-/// Creates a user with a new ID; [`Error::UserExists`] if the login ID is taken.
+/// Creates `user` under `login_id` with a new ID and creation time; its email defaults to the
+/// login ID. [`Error::UserExists`] if the login ID is taken.
 pub(crate) fn create(
     conn: &Connection,
     login_id: &LoginId,
-    profile: &Profile<'_>,
+    user: User,
+    password_hash: Option<&str>,
     now: i64,
 ) -> Result<User, Error> {
-    let no_tenants = BTreeMap::new();
-    let id = format!("U2{}", random_id(26));
-    users::insert(
-        conn,
-        &NewUser {
-            id: &id,
-            login_id: login_id.as_str(),
-            name: profile.name,
-            password_hash: profile.password_hash,
-            roles: profile.roles,
-            tenants: profile.tenants.unwrap_or(&no_tenants),
-            verified_email: profile.verified_email,
-            created_at: now,
-        },
-    )?
-    .ok_or(Error::UserExists)
+    let email = if user.email.is_empty() {
+        login_id.as_str().to_owned()
+    } else {
+        user.email
+    };
+    let user = User {
+        id: format!("U2{}", random_id(26)),
+        login_id: login_id.as_str().to_owned(),
+        email,
+        created_at: now,
+        ..user
+    };
+    users::insert(conn, &user, password_hash)?.ok_or(Error::UserExists)
 }

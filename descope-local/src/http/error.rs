@@ -34,6 +34,12 @@ pub(crate) enum HttpError {
     /// The request names a host this server does not answer to (421): see `network`.
     #[error("this server does not answer to that host name")]
     UnknownHost,
+    /// Something Descope does that the local server does not (400).
+    #[error("not supported by the local server: {0}")]
+    Unsupported(String),
+    /// A management call without the management key (401).
+    #[error("a management call needs the project's management key")]
+    InvalidManagementKey,
     /// The development inbox is for clients on this machine only (403).
     #[error("the development inbox is only served to this machine")]
     LocalOnly,
@@ -60,11 +66,22 @@ impl HttpError {
             Self::TooLarge => (S::PAYLOAD_TOO_LARGE, code::TOO_LARGE, "Request too large"),
             Self::UnknownHost => (S::MISDIRECTED_REQUEST, code::UNKNOWN_HOST, "Unknown host"),
             Self::LocalOnly => (S::FORBIDDEN, code::LOCAL_ONLY, "Local clients only"),
+            Self::Unsupported(_) => (S::BAD_REQUEST, code::INVALID_REQUEST, "Not supported"),
+            Self::InvalidManagementKey => (
+                S::UNAUTHORIZED,
+                code::INVALID_MANAGEMENT_KEY,
+                "Invalid management key",
+            ),
             Self::Domain(error) => match error {
                 Error::Validation(_) => {
                     (S::BAD_REQUEST, code::INVALID_REQUEST, "Request is invalid")
                 }
                 Error::UserExists => (S::CONFLICT, code::USER_EXISTS, "User already exists"),
+                Error::UserNotFound => (S::BAD_REQUEST, code::USER_NOT_FOUND, "User not found"),
+                Error::UserDisabled => (S::FORBIDDEN, code::USER_DISABLED, "User is disabled"),
+                Error::PasswordExpired => {
+                    (S::UNAUTHORIZED, code::PASSWORD_EXPIRED, "Password expired")
+                }
                 Error::InvalidCredentials => (
                     S::UNAUTHORIZED,
                     code::INVALID_CREDENTIALS,
@@ -75,6 +92,7 @@ impl HttpError {
                     code::INVALID_REFRESH_TOKEN,
                     "Invalid refresh token",
                 ),
+                Error::LoggedOut => (S::UNAUTHORIZED, code::LOGGED_OUT, "Token expired by logout"),
                 Error::WrongCode => (S::UNAUTHORIZED, code::WRONG_CODE, "Wrong code"),
                 Error::CodeExhausted => (
                     S::UNAUTHORIZED,

@@ -13,7 +13,7 @@ use axum::{
 use serde::de::DeserializeOwned;
 
 use super::error::HttpError;
-use crate::domain::{Error, Services};
+use crate::domain::{management::key::ManagementKey, Error, Services};
 
 /// What the handlers share: the domain services and what a request is checked against.
 pub(crate) struct Api {
@@ -22,6 +22,8 @@ pub(crate) struct Api {
     pub(crate) project_id: String,
     /// The hosts requests may name besides loopback ones (see [`super::network::known_host`]).
     pub(crate) hosts: Vec<String>,
+    /// What management calls must present.
+    pub(crate) management_key: ManagementKey,
 }
 
 /// The state of every handler.
@@ -44,6 +46,68 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// A query string; a malformed one answers 400 in Descope's error shape.
+pub(crate) struct ApiQuery<T>(pub(crate) T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| Self(value))
+            .map_err(|rejection| HttpError::BadRequest(rejection.body_text()))
+    }
+}
+
+/// The client's address, for rate limits.
+fn client_address(parts: &Parts) -> IpAddr {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip())
+}
+
+/// `Authorization: Bearer <projectId>[:<secret>]` when it names this project: the secret, if
+/// any.
+fn bearer<'a>(parts: &'a Parts, api: &Api) -> Result<Option<&'a str>, HttpError> {
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or(HttpError::UnknownProject)?;
+    let (project, secret) = match bearer.split_once(':') {
+        Some((project, secret)) => (project, Some(secret)),
+        None => (bearer, None),
+    };
+    if project != api.project_id {
+        return Err(HttpError::UnknownProject);
+    }
+    Ok(secret.filter(|s| !s.is_empty()))
+}
+
+/// A caller of the management API: `Authorization: Bearer <projectId>:<managementKey>`. A
+/// wrong key counts against the caller's address like any wrong secret.
+pub(crate) struct Manager;
+
+impl FromRequestParts<Shared> for Manager {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, api: &Shared) -> Result<Self, HttpError> {
+        let guess = api.services.limits.guess(None, client_address(parts))?;
+        let key = bearer(parts, api)
+            .ok()
+            .flatten()
+            .ok_or(HttpError::InvalidManagementKey)?;
+        if !api.management_key.accepts(key) {
+            return Err(HttpError::InvalidManagementKey);
+        }
+        guess.succeeded();
+        Ok(Self)
+    }
+}
+
 /// The caller as Descope's convention names it: `Authorization: Bearer <projectId>[:<token>]`,
 /// with the refresh token also accepted from a `DSR` cookie.
 pub(crate) struct Caller {
@@ -57,32 +121,15 @@ impl FromRequestParts<Shared> for Caller {
     type Rejection = HttpError;
 
     async fn from_request_parts(parts: &mut Parts, api: &Shared) -> Result<Self, HttpError> {
-        let address = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip());
-        let bearer = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or(HttpError::UnknownProject)?;
-        let (project, token) = match bearer.split_once(':') {
-            Some((project, token)) => (project, Some(token)),
-            None => (bearer, None),
-        };
-        if project != api.project_id {
-            return Err(HttpError::UnknownProject);
-        }
-        let refresh = token
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned)
-            .or_else(|| {
-                let cookies = parts.headers.get_all(header::COOKIE);
-                descope::api::cookie(cookies.iter().filter_map(|v| v.to_str().ok()), "DSR")
-                    .map(str::to_owned)
-            });
-        Ok(Self { refresh, address })
+        let refresh = bearer(parts, api)?.map(str::to_owned).or_else(|| {
+            let cookies = parts.headers.get_all(header::COOKIE);
+            descope::api::cookie(cookies.iter().filter_map(|v| v.to_str().ok()), "DSR")
+                .map(str::to_owned)
+        });
+        Ok(Self {
+            refresh,
+            address: client_address(parts),
+        })
     }
 }
 

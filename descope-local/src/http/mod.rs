@@ -1,13 +1,16 @@
-//! HTTP: Descope's auth API (`auth`, one module per family), the development inbox, and what
-//! every handler shares: the state and extractors (`extract`: the `Authorization` convention,
-//! JSON bodies), errors in Descope's shape (`error`), CORS, and who may reach the server
+//! HTTP: Descope's auth API (`auth`, one module per family), its management API (`mgmt`), the
+//! development inbox, and what every handler shares: the state and extractors (`extract`: the
+//! `Authorization` convention, JSON bodies and queries), the answers both APIs give
+//! (`responses`), errors in Descope's shape (`error`), CORS, and who may reach the server
 //! (`network`).
 
 mod auth;
 mod error;
 mod extract;
 mod inbox;
+mod mgmt;
 pub(crate) mod network;
+mod responses;
 
 use axum::{
     extract::{DefaultBodyLimit, Request, State},
@@ -29,6 +32,7 @@ pub(crate) fn router(api: Shared, allowed_origins: &[String]) -> Router {
     let cors = cors(allowed_origins);
     Router::new()
         .merge(auth::router())
+        .merge(mgmt::router())
         .merge(inbox::router())
         .fallback(|| async { HttpError::NotFound })
         .method_not_allowed_fallback(|| async { HttpError::MethodNotAllowed })

@@ -15,6 +15,7 @@ pub(crate) use rusqlite::Connection;
 pub(crate) mod codes;
 mod error;
 pub(crate) mod keys;
+pub(crate) mod secrets;
 pub(crate) mod sessions;
 pub(crate) mod users;
 
@@ -86,6 +87,23 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX refresh_tokens_family ON refresh_tokens(family_id);
     ALTER TABLE refresh_families ADD COLUMN generation INTEGER NOT NULL DEFAULT 1;
     ALTER TABLE refresh_families ADD COLUMN generation_started_at INTEGER NOT NULL DEFAULT 0;",
+    // 3: what the management API reads and writes of a user (status, test users, the rest of
+    // Descope's profile, an expired password), and the project's secrets (the management key).
+    "ALTER TABLE users ADD COLUMN status TEXT NOT NULL DEFAULT 'enabled';
+    ALTER TABLE users ADD COLUMN test INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE users ADD COLUMN phone TEXT NOT NULL DEFAULT '';
+    ALTER TABLE users ADD COLUMN verified_phone INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE users ADD COLUMN given_name TEXT NOT NULL DEFAULT '';
+    ALTER TABLE users ADD COLUMN middle_name TEXT NOT NULL DEFAULT '';
+    ALTER TABLE users ADD COLUMN family_name TEXT NOT NULL DEFAULT '';
+    ALTER TABLE users ADD COLUMN picture TEXT NOT NULL DEFAULT '';
+    ALTER TABLE users ADD COLUMN custom_attributes TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE users ADD COLUMN password_expired INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE project_secrets (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );",
 ];
 
 /// Brings the schema up to the newest version, one migration per transaction. Each takes the

@@ -25,7 +25,10 @@ pub(crate) enum Presented {
     },
     /// An older token: a sign the family leaked.
     Reused(Family),
-    /// Unknown, expired or in a revoked family.
+    /// A token of a family that was revoked: logged out, or ended by a password change, by
+    /// reuse detection or by the management API.
+    Revoked,
+    /// Unknown or expired.
     Invalid,
 }
 
@@ -92,8 +95,11 @@ pub(crate) fn presented(
     let Some((family, revoked, generation_started_at, token_generation)) = row else {
         return Ok(Presented::Invalid);
     };
-    if revoked || family.expires_at <= now {
+    if family.expires_at <= now {
         return Ok(Presented::Invalid);
+    }
+    if revoked {
+        return Ok(Presented::Revoked);
     }
     let current = token_generation == family.generation;
     let just_replaced =

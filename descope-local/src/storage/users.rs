@@ -4,21 +4,61 @@ use std::collections::BTreeMap;
 
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::error::StoreError;
 
 /// A user as stored.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct User {
     pub(crate) id: String,
     pub(crate) login_id: String,
     pub(crate) email: String,
+    pub(crate) phone: String,
     pub(crate) name: String,
+    pub(crate) given_name: String,
+    pub(crate) middle_name: String,
+    pub(crate) family_name: String,
+    pub(crate) picture: String,
     pub(crate) roles: Vec<String>,
     pub(crate) tenants: BTreeMap<String, TenantRoles>,
+    pub(crate) custom_attributes: BTreeMap<String, Value>,
     pub(crate) verified_email: bool,
+    pub(crate) verified_phone: bool,
+    pub(crate) status: Status,
+    /// Created as a test user: the management API may mint codes and links for them, and
+    /// deletes them all at once.
+    pub(crate) test: bool,
     pub(crate) has_password: bool,
+    /// The password must be replaced before it signs in again.
+    pub(crate) password_expired: bool,
     pub(crate) created_at: i64,
+}
+
+/// Whether a user may sign in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Status {
+    #[default]
+    Enabled,
+    /// Refused at sign-in and at refresh.
+    Disabled,
+}
+
+impl Status {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+        }
+    }
+
+    fn parse(stored: &str) -> Self {
+        if stored == "disabled" {
+            Self::Disabled
+        } else {
+            Self::Enabled
+        }
+    }
 }
 
 /// A user's roles and permissions in one tenant, as their tokens' `tenants` claim carries them.
@@ -29,55 +69,84 @@ pub(crate) struct TenantRoles {
     pub(crate) permissions: Vec<String>,
 }
 
-const USER_COLUMNS: &str =
-    "id, login_id, email, name, roles, tenants, verified_email, password_hash IS NOT NULL, created_at";
+const USER_COLUMNS: &str = "id, login_id, email, name, roles, tenants, verified_email, \
+     password_hash IS NOT NULL, created_at, status, test, phone, verified_phone, given_name, \
+     middle_name, family_name, picture, custom_attributes, password_expired";
+
+fn json_column<T: serde::de::DeserializeOwned + Default>(
+    r: &rusqlite::Row<'_>,
+    index: usize,
+) -> rusqlite::Result<T> {
+    let text: String = r.get(index)?;
+    Ok(serde_json::from_str(&text).unwrap_or_default())
+}
 
 fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
-    let roles: String = r.get(4)?;
-    let tenants: String = r.get(5)?;
+    let status: String = r.get(9)?;
     Ok(User {
         id: r.get(0)?,
         login_id: r.get(1)?,
         email: r.get(2)?,
         name: r.get(3)?,
-        roles: serde_json::from_str(&roles).unwrap_or_default(),
-        tenants: serde_json::from_str(&tenants).unwrap_or_default(),
+        roles: json_column(r, 4)?,
+        tenants: json_column(r, 5)?,
         verified_email: r.get(6)?,
         has_password: r.get(7)?,
         created_at: r.get(8)?,
+        status: Status::parse(&status),
+        test: r.get(10)?,
+        phone: r.get(11)?,
+        verified_phone: r.get(12)?,
+        given_name: r.get(13)?,
+        middle_name: r.get(14)?,
+        family_name: r.get(15)?,
+        picture: r.get(16)?,
+        custom_attributes: json_column(r, 17)?,
+        password_expired: r.get(18)?,
     })
 }
 
-/// What a new user starts with.
-pub(crate) struct NewUser<'a> {
-    pub(crate) id: &'a str,
-    pub(crate) login_id: &'a str,
-    pub(crate) name: &'a str,
-    pub(crate) password_hash: Option<&'a str>,
-    pub(crate) roles: &'a [String],
-    pub(crate) tenants: &'a BTreeMap<String, TenantRoles>,
-    pub(crate) verified_email: bool,
-    pub(crate) created_at: i64,
+fn to_json(value: &impl Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_default()
 }
 
-/// Adds a user; `None` when the login ID is taken.
-pub(crate) fn insert(conn: &Connection, new: &NewUser<'_>) -> Result<Option<User>, StoreError> {
+/// Adds `user` (its `has_password` is taken from `password_hash`); `None` when the login ID is
+/// taken.
+pub(crate) fn insert(
+    conn: &Connection,
+    user: &User,
+    password_hash: Option<&str>,
+) -> Result<Option<User>, StoreError> {
     let inserted = conn.execute(
-        "INSERT INTO users (id, login_id, email, name, password_hash, roles, tenants, verified_email, created_at)
-         VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO users (id, login_id, password_hash, created_at, test, email, name, roles,
+             tenants, verified_email, status, phone, verified_phone, given_name, middle_name,
+             family_name, picture, custom_attributes, password_expired)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+             ?18, ?19)",
         rusqlite::params![
-            new.id,
-            new.login_id,
-            new.name,
-            new.password_hash,
-            serde_json::to_string(new.roles).unwrap_or_default(),
-            serde_json::to_string(new.tenants).unwrap_or_default(),
-            new.verified_email,
-            new.created_at
+            user.id,
+            user.login_id,
+            password_hash,
+            user.created_at,
+            user.test,
+            user.email,
+            user.name,
+            to_json(&user.roles),
+            to_json(&user.tenants),
+            user.verified_email,
+            user.status.as_str(),
+            user.phone,
+            user.verified_phone,
+            user.given_name,
+            user.middle_name,
+            user.family_name,
+            user.picture,
+            to_json(&user.custom_attributes),
+            user.password_expired,
         ],
     );
     match inserted {
-        Ok(_) => Ok(by_id(conn, new.id)?),
+        Ok(_) => Ok(by_id(conn, &user.id)?),
         Err(rusqlite::Error::SqliteFailure(e, _))
             if e.code == rusqlite::ErrorCode::ConstraintViolation =>
         {
@@ -85,6 +154,34 @@ pub(crate) fn insert(conn: &Connection, new: &NewUser<'_>) -> Result<Option<User
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Writes every field of `user` that can change, except the password.
+pub(crate) fn update(conn: &Connection, user: &User) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE users SET email = ?2, name = ?3, roles = ?4, tenants = ?5, verified_email = ?6,
+             status = ?7, phone = ?8, verified_phone = ?9, given_name = ?10, middle_name = ?11,
+             family_name = ?12, picture = ?13, custom_attributes = ?14, password_expired = ?15
+         WHERE id = ?1",
+        rusqlite::params![
+            user.id,
+            user.email,
+            user.name,
+            to_json(&user.roles),
+            to_json(&user.tenants),
+            user.verified_email,
+            user.status.as_str(),
+            user.phone,
+            user.verified_phone,
+            user.given_name,
+            user.middle_name,
+            user.family_name,
+            user.picture,
+            to_json(&user.custom_attributes),
+            user.password_expired,
+        ],
+    )?;
+    Ok(())
 }
 
 pub(crate) fn by_id(conn: &Connection, id: &str) -> Result<Option<User>, StoreError> {
@@ -106,15 +203,32 @@ pub(crate) fn by_login(
         .query_row(
             &format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE login_id = ?1"),
             [login_id],
-            |r| Ok((user_row(r)?, r.get(9)?)),
+            |r| Ok((user_row(r)?, r.get(19)?)),
         )
         .optional()?)
 }
 
-pub(crate) fn set_password(conn: &Connection, user_id: &str, hash: &str) -> Result<(), StoreError> {
+/// Every user, oldest first.
+pub(crate) fn all(conn: &Connection) -> Result<Vec<User>, StoreError> {
+    let mut statement = conn.prepare(&format!(
+        "SELECT {USER_COLUMNS} FROM users ORDER BY created_at, id"
+    ))?;
+    let users = statement
+        .query_map([], user_row)?
+        .collect::<Result<_, _>>()?;
+    Ok(users)
+}
+
+/// Sets the password; `expired` makes it one that must be replaced before it signs in.
+pub(crate) fn set_password(
+    conn: &Connection,
+    user_id: &str,
+    hash: &str,
+    expired: bool,
+) -> Result<(), StoreError> {
     conn.execute(
-        "UPDATE users SET password_hash = ?2 WHERE id = ?1",
-        rusqlite::params![user_id, hash],
+        "UPDATE users SET password_hash = ?2, password_expired = ?3 WHERE id = ?1",
+        rusqlite::params![user_id, hash, expired],
     )?;
     Ok(())
 }
@@ -125,8 +239,33 @@ pub(crate) fn verify_email_dropping_password(
     user_id: &str,
 ) -> Result<(), StoreError> {
     conn.execute(
-        "UPDATE users SET verified_email = 1, password_hash = NULL WHERE id = ?1",
+        "UPDATE users SET verified_email = 1, password_hash = NULL, password_expired = 0
+         WHERE id = ?1",
         [user_id],
     )?;
     Ok(())
+}
+
+/// Deletes the user with their sessions and pending codes and links; false if there was none.
+pub(crate) fn delete(conn: &Connection, user_id: &str) -> Result<bool, StoreError> {
+    conn.execute(
+        "DELETE FROM refresh_tokens WHERE family_id IN
+             (SELECT id FROM refresh_families WHERE user_id = ?1)",
+        [user_id],
+    )?;
+    conn.execute("DELETE FROM refresh_families WHERE user_id = ?1", [user_id])?;
+    conn.execute(
+        "DELETE FROM codes WHERE login_id = (SELECT login_id FROM users WHERE id = ?1)",
+        [user_id],
+    )?;
+    Ok(conn.execute("DELETE FROM users WHERE id = ?1", [user_id])? > 0)
+}
+
+/// The IDs of every test user.
+pub(crate) fn test_user_ids(conn: &Connection) -> Result<Vec<String>, StoreError> {
+    let mut statement = conn.prepare("SELECT id FROM users WHERE test = 1")?;
+    let ids = statement
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(ids)
 }

@@ -30,6 +30,10 @@ pub struct Config {
     pub session_ttl: Duration,
     /// Refresh token lifetime (absolute, not extended by rotation). Defaults to 28 days.
     pub refresh_ttl: Duration,
+    /// Whether a refresh replaces the refresh token, with reuse detection (a replaced token
+    /// presented again ends the session). Off by default, as in a Descope project: the refresh
+    /// token then stays the same until it expires or is revoked.
+    pub rotate_refresh_tokens: bool,
     /// How long the tokens a rotation replaced may still be used, for clients that refreshed
     /// at the same moment or lost the answer. At most 60 s; defaults to 10 s.
     pub refresh_grace: Duration,
@@ -54,6 +58,9 @@ pub struct Config {
     /// when [`Config::expose`] is on: its host is one that requests may name (and the app
     /// adds its origin to the default [`Config::redirect_origins`]).
     pub public_url: Option<String>,
+    /// The management API's key. Without one, a key is generated on the first start and kept
+    /// in the data folder.
+    pub management_key: Option<String>,
     /// A JSON file of users to create at start-up if missing:
     /// `[{"name", "email", "password", "roles": [..], "tenants": {"<id>": {"roles": [..]}}}]`.
     pub seed_file: Option<PathBuf>,
@@ -74,6 +81,9 @@ pub enum EnvError {
     /// Not an `http(s)://host[:port]` URL.
     #[error("{0} must hold http(s) URLs, not {1:?}")]
     NotAnUrl(&'static str, String),
+    /// A key too short to keep anyone out, or holding spaces or `:`.
+    #[error("{0} must be at least {1} characters, without spaces or ':'")]
+    WeakKey(&'static str, usize),
     /// A variable that an earlier version read, under a name that no longer means anything.
     #[error("{0} is no longer read: use {1}")]
     Renamed(&'static str, &'static str),
@@ -82,8 +92,9 @@ pub enum EnvError {
 impl Config {
     /// The defaults, overridden by the `DESCOPE_LOCAL_*` variables that are set (`.env.example`
     /// lists them): `PROJECT_ID`, `DATA_DIR`, `SESSION_TTL`, `REFRESH_TTL`, `REFRESH_GRACE`
-    /// (seconds), `ALLOWED_ORIGINS`, `REDIRECT_ORIGINS` (comma-separated), `ACCOUNT_FAILURES`,
-    /// `ADDRESS_FAILURES`, `ADDRESS_SIGNUPS`, `EXPOSE`, `PUBLIC_URL` and `SEED_FILE`.
+    /// (seconds), `REFRESH_ROTATION`, `ALLOWED_ORIGINS`, `REDIRECT_ORIGINS` (comma-separated), `ACCOUNT_FAILURES`,
+    /// `ADDRESS_FAILURES`, `ADDRESS_SIGNUPS`, `EXPOSE`, `PUBLIC_URL`, `MANAGEMENT_KEY` and
+    /// `SEED_FILE`.
     pub fn from_env(default_data_dir: impl Into<PathBuf>) -> Result<Self, EnvError> {
         Self::from_vars(default_data_dir, |name| std::env::var(name).ok())
     }
@@ -141,13 +152,26 @@ impl Config {
         config.account_failures = count("DESCOPE_LOCAL_ACCOUNT_FAILURES", config.account_failures)?;
         config.address_failures = count("DESCOPE_LOCAL_ADDRESS_FAILURES", config.address_failures)?;
         config.address_signups = count("DESCOPE_LOCAL_ADDRESS_SIGNUPS", config.address_signups)?;
-        config.expose = match var("DESCOPE_LOCAL_EXPOSE").as_deref().map(str::trim) {
-            None | Some("false" | "0") => false,
-            Some("true" | "1") => true,
-            Some(_) => return Err(EnvError::NotABool("DESCOPE_LOCAL_EXPOSE")),
+        let flag = |name: &'static str| match var(name).as_deref().map(str::trim) {
+            None | Some("false" | "0") => Ok(false),
+            Some("true" | "1") => Ok(true),
+            Some(_) => Err(EnvError::NotABool(name)),
         };
+        config.expose = flag("DESCOPE_LOCAL_EXPOSE")?;
+        config.rotate_refresh_tokens = flag("DESCOPE_LOCAL_REFRESH_ROTATION")?;
         config.public_url = urls("DESCOPE_LOCAL_PUBLIC_URL")?.into_iter().next();
         config.seed_file = var("DESCOPE_LOCAL_SEED_FILE").map(PathBuf::from);
+        config.management_key = var("DESCOPE_LOCAL_MANAGEMENT_KEY").map(|k| k.trim().to_owned());
+        if let Some(key) = &config.management_key {
+            if key.len() < MIN_MANAGEMENT_KEY_LENGTH
+                || key.contains(|c: char| c.is_whitespace() || c.is_control() || c == ':')
+            {
+                return Err(EnvError::WeakKey(
+                    "DESCOPE_LOCAL_MANAGEMENT_KEY",
+                    MIN_MANAGEMENT_KEY_LENGTH,
+                ));
+            }
+        }
         Ok(config)
     }
 
@@ -160,6 +184,7 @@ impl Config {
             session_ttl: Duration::from_secs(600),
             refresh_ttl: Duration::from_secs(28 * 24 * 3600),
             refresh_grace: Duration::from_secs(10),
+            rotate_refresh_tokens: false,
             allowed_origins: Vec::new(),
             redirect_origins: Vec::new(),
             account_failures: 10,
@@ -167,10 +192,14 @@ impl Config {
             address_signups: 100,
             expose: false,
             public_url: None,
+            management_key: None,
             seed_file: None,
         }
     }
 }
+
+/// The shortest management key a setting may give: the key grants everything.
+const MIN_MANAGEMENT_KEY_LENGTH: usize = 20;
 
 /// The longest grace a rotated refresh token may have.
 const MAX_REFRESH_GRACE: Duration = Duration::from_secs(60);
@@ -221,6 +250,7 @@ mod tests {
     fn malformed_values_name_their_variable() {
         for (name, value) in [
             ("DESCOPE_LOCAL_EXPOSE", "yes"),
+            ("DESCOPE_LOCAL_REFRESH_ROTATION", "on"),
             ("DESCOPE_LOCAL_PUBLIC_URL", "demo.example.com"),
             ("DESCOPE_LOCAL_REDIRECT_ORIGINS", "javascript:alert(1)"),
             (
@@ -230,6 +260,11 @@ mod tests {
             ("DESCOPE_LOCAL_ADDRESS_FAILURES", "-1"),
             ("DESCOPE_LOCAL_REFRESH_GRACE", "61"),
             ("DESCOPE_LOCAL_ADDRESS_ATTEMPTS", "100"),
+            ("DESCOPE_LOCAL_MANAGEMENT_KEY", "short"),
+            (
+                "DESCOPE_LOCAL_MANAGEMENT_KEY",
+                "with:a:colon:is:refused:here",
+            ),
         ] {
             let error = config(&[(name, value)]).unwrap_err().to_string();
             assert!(error.contains(name), "{error}");

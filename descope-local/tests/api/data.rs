@@ -1,7 +1,7 @@
 //! The data folder: keys, users and the schema across restarts, rotations and upgrades.
 
 use descope_local::{Config, LocalDescope, DEFAULT_PROJECT_ID};
-use serde_json::json;
+use serde_json::{json, Value};
 use test_support::{
     local::{refresh_jwt, rusqlite_open, start_in},
     TempDir,
@@ -172,10 +172,19 @@ async fn a_data_folder_from_before_schema_versions_upgrades_in_place() {
         401,
         "a token rotated before the upgrade stays spent"
     );
+    let (status, loaded) = local
+        .mgmt("GET", "/v1/mgmt/user?loginId=ada@example.com", Value::Null)
+        .await;
+    assert_eq!(status, 200, "{loaded}");
+    assert_eq!(
+        (&loaded["user"]["status"], &loaded["user"]["test"]),
+        (&json!("enabled"), &json!(false)),
+        "users from before the management API are enabled, not test users"
+    );
     let version: i64 = rusqlite_open(dir.path())
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
 }
 
 #[tokio::test]

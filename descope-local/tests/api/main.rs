@@ -5,6 +5,8 @@ mod codes;
 mod data;
 mod limits;
 mod links;
+mod management;
+mod management_users;
 mod passwords;
 mod requests;
 mod sessions;

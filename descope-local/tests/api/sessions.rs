@@ -118,3 +118,50 @@ async fn try_refresh_answers_empty_json_for_a_bad_token() {
     let (status, _, body) = local.post("/v1/auth/try-refresh", None, json!({})).await;
     assert_eq!((status, body), (StatusCode::OK, json!({})));
 }
+
+#[tokio::test]
+async fn without_rotation_as_on_descope_the_same_refresh_token_works_again_minutes_later() {
+    let local = start_with(|c| c.rotate_refresh_tokens = false).await;
+    let token = refresh_jwt(
+        &local
+            .signup("ada@example.com", "correct horse battery")
+            .await,
+    );
+    for _ in 0..2 {
+        let (status, body) = local.refresh(&token).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(refresh_jwt(&body), token, "the refresh token is kept");
+        assert!(local
+            .validator()
+            .validate(body["sessionJwt"].as_str().unwrap())
+            .await
+            .is_ok());
+        local.clock.advance(5 * 60);
+    }
+    let (status, _, _) = local.post("/v1/auth/logout", Some(&token), json!({})).await;
+    assert_eq!(status, 200);
+    let (status, body) = local.refresh(&token).await;
+    assert_eq!(status, 401);
+    assert_descope_error(&body, "E064001");
+}
+
+#[tokio::test]
+async fn a_logged_out_refresh_token_answers_descopes_logged_out_code() {
+    let local = start().await;
+    let token = refresh_jwt(
+        &local
+            .signup("ada@example.com", "correct horse battery")
+            .await,
+    );
+    local.post("/v1/auth/logout", Some(&token), json!({})).await;
+    for (status, body) in [
+        local.refresh(&token).await,
+        local.get("/v1/auth/me", Some(&token)).await,
+    ] {
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_descope_error(&body, "E064001");
+    }
+    let (status, body) = local.refresh("not-a-token").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_descope_error(&body, "E061301");
+}

@@ -9,7 +9,7 @@ use crate::{
         inbox::{mask_email, Inbox, Message},
         limits::Limits,
         sessions::{Sessions, SignedIn},
-        users::{self, LoginId, Profile},
+        users::{self, LoginId, User},
     },
     storage::{
         codes::{self, CodeKind, PendingCode},
@@ -99,6 +99,37 @@ impl Mailer {
         Ok(masked)
     }
 
+    /// Stores `outgoing` for the test user `login_id`, replacing any earlier secret of its
+    /// kind, and sends nothing: the caller hands the secret back instead (the management API's
+    /// test helpers). Only test users get one, as on Descope.
+    pub(super) async fn issue_to_test_user(
+        &self,
+        login_id: LoginId,
+        outgoing: Outgoing,
+    ) -> Result<(), Error> {
+        let expires_at = self.clock.now() + SECRET_TTL;
+        self.store
+            .write(move |conn| -> Result<_, Error> {
+                let (user, _) =
+                    stored_users::by_login(conn, login_id.as_str())?.ok_or(Error::UserNotFound)?;
+                if !user.test {
+                    return Err(Error::Validation(
+                        "Codes and links are generated for test users only.".into(),
+                    ));
+                }
+                codes::insert(
+                    conn,
+                    login_id.as_str(),
+                    outgoing.kind,
+                    &outgoing.hash,
+                    "",
+                    expires_at,
+                )?;
+                Ok(())
+            })
+            .await
+    }
+
     /// Signs in (creating on first use) the owner of a verified email address.
     ///
     /// The first proof of an address that an account was created for without one (a password
@@ -120,16 +151,12 @@ impl Mailer {
                 }
                 // Stored from a login ID, so it parses; parsed again, so the type says so.
                 let login_id = LoginId::parse(&pending.login_id)?;
-                let user = users::create(
-                    conn,
-                    &login_id,
-                    &Profile {
-                        name: &pending.name,
-                        verified_email: true,
-                        ..Profile::default()
-                    },
-                    now,
-                )?;
+                let user = User {
+                    name: pending.name,
+                    verified_email: true,
+                    ..User::default()
+                };
+                let user = users::create(conn, &login_id, user, None, now)?;
                 Ok((user, true))
             })
             .await?;

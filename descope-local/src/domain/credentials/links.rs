@@ -50,6 +50,35 @@ impl Links {
             .any(|approved| origin(approved).as_deref() == Some(&*wanted))
     }
 
+    /// The link to `uri` (an approved origin) and its token.
+    fn new_link(&self, uri: &str) -> Result<(String, String), Error> {
+        if !self.redirect_allowed(uri) {
+            return Err(Error::Validation(
+                "The URI is not on an approved redirect origin (DESCOPE_LOCAL_REDIRECT_ORIGINS)."
+                    .into(),
+            ));
+        }
+        let token = random_id(40);
+        Ok((link(uri, &token)?, token))
+    }
+
+    /// A new link to `uri` for the test user `login_id`, answered instead of sent.
+    pub(crate) async fn generate_for_test_user(
+        &self,
+        login_id: LoginId,
+        uri: &str,
+    ) -> Result<String, Error> {
+        let (link, token) = self.new_link(uri)?;
+        let outgoing = Outgoing {
+            kind: CodeKind::MagicLink,
+            hash: link_hash(&token),
+            code: None,
+            link: None,
+        };
+        self.mail.issue_to_test_user(login_id, outgoing).await?;
+        Ok(link)
+    }
+
     /// Sends a link to `uri` to `login_id` if `audience` allows; answers the masked address.
     pub(crate) async fn send(
         &self,
@@ -59,18 +88,12 @@ impl Links {
         audience: Audience,
         address: IpAddr,
     ) -> Result<String, Error> {
-        if !self.redirect_allowed(uri) {
-            return Err(Error::Validation(
-                "The URI is not on an approved redirect origin (DESCOPE_LOCAL_REDIRECT_ORIGINS)."
-                    .into(),
-            ));
-        }
-        let token = random_id(40);
+        let (link, token) = self.new_link(uri)?;
         let outgoing = Outgoing {
             kind: CodeKind::MagicLink,
             hash: link_hash(&token),
             code: None,
-            link: Some(link(uri, &token)?),
+            link: Some(link),
         };
         self.mail
             .send(login_id, name, audience, address, outgoing)

@@ -9,7 +9,7 @@ use crate::{
         error::Error,
         limits::{Limits, Secret},
         sessions::{Sessions, SignedIn},
-        users::{self, LoginId, Profile, User},
+        users::{self, LoginId, User},
     },
     storage::{sessions, users as stored_users, Store},
     support::clock::Clock,
@@ -41,16 +41,11 @@ impl Passwords {
         let user = self
             .store
             .write(move |conn| -> Result<_, Error> {
-                users::create(
-                    conn,
-                    &login_id,
-                    &Profile {
-                        name: name.trim(),
-                        password_hash: Some(&hash),
-                        ..Profile::default()
-                    },
-                    now,
-                )
+                let user = User {
+                    name: name.trim().to_owned(),
+                    ..User::default()
+                };
+                users::create(conn, &login_id, user, Some(&hash), now)
             })
             .await?;
         self.sessions.start(user, vec!["pwd".into()], true).await
@@ -63,6 +58,9 @@ impl Passwords {
         address: IpAddr,
     ) -> Result<SignedIn, Error> {
         let user = self.check(login_id, password, address).await?;
+        if user.password_expired {
+            return Err(Error::PasswordExpired);
+        }
         self.sessions.start(user, vec!["pwd".into()], false).await
     }
 
@@ -150,7 +148,7 @@ impl Passwords {
                         return Err(Error::InvalidRefreshToken);
                     }
                 }
-                stored_users::set_password(conn, &id, &hash)?;
+                stored_users::set_password(conn, &id, &hash, false)?;
                 sessions::revoke_user_families(conn, &id, keep.as_deref())?;
                 Ok(())
             })

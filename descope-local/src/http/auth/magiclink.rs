@@ -8,7 +8,7 @@ use axum::{
 };
 use descope::api::{path, JwtResponse, LinkStart, LinkVerify, MaskedEmail};
 
-use super::responses::jwt_response;
+use crate::http::responses::jwt_response;
 use crate::{
     domain::{credentials::Audience, users::LoginId},
     http::{

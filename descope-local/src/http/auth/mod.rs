@@ -1,10 +1,9 @@
-//! Descope's auth API, one module per family; `responses` builds the answers they share.
+//! Descope's auth API, one module per family.
 
 mod keys;
 mod magiclink;
 mod otp;
 mod password;
-mod responses;
 mod session;
 
 use axum::Router;

@@ -11,7 +11,7 @@ use descope::api::{
 };
 use serde_json::{json, Value};
 
-use super::responses::jwt_response;
+use crate::http::responses::jwt_response;
 use crate::{
     domain::{credentials::hashing::MIN_LENGTH, users::LoginId},
     http::{

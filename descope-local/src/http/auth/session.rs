@@ -10,7 +10,7 @@ use axum::{
 use descope::api::{path, JwtResponse, UserResponse};
 use serde_json::{json, Value};
 
-use super::responses::{jwt_response, user_response};
+use crate::http::responses::{jwt_response, user_response};
 use crate::{
     domain::Error,
     http::{
@@ -48,7 +48,7 @@ async fn try_refresh(State(api): State<Shared>, caller: Caller) -> Result<Respon
     };
     match api.services.sessions.refresh(&token).await {
         Ok(signed_in) => Ok(Json(jwt_response(signed_in)).into_response()),
-        Err(Error::InvalidRefreshToken) => Ok(not_signed_in()),
+        Err(Error::InvalidRefreshToken | Error::LoggedOut) => Ok(not_signed_in()),
         Err(other) => Err(other.into()),
     }
 }

@@ -1,5 +1,5 @@
-//! The answers the auth families share: Descope's `JWTResponse` and `UserResponse`, built from
-//! domain values in the shapes of [`descope::api`].
+//! The answers the auth and management APIs share: Descope's `JWTResponse` and
+//! `UserResponse`, built from domain values in the shapes of [`descope::api`].
 
 use descope::api::{JwtResponse, UserResponse, UserTenant};
 use serde_json::json;
@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::domain::{sessions::SignedIn, users::User};
 
 /// Descope's `JWTResponse` for a session just started or refreshed.
-pub(super) fn jwt_response(signed_in: SignedIn) -> JwtResponse {
+pub(crate) fn jwt_response(signed_in: SignedIn) -> JwtResponse {
     JwtResponse {
         session_jwt: signed_in.session_jwt,
         refresh_jwt: Some(signed_in.refresh.token),
@@ -25,13 +25,19 @@ pub(super) fn jwt_response(signed_in: SignedIn) -> JwtResponse {
 }
 
 /// Descope's `UserResponse`.
-pub(super) fn user_response(user: &User) -> UserResponse {
+pub(crate) fn user_response(user: &User) -> UserResponse {
     UserResponse {
         login_ids: vec![user.login_id.clone()],
         user_id: user.id.clone(),
         name: user.name.clone(),
+        given_name: user.given_name.clone(),
+        middle_name: user.middle_name.clone(),
+        family_name: user.family_name.clone(),
         email: user.email.clone(),
+        phone: user.phone.clone(),
+        picture: user.picture.clone(),
         verified_email: user.verified_email,
+        verified_phone: user.verified_phone,
         role_names: user.roles.clone(),
         user_tenants: user
             .tenants
@@ -43,7 +49,9 @@ pub(super) fn user_response(user: &User) -> UserResponse {
                 permissions: tenant.permissions.clone(),
             })
             .collect(),
-        status: "enabled".into(),
+        status: user.status.as_str().into(),
+        test: user.test,
+        custom_attributes: user.custom_attributes.clone(),
         external_ids: vec![user.login_id.clone()],
         created_time: user.created_at,
         password: user.has_password,

@@ -1,0 +1,305 @@
+//! The management API's door: the management key, the license call, and the errors every
+//! endpoint shares (no key, a wrong key, a bad body, an unknown user).
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use test_support::local::{assert_descope_error, rusqlite_open, start, start_in, start_with};
+
+/// Every management endpoint: method, path, and a body naming `ghost@example.com`, a user who
+/// does not exist (`null`: no body).
+fn endpoints() -> Vec<(&'static str, &'static str, Value)> {
+    let ghost = json!({"loginId": "ghost@example.com"});
+    let with = |extra: Value| {
+        let mut body = ghost.clone();
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        body
+    };
+    vec![
+        ("GET", "/v1/mgmt/license", Value::Null),
+        ("POST", "/v1/mgmt/user/create", ghost.clone()),
+        ("POST", "/v1/mgmt/user/create/test", ghost.clone()),
+        (
+            "POST",
+            "/v1/mgmt/user/create/batch",
+            json!({"users": [ghost.clone()]}),
+        ),
+        (
+            "GET",
+            "/v1/mgmt/user?loginId=ghost@example.com",
+            Value::Null,
+        ),
+        ("POST", "/v2/mgmt/user/search", json!({})),
+        ("POST", "/v2/mgmt/user/search/test", json!({})),
+        ("POST", "/v1/mgmt/user/update", ghost.clone()),
+        ("PATCH", "/v1/mgmt/user/patch", ghost.clone()),
+        (
+            "POST",
+            "/v1/mgmt/user/update/status",
+            with(json!({"status": "disabled"})),
+        ),
+        (
+            "POST",
+            "/v1/mgmt/user/update/email",
+            with(json!({"email": "new@example.com"})),
+        ),
+        (
+            "POST",
+            "/v1/mgmt/user/update/name",
+            with(json!({"displayName": "Ghost"})),
+        ),
+        (
+            "POST",
+            "/v1/mgmt/user/update/role/set",
+            with(json!({"roleNames": ["admin"]})),
+        ),
+        (
+            "POST",
+            "/v2/mgmt/user/update/role/add",
+            with(json!({"roleNames": ["admin"]})),
+        ),
+        (
+            "POST",
+            "/v1/mgmt/user/update/role/remove",
+            with(json!({"roleNames": ["admin"]})),
+        ),
+        (
+            "POST",
+            "/v1/mgmt/user/update/tenant/add",
+            with(json!({"tenantId": "T1"})),
+        ),
+        (
+            "POST",
+            "/v1/mgmt/user/update/tenant/remove",
+            with(json!({"tenantId": "T1"})),
+        ),
+        (
+            "POST",
+            "/v1/mgmt/user/password/set/active",
+            with(json!({"password": "correct horse battery"})),
+        ),
+        (
+            "POST",
+            "/v1/mgmt/user/password/set/temporary",
+            with(json!({"password": "correct horse battery"})),
+        ),
+        (
+            "POST",
+            "/v1/mgmt/user/password/set",
+            with(json!({"password": "correct horse battery"})),
+        ),
+        ("POST", "/v1/mgmt/user/password/expire", ghost.clone()),
+        ("POST", "/v1/mgmt/user/logout", ghost.clone()),
+        ("POST", "/v1/mgmt/user/delete", ghost.clone()),
+        ("DELETE", "/v1/mgmt/user/test/delete/all", Value::Null),
+        (
+            "POST",
+            "/v1/mgmt/tests/generate/otp",
+            with(json!({"deliveryMethod": "email"})),
+        ),
+        (
+            "POST",
+            "/v1/mgmt/tests/generate/magiclink",
+            with(json!({"deliveryMethod": "email", "URI": "http://app.test:3000/verify"})),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn every_endpoint_refuses_a_missing_or_wrong_key_and_changes_nothing() {
+    let local = start().await;
+    let auth_token = local
+        .signup("ada@example.com", "correct horse battery")
+        .await;
+    let refresh = auth_token["refreshJwt"].as_str().unwrap().to_owned();
+    for (method, path, body) in endpoints() {
+        for key in [
+            None,
+            Some("K2WrongManagementKeyOfTheLocalServer"),
+            Some(refresh.as_str()),
+        ] {
+            let (status, answer) = local.mgmt_as(key, method, path, body.clone()).await;
+            assert_eq!(
+                status,
+                StatusCode::UNAUTHORIZED,
+                "{method} {path}: {answer}"
+            );
+            assert_descope_error(&answer, "E011010");
+        }
+    }
+    let (_, users) = local
+        .mgmt(
+            "POST",
+            "/v2/mgmt/user/search",
+            json!({"withTestUser": true}),
+        )
+        .await;
+    assert_eq!(users["total"], 1, "only Ada: {users}");
+}
+
+#[tokio::test]
+async fn every_endpoint_that_names_a_user_says_when_there_is_none() {
+    let local = start().await;
+    for (method, path, body) in endpoints() {
+        let creates = path.contains("/create") || path.contains("/search");
+        let idempotent = path.ends_with("/delete") || path.ends_with("/delete/all");
+        if creates || idempotent || path.ends_with("/license") {
+            continue;
+        }
+        let (status, answer) = local.mgmt(method, path, body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{method} {path}: {answer}");
+        assert_descope_error(&answer, "E112102");
+    }
+    let (status, answer) = local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/user/delete",
+            json!({"loginId": "ghost@example.com"}),
+        )
+        .await;
+    assert_eq!(
+        (status, answer),
+        (StatusCode::OK, json!({})),
+        "deleting no one is no error"
+    );
+}
+
+#[tokio::test]
+async fn every_endpoint_with_a_body_refuses_a_malformed_one_in_descopes_shape() {
+    let local = start().await;
+    let client = reqwest::Client::new();
+    for (method, path, body) in endpoints() {
+        if body.is_null() {
+            continue;
+        }
+        for bad in ["{not json", r#""a string""#, "7"] {
+            let response = client
+                .request(
+                    reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                    format!("{}{path}", local.base),
+                )
+                .header(
+                    "authorization",
+                    test_support::local::bearer(Some(test_support::local::MANAGEMENT_KEY)),
+                )
+                .header("content-type", "application/json")
+                .body(bad)
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            let answer: Value = response.json().await.unwrap();
+            assert_eq!(
+                status,
+                StatusCode::BAD_REQUEST,
+                "{method} {path} {bad}: {answer}"
+            );
+            assert_descope_error(&answer, "E011001");
+        }
+    }
+}
+
+#[tokio::test]
+async fn missing_fields_are_named() {
+    let local = start().await;
+    local.create_test_user("tess@example.com").await;
+    for (path, body, missing) in [
+        ("/v1/mgmt/user/create", json!({}), "loginId"),
+        (
+            "/v1/mgmt/user/update/status",
+            json!({"loginId": "tess@example.com"}),
+            "status",
+        ),
+        (
+            "/v1/mgmt/user/update/role/set",
+            json!({"loginId": "tess@example.com"}),
+            "roleNames",
+        ),
+        (
+            "/v1/mgmt/user/update/tenant/add",
+            json!({"loginId": "tess@example.com"}),
+            "tenantId",
+        ),
+        (
+            "/v1/mgmt/user/password/set/active",
+            json!({"loginId": "tess@example.com"}),
+            "password",
+        ),
+        (
+            "/v1/mgmt/tests/generate/magiclink",
+            json!({"loginId": "tess@example.com"}),
+            "URI",
+        ),
+    ] {
+        let (status, answer) = local.mgmt("POST", path, body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {answer}");
+        assert_descope_error(&answer, "E011002");
+        assert!(
+            answer["errorMessage"].as_str().unwrap().contains(missing),
+            "{answer}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_license_call_answers_as_a_free_project() {
+    let local = start().await;
+    let (status, answer) = local.mgmt("GET", "/v1/mgmt/license", Value::Null).await;
+    assert_eq!(
+        (status, answer),
+        (StatusCode::OK, json!({"rateLimitTier": "tier1"}))
+    );
+}
+
+#[tokio::test]
+async fn without_a_setting_the_key_is_generated_once_and_kept_in_the_data_folder() {
+    let local = start_with(|c| c.management_key = None).await;
+    let kept: String = rusqlite_open(&local.dir)
+        .query_row(
+            "SELECT value FROM project_secrets WHERE name = 'management_key'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(kept.len() >= 40, "{kept}");
+    let (status, _) = local
+        .mgmt_as(Some(&kept), "GET", "/v1/mgmt/license", Value::Null)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = local.mgmt("GET", "/v1/mgmt/license", Value::Null).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the test key is not this server's"
+    );
+
+    let again = start_in(&local.dir, |c| c.management_key = None).await;
+    let (status, _) = again
+        .mgmt_as(Some(&kept), "GET", "/v1/mgmt/license", Value::Null)
+        .await;
+    assert_eq!(status, StatusCode::OK, "a restart keeps the key");
+}
+
+#[tokio::test]
+async fn guessing_the_key_is_rate_limited_per_address() {
+    let local = start_with(|c| c.address_failures = 3).await;
+    for _ in 0..3 {
+        let (status, _) = local
+            .mgmt_as(
+                Some("K2WrongManagementKeyOfTheLocalServer"),
+                "GET",
+                "/v1/mgmt/license",
+                Value::Null,
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, answer) = local.mgmt("GET", "/v1/mgmt/license", Value::Null).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right key waits: {answer}"
+    );
+    assert_descope_error(&answer, "E130429");
+}

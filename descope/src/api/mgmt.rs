@@ -1,0 +1,378 @@
+//! Descope's management API as this project speaks it: the paths, bodies and answers of the
+//! calls the official SDKs' management clients make, authorised by
+//! `Authorization: Bearer <projectId>:<managementKey>`.
+//!
+//! Request fields are optional at the JSON level: the Python SDK sends unset fields as `null`
+//! and the Node SDK leaves them out, and both mean "not given".
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::UserResponse;
+
+/// The paths of the management API, relative to the base URL. Every call answers JSON (`{}`
+/// when there is nothing to say): the Node SDK parses every answer.
+pub mod path {
+    /// `GET` → [`super::License`]. The Python SDK calls it as soon as it is given a key.
+    pub const LICENSE: &str = "/v1/mgmt/license";
+    /// `POST`: [`super::UserRequest`] → [`super::UserEnvelope`].
+    pub const USER_CREATE: &str = "/v1/mgmt/user/create";
+    /// `POST`: [`super::UserRequest`] → [`super::UserEnvelope`], a test user.
+    pub const USER_CREATE_TEST: &str = "/v1/mgmt/user/create/test";
+    /// `POST`: [`super::UserBatch`] → [`super::BatchCreated`].
+    pub const USER_CREATE_BATCH: &str = "/v1/mgmt/user/create/batch";
+    /// `GET ?loginId=…` or `?userId=…` → [`super::UserEnvelope`].
+    pub const USER_LOAD: &str = "/v1/mgmt/user";
+    /// `POST`: [`super::UserSearch`] → [`super::UserPage`].
+    pub const USER_SEARCH: &str = "/v2/mgmt/user/search";
+    /// `POST`: [`super::UserSearch`] → [`super::UserPage`]; the path of older SDKs (Python 1.x).
+    pub const USER_SEARCH_V1: &str = "/v1/mgmt/user/search";
+    /// `POST`: [`super::UserSearch`] → [`super::UserPage`], test users only.
+    pub const USER_SEARCH_TEST: &str = "/v2/mgmt/user/search/test";
+    /// `POST`: [`super::UserRequest`] → [`super::UserEnvelope`]; replaces every field.
+    pub const USER_UPDATE: &str = "/v1/mgmt/user/update";
+    /// `PATCH`: [`super::UserRequest`] → [`super::UserEnvelope`]; changes the fields given.
+    pub const USER_PATCH: &str = "/v1/mgmt/user/patch";
+    /// `POST`: [`super::UserSelector`] → `{}`. Deleting no one is not an error.
+    pub const USER_DELETE: &str = "/v1/mgmt/user/delete";
+    /// `DELETE` → `{}`: every test user.
+    pub const USER_DELETE_TEST_USERS: &str = "/v1/mgmt/user/test/delete/all";
+    /// `POST`: [`super::UserStatus`] → [`super::UserEnvelope`].
+    pub const USER_UPDATE_STATUS: &str = "/v1/mgmt/user/update/status";
+    /// `POST`: [`super::UserEmail`] → [`super::UserEnvelope`].
+    pub const USER_UPDATE_EMAIL: &str = "/v1/mgmt/user/update/email";
+    /// `POST`: [`super::UserRequest`] (the name fields) → [`super::UserEnvelope`].
+    pub const USER_UPDATE_NAME: &str = "/v1/mgmt/user/update/name";
+    /// `POST`: [`super::UserRoles`] → [`super::UserEnvelope`].
+    pub const USER_ROLES_SET: &str = "/v1/mgmt/user/update/role/set";
+    /// `POST`: [`super::UserRoles`] → [`super::UserEnvelope`].
+    pub const USER_ROLES_ADD: &str = "/v2/mgmt/user/update/role/add";
+    /// `POST`: [`super::UserRoles`] → [`super::UserEnvelope`]; the path of older SDKs.
+    pub const USER_ROLES_ADD_V1: &str = "/v1/mgmt/user/update/role/add";
+    /// `POST`: [`super::UserRoles`] → [`super::UserEnvelope`].
+    pub const USER_ROLES_REMOVE: &str = "/v1/mgmt/user/update/role/remove";
+    /// `POST`: [`super::UserTenant`] → [`super::UserEnvelope`].
+    pub const USER_TENANT_ADD: &str = "/v1/mgmt/user/update/tenant/add";
+    /// `POST`: [`super::UserTenant`] → [`super::UserEnvelope`].
+    pub const USER_TENANT_REMOVE: &str = "/v1/mgmt/user/update/tenant/remove";
+    /// `POST`: [`super::UserPassword`] → `{}`; the password signs in.
+    pub const USER_PASSWORD_SET_ACTIVE: &str = "/v1/mgmt/user/password/set/active";
+    /// `POST`: [`super::UserPassword`] → `{}`; the password must be replaced at sign-in.
+    pub const USER_PASSWORD_SET_TEMPORARY: &str = "/v1/mgmt/user/password/set/temporary";
+    /// `POST`: [`super::UserPassword`] → `{}`; the older, temporary form.
+    pub const USER_PASSWORD_SET: &str = "/v1/mgmt/user/password/set";
+    /// `POST`: [`super::UserSelector`] → `{}`.
+    pub const USER_PASSWORD_EXPIRE: &str = "/v1/mgmt/user/password/expire";
+    /// `POST`: [`super::UserSelector`] → `{}`: ends every session of the user.
+    pub const USER_LOGOUT: &str = "/v1/mgmt/user/logout";
+    /// `POST`: [`super::GenerateCode`] → [`super::GeneratedCode`], for a test user.
+    pub const TEST_GENERATE_OTP: &str = "/v1/mgmt/tests/generate/otp";
+    /// `POST`: [`super::GenerateLink`] → [`super::GeneratedLink`], for a test user.
+    pub const TEST_GENERATE_MAGIC_LINK: &str = "/v1/mgmt/tests/generate/magiclink";
+}
+
+/// The answer of [`path::LICENSE`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct License {
+    /// `tier1` (free) to `tier4` (enterprise); the SDKs echo it in `x-descope-license`.
+    pub rate_limit_tier: String,
+}
+
+/// A user's membership of a tenant, as requests give it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TenantRoles {
+    /// The tenant's ID.
+    pub tenant_id: String,
+    /// The user's roles there.
+    pub role_names: Vec<String>,
+}
+
+/// A user as create, update, patch and batch create take it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserRequest {
+    /// The login ID (an email address on the local server).
+    #[serde(default)]
+    pub login_id: Option<String>,
+    /// The email address; the login ID when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The phone number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// The display name (answered as `name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Given name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given_name: Option<String>,
+    /// Middle name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub middle_name: Option<String>,
+    /// Family name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family_name: Option<String>,
+    /// The picture's URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub picture: Option<String>,
+    /// Project-level roles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_names: Option<Vec<String>>,
+    /// Tenants, with the user's roles in each.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_tenants: Option<Vec<TenantRoles>>,
+    /// Custom attributes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<BTreeMap<String, Value>>,
+    /// Whether the email address counts as proven.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified_email: Option<bool>,
+    /// Whether the phone number counts as proven.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified_phone: Option<bool>,
+    /// Whether this is a test user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test: Option<bool>,
+    /// `enabled` or `disabled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// A first password, in clear (batch create).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// A password hashed elsewhere (batch create); the local server refuses it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hashed_password: Option<Value>,
+    /// Login IDs besides the first; the local server refuses them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_login_ids: Option<Vec<String>>,
+    /// Whether to send an invitation; the local server sends none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite: Option<bool>,
+}
+
+/// [`path::USER_CREATE_BATCH`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserBatch {
+    /// The users to create.
+    #[serde(default)]
+    pub users: Vec<UserRequest>,
+}
+
+/// The answer of a call about one user.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserEnvelope {
+    /// The user as they now are.
+    pub user: UserResponse,
+}
+
+/// A user a batch could not create, and why.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct BatchFailure {
+    /// Why.
+    pub failure: String,
+    /// The user as the request gave them.
+    pub user: UserResponse,
+}
+
+/// The answer of [`path::USER_CREATE_BATCH`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct BatchCreated {
+    /// The users created.
+    pub created_users: Vec<UserResponse>,
+    /// The users refused.
+    pub failed_users: Vec<BatchFailure>,
+    /// Errors not tied to one user.
+    pub additional_errors: BTreeMap<String, String>,
+}
+
+/// [`path::USER_SEARCH`]: each filter that is given must match.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserSearch {
+    /// Login IDs.
+    #[serde(default)]
+    pub login_ids: Option<Vec<String>>,
+    /// User IDs.
+    #[serde(default)]
+    pub user_ids: Option<Vec<String>>,
+    /// Email addresses.
+    #[serde(default)]
+    pub emails: Option<Vec<String>>,
+    /// Roles, project-wide or in a tenant.
+    #[serde(default)]
+    pub role_names: Option<Vec<String>>,
+    /// Tenants the user belongs to.
+    #[serde(default)]
+    pub tenant_ids: Option<Vec<String>>,
+    /// `enabled`, `disabled`.
+    #[serde(default)]
+    pub statuses: Option<Vec<String>>,
+    /// Text within the login ID, email, name or phone.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Custom attributes that must have these values.
+    #[serde(default)]
+    pub custom_attributes: Option<BTreeMap<String, Value>>,
+    /// Only test users.
+    #[serde(default)]
+    pub test_users_only: Option<bool>,
+    /// Test users too.
+    #[serde(default)]
+    pub with_test_user: Option<bool>,
+    /// Users per page: at most 100; 0 means 100.
+    #[serde(default)]
+    pub limit: Option<i64>,
+    /// The page, from 0.
+    #[serde(default)]
+    pub page: Option<i64>,
+}
+
+/// The answer of [`path::USER_SEARCH`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserPage {
+    /// The users of the page.
+    pub users: Vec<UserResponse>,
+    /// How many users match in all.
+    pub total: usize,
+}
+
+/// Names one user: by login ID, or by user ID.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserSelector {
+    /// The login ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_id: Option<String>,
+    /// The user ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+
+/// [`path::USER_UPDATE_STATUS`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserStatus {
+    /// The login ID.
+    #[serde(default)]
+    pub login_id: Option<String>,
+    /// `enabled` or `disabled`.
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+/// [`path::USER_UPDATE_EMAIL`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserEmail {
+    /// The login ID.
+    #[serde(default)]
+    pub login_id: Option<String>,
+    /// The new address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Whether it counts as proven.
+    #[serde(default)]
+    pub verified: Option<bool>,
+}
+
+/// [`path::USER_ROLES_SET`] and its siblings: with a tenant, the roles in that tenant.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserRoles {
+    /// The login ID.
+    #[serde(default)]
+    pub login_id: Option<String>,
+    /// The tenant, for roles in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+    /// The roles.
+    #[serde(default)]
+    pub role_names: Option<Vec<String>>,
+}
+
+/// [`path::USER_TENANT_ADD`] and [`path::USER_TENANT_REMOVE`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserTenant {
+    /// The login ID.
+    #[serde(default)]
+    pub login_id: Option<String>,
+    /// The tenant.
+    #[serde(default)]
+    pub tenant_id: Option<String>,
+}
+
+/// [`path::USER_PASSWORD_SET_ACTIVE`] and its siblings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserPassword {
+    /// The login ID.
+    #[serde(default)]
+    pub login_id: Option<String>,
+    /// The password, in clear.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// Sent by the Python SDK; the path already says it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_active: Option<bool>,
+}
+
+/// [`path::TEST_GENERATE_OTP`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GenerateCode {
+    /// The test user's login ID.
+    #[serde(default)]
+    pub login_id: Option<String>,
+    /// `email` (the only method the local server has).
+    #[serde(default)]
+    pub delivery_method: Option<String>,
+    /// Descope's login options; accepted and not used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_options: Option<Value>,
+}
+
+/// The answer of [`path::TEST_GENERATE_OTP`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GeneratedCode {
+    /// The test user's login ID.
+    pub login_id: String,
+    /// The code, as if it had been sent.
+    pub code: String,
+}
+
+/// [`path::TEST_GENERATE_MAGIC_LINK`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GenerateLink {
+    /// The test user's login ID.
+    #[serde(default)]
+    pub login_id: Option<String>,
+    /// `email` (the only method the local server has).
+    #[serde(default)]
+    pub delivery_method: Option<String>,
+    /// Where the link leads; the token is added to it as `t`.
+    #[serde(default, rename = "URI")]
+    pub uri: Option<String>,
+    /// Descope's login options; accepted and not used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_options: Option<Value>,
+}
+
+/// The answer of [`path::TEST_GENERATE_MAGIC_LINK`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GeneratedLink {
+    /// The test user's login ID.
+    pub login_id: String,
+    /// The link, as if it had been sent.
+    pub link: String,
+}
