@@ -36,6 +36,8 @@ step "End-to-end tests in Chromium against a release build"
 e2e_data="$(mktemp -d)"
 trap 'rm -rf "$e2e_data"' EXIT
 # The web-js-sdk journey calls Descope from http://localhost:3000, another origin (CORS).
+# A management key, so journeys can set up what a user cannot (tenants).
+export DESCOPE_LOCAL_MANAGEMENT_KEY="K2EndToEndManagementKey000000000"
 APP_DATA_DIR="$e2e_data" DESCOPE_LOCAL_SESSION_TTL=30 DESCOPE_LOCAL_REFRESH_ROTATION=true DESCOPE_LOCAL_ALLOWED_ORIGINS=http://localhost:3000 \
   DESCOPE_LOCAL_ADDRESS_SIGNUPS=1000 cargo leptos end-to-end --release --precompress
 

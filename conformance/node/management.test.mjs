@@ -58,6 +58,36 @@ test("load by login ID or user ID, patch, search and status", async () => {
   assert.equal(ok(await client.management.user.activate(loginId)).status, "enabled");
 });
 
+test("roles expand to permissions, and selecting a tenant sets dct", async () => {
+  const suffix = Date.now();
+  const tenant = `T${suffix}`;
+  const tenantLogin = `node-tenant-${suffix}@example.com`;
+  ok(await client.management.permission.create(`read-${suffix}`, "Read things"));
+  ok(await client.management.role.create(`reader-${suffix}`, "Reads", [`read-${suffix}`]));
+  ok(await client.management.tenant.createWithId(tenant, `Tenant ${suffix}`));
+  ok(
+    await client.management.user.createTestUser(tenantLogin, {
+      roles: [`reader-${suffix}`],
+      userTenants: [{ tenantId: tenant, roleNames: [`reader-${suffix}`] }],
+    }),
+  );
+  const roles = ok(await client.management.role.loadAll());
+  assert.ok(roles.some((r) => r.name === `reader-${suffix}` && r.permissionNames.includes(`read-${suffix}`)));
+
+  const { code } = ok(await client.management.user.generateOTPForTestUser("email", tenantLogin));
+  const signedIn = ok(await client.otp.verify.email(tenantLogin, code));
+  const session = await client.validateSession(signedIn.sessionJwt);
+  assert.ok(client.validatePermissions(session, [`read-${suffix}`]));
+  assert.ok(client.validateTenantPermissions(session, tenant, [`read-${suffix}`]));
+
+  const selected = ok(await client.selectTenant(tenant, signedIn.refreshJwt));
+  const selectedSession = await client.validateSession(selected.sessionJwt);
+  assert.equal(selectedSession.token.dct, tenant);
+  const mine = ok(await client.myTenants(true, selected.refreshJwt ?? signedIn.refreshJwt));
+  assert.deepEqual(mine.tenants.map((t) => t.name), [`Tenant ${suffix}`]);
+  ok(await client.management.tenant.delete(tenant));
+});
+
 test("delete all test users, and a wrong key is refused", async () => {
   ok(await client.management.user.deleteAllTestUsers());
   const gone = await client.management.user.load(loginId);

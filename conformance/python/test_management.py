@@ -108,6 +108,36 @@ def test_logout_user_ends_their_sessions(client, login_id):
         client.refresh_session(refresh)
 
 
+def test_roles_expand_to_permissions_and_a_selected_tenant_is_dct(client, login_id):
+    suffix = str(time.time_ns())
+    tenant = f"T{suffix}"
+    client.mgmt.permission.create(f"read-{suffix}", "Read things")
+    client.mgmt.role.create(f"reader-{suffix}", "Reads", [f"read-{suffix}"])
+    client.mgmt.tenant.create(f"Tenant {suffix}", id=tenant)
+    client.mgmt.role.create(f"owner-{suffix}", "Owns", [f"read-{suffix}"], tenant_id=tenant)
+    assert any(r["name"] == f"reader-{suffix}" for r in client.mgmt.role.load_all()["roles"])
+    assert client.mgmt.tenant.load(tenant)["name"] == f"Tenant {suffix}"
+
+    client.mgmt.user.create_test_user(
+        login_id,
+        role_names=[f"reader-{suffix}"],
+        user_tenants=[AssociatedTenant(tenant, [f"owner-{suffix}"])],
+    )
+    code = client.mgmt.user.generate_otp_for_test_user(DeliveryMethod.EMAIL, login_id)["code"]
+    signed_in = client.otp.verify_code(DeliveryMethod.EMAIL, login_id, code)
+    claims = client.validate_session(session_of(signed_in))
+    assert client.validate_permissions(claims, [f"read-{suffix}"])
+    assert client.validate_tenant_permissions(claims, tenant, [f"read-{suffix}"])
+
+    selected = client.select_tenant(tenant, signed_in["refreshSessionToken"]["jwt"])
+    assert selected["sessionToken"]["dct"] == tenant
+    if V2:
+        mine = client.my_tenants(selected["refreshSessionToken"]["jwt"], dct=True)
+        assert mine["tenants"] == [{"id": tenant, "name": f"Tenant {suffix}", "customAttributes": {}}]
+    assert client.history(selected["refreshSessionToken"]["jwt"])[0]["userId"] == signed_in["user"]["userId"]
+    client.mgmt.tenant.delete(tenant)
+
+
 def test_delete_all_test_users(client, login_id):
     client.mgmt.user.create_test_user(login_id)
     search = (

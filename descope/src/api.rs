@@ -129,6 +129,13 @@ pub mod path {
     pub const TRY_REFRESH: &str = "/v1/auth/try-refresh";
     /// `GET` with the refresh token → [`super::UserResponse`].
     pub const ME: &str = "/v1/auth/me";
+    /// `POST` with the refresh token: [`super::TenantSelect`] → [`super::JwtResponse`], whose
+    /// session token names the tenant in `dct`.
+    pub const TENANT_SELECT: &str = "/v1/auth/tenant/select";
+    /// `POST` with the refresh token: [`super::MyTenantsRequest`] → [`super::MyTenants`].
+    pub const ME_TENANTS: &str = "/v1/auth/me/tenants";
+    /// `GET` with the refresh token → a list of [`super::SignInRecord`], newest first.
+    pub const ME_HISTORY: &str = "/v1/auth/me/history";
     /// `POST` with the refresh token → `{}`: ends this session.
     pub const LOGOUT: &str = "/v1/auth/logout";
     /// `POST` with the refresh token → `{}`: ends every session of the user.
@@ -461,4 +468,58 @@ pub struct MaskedEmail {
     /// The address the message went to, partly hidden (`a***@example.com`).
     #[serde(default)]
     pub masked_email: String,
+}
+
+/// [`path::TENANT_SELECT`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantSelect {
+    /// The tenant's ID: one of the user's.
+    #[serde(default)]
+    pub tenant: Option<String>,
+}
+
+/// [`path::ME_TENANTS`]: the tenant the session selected (`dct`), or those of `ids`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyTenantsRequest {
+    /// The selected tenant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dct: Option<bool>,
+    /// These tenants, where the user belongs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ids: Option<Vec<String>>,
+}
+
+/// One of [`MyTenants::tenants`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct MyTenant {
+    /// The tenant's ID.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its custom attributes.
+    pub custom_attributes: BTreeMap<String, Value>,
+}
+
+/// The answer of [`path::ME_TENANTS`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MyTenants {
+    /// The tenants.
+    pub tenants: Vec<MyTenant>,
+}
+
+/// A sign-in, as [`path::ME_HISTORY`] lists it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SignInRecord {
+    /// The user.
+    pub user_id: String,
+    /// When (Unix seconds).
+    pub login_time: i64,
+    /// Where, as far as known (empty here).
+    pub city: String,
+    /// Where, as far as known (empty here).
+    pub country: String,
+    /// From which address.
+    pub ip: String,
 }

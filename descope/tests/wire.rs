@@ -178,3 +178,31 @@ fn management_bodies_read_as_both_official_sdks_send_them() {
     }));
     assert_eq!(link.uri.as_deref(), Some("http://127.0.0.1:3000/verify"));
 }
+
+#[test]
+fn authorization_bodies_read_as_the_official_sdks_send_them() {
+    use descope::api::{
+        mgmt::{RoleRequest, TenantRequest},
+        MyTenantsRequest, TenantSelect,
+    };
+    // Python's role create and tenant create (`role.py`, `tenant.py`): unset fields as null,
+    // and the tenant's `enforceSSO` upper-cased.
+    let role: RoleRequest = read(json!({
+        "name": "owner", "description": null, "permissionNames": ["write"],
+        "tenantId": "T1", "default": null, "private": null
+    }));
+    assert_eq!(
+        role.permission_names.as_deref(),
+        Some(&["write".to_owned()][..])
+    );
+    let tenant: TenantRequest = read(json!({
+        "name": "Acme", "id": null, "selfProvisioningDomains": [], "enforceSSO": true,
+        "disabled": false
+    }));
+    assert_eq!((tenant.id, tenant.enforce_sso), (None, Some(true)));
+    // The web SDK's myTenants(true) and selectTenant.
+    let mine: MyTenantsRequest = read(json!({"dct": true}));
+    assert_eq!((mine.dct, mine.ids), (Some(true), None));
+    let select: TenantSelect = read(json!({"tenant": "T1"}));
+    assert_eq!(select.tenant.as_deref(), Some("T1"));
+}

@@ -61,3 +61,59 @@ test("web-js-sdk with persistTokens and autoRefresh keeps a session alive", asyn
   expect(reuse.status()).toBe(401);
   expect(consoleErrors).toEqual([]);
 });
+
+test("web-js-sdk reads and selects tenants, and its session survives every call", async ({ page, request, consoleErrors }) => {
+  // scripts/test.sh gives the embedded server this management key.
+  const managementKey = process.env.DESCOPE_LOCAL_MANAGEMENT_KEY;
+  expect(managementKey, "DESCOPE_LOCAL_MANAGEMENT_KEY is set for the end-to-end run").toBeTruthy();
+  const descopeOrigin = new URL(test.info().project.use.baseURL ?? "http://127.0.0.1:3000").origin;
+  const mgmt = { Authorization: `Bearer ${PROJECT_ID}:${managementKey}` };
+  const email = `webjs-tenant-${Date.now()}@example.com`;
+  const tenantId = `T${Date.now()}`;
+
+  await page.goto(descopeOrigin.replace("127.0.0.1", "localhost") + "/");
+  await page.addScriptTag({ path: path.join(__dirname, "../node_modules/@descope/web-js-sdk/dist/index.umd.js") });
+  await page.evaluate(async ({ projectId, descopeOrigin, email }) => {
+    const w = window as unknown as { sdk: any; Descope: any };
+    w.sdk = w.Descope({ projectId, baseUrl: `${descopeOrigin}/descope`, persistTokens: true, autoRefresh: true });
+    const res = await w.sdk.password.signUp(email, "correct horse battery", { name: "Web Tenant" });
+    if (!res.ok) throw new Error(JSON.stringify(res.error));
+  }, { projectId: PROJECT_ID, descopeOrigin, email });
+
+  for (const [route, data] of [
+    ["tenant/create", { id: tenantId, name: `Web tenant ${tenantId}` }],
+    ["user/update/tenant/add", { loginId: email, tenantId }],
+  ] as const) {
+    const answer = await request.post(`${descopeOrigin}/descope/v1/mgmt/${route}`, { headers: mgmt, data });
+    expect(answer.status(), await answer.text()).toBe(200);
+  }
+
+  const seen = await page.evaluate(async (tenantId) => {
+    const sdk = (window as any).sdk;
+    const claims = (jwt: string) => JSON.parse(atob(jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+    const listed = await sdk.myTenants([tenantId]);
+    const selected = await sdk.selectTenant(tenantId);
+    const current = await sdk.myTenants(true);
+    const history = await sdk.history();
+    const me = await sdk.me();
+    return {
+      listed: listed.ok && listed.data.tenants.map((t: any) => t.id),
+      selected: selected.ok && claims(selected.data.sessionJwt).dct,
+      stored: claims(localStorage.getItem("DS") ?? "").dct,
+      current: current.ok && current.data.tenants.map((t: any) => t.name),
+      history: history.ok && history.data.length,
+      me: me.ok && me.data.userTenants.map((t: any) => t.tenantId),
+      refresh: localStorage.getItem("DSR"),
+    };
+  }, tenantId);
+  expect(seen).toMatchObject({
+    listed: [tenantId],
+    selected: tenantId,
+    stored: tenantId,
+    current: [`Web tenant ${tenantId}`],
+    history: 1,
+    me: [tenantId],
+  });
+  expect(seen.refresh, "the session is kept").toBeTruthy();
+  expect(consoleErrors).toEqual([]);
+});

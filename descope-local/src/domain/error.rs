@@ -14,6 +14,12 @@ pub(crate) enum Error {
     /// Sign-up for a login ID that exists.
     #[error("user already exists")]
     UserExists,
+    /// A management call names a permission, role or tenant that does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// A management call would create a permission, role or tenant whose name is taken.
+    #[error("{0}")]
+    Conflict(String),
     /// A management call names a user who does not exist.
     #[error("user not found")]
     UserNotFound,

@@ -2,6 +2,7 @@
 //! parts it needs (the store, the clock, the limits) and answers domain values and [`Error`]s;
 //! the HTTP layer turns them into Descope's shapes.
 
+pub(crate) mod authz;
 pub(crate) mod credentials;
 mod error;
 pub(crate) mod inbox;
@@ -17,6 +18,7 @@ use std::{sync::Arc, time::Duration};
 
 pub(crate) use error::Error;
 
+use authz::Authz;
 use credentials::{codes::Codes, hashing::Hasher, links::Links, passwords::Passwords, Mailer};
 use inbox::Inbox;
 use keys::Signer;
@@ -39,6 +41,7 @@ pub(crate) struct Services {
     pub(crate) codes: Codes,
     pub(crate) links: Links,
     pub(crate) users: Users,
+    pub(crate) authz: Authz,
     pub(crate) limits: Arc<Limits>,
     pub(crate) inbox: Arc<Inbox>,
 }
@@ -71,6 +74,10 @@ impl Services {
         };
         let hasher = Arc::new(Hasher::new());
         Self {
+            authz: Authz {
+                store: store.clone(),
+                clock: clock.clone(),
+            },
             users: Users {
                 store: store.clone(),
                 clock: clock.clone(),

@@ -1,17 +1,20 @@
 //! Sessions: a refresh-token family per sign-in; refresh with rotation and reuse detection;
 //! logout.
 
-use std::sync::Arc;
+use std::{collections::BTreeMap, net::IpAddr, sync::Arc};
 
 use super::{
+    authz::{grants, tenant_names, Tenant},
     error::Error,
     tokens::{next_refresh_seconds, NewRefresh, Tokens},
     users::{Status, User},
 };
 use crate::{
     storage::{
+        authz,
         sessions::{self, Family, Presented},
-        users, Store,
+        sign_ins::{self, SignIn},
+        users, Connection, Store,
     },
     support::{
         clock::Clock,
@@ -30,6 +33,8 @@ pub(crate) struct SignedIn {
     pub(crate) refresh_max_age: i64,
     /// Whether this sign-in created the user.
     pub(crate) first_seen: bool,
+    /// The names of the tenants there are, by ID, for the user's memberships.
+    pub(crate) tenant_names: BTreeMap<String, String>,
     pub(crate) next_refresh_seconds: i64,
 }
 
@@ -67,12 +72,14 @@ impl Sessions {
         }
     }
 
-    /// Starts a refresh-token family for `user`, unless they are disabled.
+    /// Starts a refresh-token family for `user`, signed in from `address`, unless they are
+    /// disabled.
     pub(crate) async fn start(
         &self,
         user: User,
         amr: Vec<String>,
         first_seen: bool,
+        address: IpAddr,
     ) -> Result<SignedIn, Error> {
         if user.status == Status::Disabled {
             return Err(Error::UserDisabled);
@@ -87,10 +94,12 @@ impl Sessions {
                     amr,
                     expires_at: now + this.refresh_ttl,
                     generation: 0,
+                    tenant: None,
                 };
                 let refresh = this.tokens.refresh(&user, &family.id, family.expires_at)?;
                 sessions::insert_family(conn, &family, &refresh.hash, now)?;
-                this.signed_in(user, family.amr, refresh, first_seen)
+                sign_ins::record(conn, &user.id, now, &address.to_string())?;
+                this.signed_in(conn, user, family, refresh, first_seen)
             })
             .await
     }
@@ -102,13 +111,31 @@ impl Sessions {
     /// whole family, since the token was likely stolen. Without rotation the refresh token
     /// answered is the one presented.
     pub(crate) async fn refresh(&self, token: &str) -> Result<SignedIn, Error> {
+        self.refresh_selecting(token, None).await
+    }
+
+    /// A refresh whose session selects `tenant`, one of the user's: its tokens carry it as
+    /// `dct` from now on.
+    pub(crate) async fn select_tenant(
+        &self,
+        token: &str,
+        tenant: String,
+    ) -> Result<SignedIn, Error> {
+        self.refresh_selecting(token, Some(tenant)).await
+    }
+
+    async fn refresh_selecting(
+        &self,
+        token: &str,
+        select: Option<String>,
+    ) -> Result<SignedIn, Error> {
         let this = self.clone();
         let hash = digest(token);
         let presented_token = token.to_owned();
         self.store
             .write(move |conn| -> Result<_, Error> {
                 let now = this.clock.now();
-                let (family, token_generation) =
+                let (mut family, token_generation) =
                     match sessions::presented(conn, &hash, now, this.grace)? {
                         Presented::Usable {
                             family,
@@ -129,17 +156,26 @@ impl Sessions {
                 if user.status == Status::Disabled {
                     return Ok(Err(Error::UserDisabled));
                 }
+                if let Some(tenant) = select {
+                    if !user.tenants.contains_key(&tenant) {
+                        return Ok(Err(Error::Validation(format!(
+                            "The user is not a member of tenant {tenant:?}."
+                        ))));
+                    }
+                    sessions::select_tenant(conn, &family.id, &tenant)?;
+                    family.tenant = Some(tenant);
+                }
                 if !this.rotate {
                     let kept = NewRefresh {
                         token: presented_token,
                         hash,
                         expires_at: family.expires_at,
                     };
-                    return Ok(this.signed_in(user, family.amr, kept, false));
+                    return Ok(this.signed_in(conn, user, family, kept, false));
                 }
                 let refresh = this.tokens.refresh(&user, &family.id, family.expires_at)?;
                 sessions::rotate(conn, &family, token_generation, &refresh.hash, now)?;
-                Ok(this.signed_in(user, family.amr, refresh, false))
+                Ok(this.signed_in(conn, user, family, refresh, false))
             })
             .await?
     }
@@ -170,6 +206,51 @@ impl Sessions {
         user.ok_or(Error::InvalidRefreshToken)
     }
 
+    /// The sign-ins of the user holding a valid refresh token, newest first.
+    pub(crate) async fn history(&self, token: &str) -> Result<(User, Vec<SignIn>), Error> {
+        let user = self.user(token).await?;
+        self.store
+            .read(move |conn| {
+                let history = sign_ins::of_user(conn, &user.id)?;
+                Ok((user, history))
+            })
+            .await
+    }
+
+    /// Tenants of the user holding a valid refresh token: the one their session selected
+    /// (`selected`), or those of `ids` they belong to. A tenant that was never created is
+    /// named by its ID.
+    pub(crate) async fn tenants(
+        &self,
+        token: &str,
+        selected: bool,
+        ids: Vec<String>,
+    ) -> Result<Vec<Tenant>, Error> {
+        let (family, user) = self.holder(token).await?;
+        let user = user.ok_or(Error::InvalidRefreshToken)?;
+        let wanted: Vec<String> = if selected {
+            family.tenant.into_iter().collect()
+        } else {
+            ids.into_iter()
+                .filter(|id| user.tenants.contains_key(id))
+                .collect()
+        };
+        self.store
+            .read(move |conn| -> Result<_, Error> {
+                wanted
+                    .into_iter()
+                    .map(|id| {
+                        Ok(authz::tenant(conn, &id)?.unwrap_or(Tenant {
+                            name: id.clone(),
+                            id,
+                            ..Tenant::default()
+                        }))
+                    })
+                    .collect()
+            })
+            .await
+    }
+
     /// Ends the token's session, or with `every_session` all sessions of its user.
     pub(crate) async fn end(&self, token: &str, every_session: bool) -> Result<(), Error> {
         let (family, _) = self.holder(token).await?;
@@ -185,23 +266,35 @@ impl Sessions {
             .await
     }
 
+    /// The answer to a sign-in or refresh: a session token with what the user's roles grant
+    /// now and the tenant the session selected.
     fn signed_in(
         &self,
+        conn: &Connection,
         user: User,
-        amr: Vec<String>,
+        family: Family,
         refresh: NewRefresh,
         first_seen: bool,
     ) -> Result<SignedIn, Error> {
-        let (session_jwt, session_expiration) = self.tokens.session(&user, &amr)?;
+        let grants = grants(conn, &user)?;
+        let tenant_names = tenant_names(conn)?;
+        let (session_jwt, session_expiration) = self.tokens.session(
+            &user,
+            &family.amr,
+            &grants,
+            family.tenant.as_deref(),
+            refresh.expires_at,
+        )?;
         Ok(SignedIn {
             refresh_max_age: (refresh.expires_at - self.clock.now()).max(0),
             next_refresh_seconds: next_refresh_seconds(self.tokens.session_ttl()),
             user,
-            amr,
+            amr: family.amr,
             session_jwt,
             session_expiration,
             refresh,
             first_seen,
+            tenant_names,
         })
     }
 }

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{error::Error, keys::Signer, users::User};
+use super::{authz::Grants, error::Error, keys::Signer, users::User};
 use crate::support::{
     clock::Clock,
     ids::{digest, random_id},
@@ -13,6 +13,27 @@ use crate::support::{
 /// shorter delays (so short test sessions still refresh, a few seconds before expiry).
 pub(crate) fn next_refresh_seconds(ttl: i64) -> i64 {
     (ttl - 20).max(21).min(ttl - 1).max(0)
+}
+
+/// `seconds` since the Unix epoch as an RFC 3339 UTC time, e.g. `2025-12-01T11:38:42Z`.
+fn rfc3339(seconds: i64) -> String {
+    let (days, secs) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
 }
 
 /// A freshly minted refresh token and what the store must remember of it.
@@ -51,15 +72,28 @@ impl Tokens {
         self.session_ttl
     }
 
-    /// A session token for `user`, authenticated by `amr`, and when it expires.
-    pub(crate) fn session(&self, user: &User, amr: &[String]) -> Result<(String, i64), Error> {
+    /// A session token for `user`, authenticated by `amr`, with what their roles `grants`, the
+    /// tenant their session selected (`dct`) and when its refresh token expires (`rexp`, an
+    /// RFC 3339 time as Descope writes it); and when the session token expires.
+    pub(crate) fn session(
+        &self,
+        user: &User,
+        amr: &[String],
+        grants: &Grants,
+        tenant: Option<&str>,
+        refresh_expires_at: i64,
+    ) -> Result<(String, i64), Error> {
         let iat = self.clock.now();
         let exp = iat + self.session_ttl;
-        let claims = json!({
+        let mut claims = json!({
             "drn": "DS", "sub": user.id, "iss": self.project_id,
             "iat": iat, "exp": exp, "amr": amr,
-            "roles": user.roles, "permissions": [], "tenants": user.tenants,
+            "roles": user.roles, "permissions": grants.permissions, "tenants": grants.tenants,
+            "rexp": rfc3339(refresh_expires_at),
         });
+        if let Some(tenant) = tenant {
+            claims["dct"] = json!(tenant);
+        }
         Ok((self.sign(&claims)?, exp))
     }
 
@@ -93,6 +127,13 @@ impl Tokens {
 #[cfg(test)]
 mod tests {
     use super::next_refresh_seconds;
+
+    #[test]
+    fn refresh_expiry_is_written_as_descope_writes_it() {
+        assert_eq!(super::rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(super::rfc3339(1_764_588_722), "2025-12-01T11:32:02Z");
+        assert_eq!(super::rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+    }
 
     #[test]
     fn refreshes_are_due_20_s_early_but_not_before_21_s() {

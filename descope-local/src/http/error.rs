@@ -77,6 +77,8 @@ impl HttpError {
                     (S::BAD_REQUEST, code::INVALID_REQUEST, "Request is invalid")
                 }
                 Error::UserExists => (S::CONFLICT, code::USER_EXISTS, "User already exists"),
+                Error::NotFound(_) => (S::BAD_REQUEST, code::INVALID_REQUEST, "Not found"),
+                Error::Conflict(_) => (S::CONFLICT, code::INVALID_REQUEST, "Already exists"),
                 Error::UserNotFound => (S::BAD_REQUEST, code::USER_NOT_FOUND, "User not found"),
                 Error::UserDisabled => (S::FORBIDDEN, code::USER_DISABLED, "User is disabled"),
                 Error::PasswordExpired => {

@@ -1,6 +1,8 @@
 //! The answers the auth and management APIs share: Descope's `JWTResponse` and
 //! `UserResponse`, built from domain values in the shapes of [`descope::api`].
 
+use std::collections::BTreeMap;
+
 use descope::api::{JwtResponse, UserResponse, UserTenant};
 use serde_json::json;
 
@@ -17,15 +19,16 @@ pub(crate) fn jwt_response(signed_in: SignedIn) -> JwtResponse {
         cookie_expiration: signed_in.refresh.expires_at,
         cookie_name: "DSR".into(),
         session_expiration: signed_in.session_expiration,
-        user: Some(user_response(&signed_in.user)),
+        user: Some(user_response(&signed_in.user, &signed_in.tenant_names)),
         first_seen: signed_in.first_seen,
         claims: json!({ "amr": signed_in.amr }),
         next_refresh_seconds: Some(signed_in.next_refresh_seconds),
     }
 }
 
-/// Descope's `UserResponse`.
-pub(crate) fn user_response(user: &User) -> UserResponse {
+/// Descope's `UserResponse`; `tenant_names` names the user's tenants (one never created is
+/// named by its ID).
+pub(crate) fn user_response(user: &User, tenant_names: &BTreeMap<String, String>) -> UserResponse {
     UserResponse {
         login_ids: vec![user.login_id.clone()],
         user_id: user.id.clone(),
@@ -44,7 +47,7 @@ pub(crate) fn user_response(user: &User) -> UserResponse {
             .iter()
             .map(|(id, tenant)| UserTenant {
                 tenant_id: id.clone(),
-                tenant_name: id.clone(),
+                tenant_name: tenant_names.get(id).unwrap_or(id).clone(),
                 role_names: tenant.roles.clone(),
                 permissions: tenant.permissions.clone(),
             })

@@ -12,11 +12,13 @@ use std::{
 
 pub(crate) use rusqlite::Connection;
 
+pub(crate) mod authz;
 pub(crate) mod codes;
 mod error;
 pub(crate) mod keys;
 pub(crate) mod secrets;
 pub(crate) mod sessions;
+pub(crate) mod sign_ins;
 pub(crate) mod users;
 
 pub use error::StoreError;
@@ -104,6 +106,40 @@ const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL,
         created_at INTEGER NOT NULL
     );",
+    // 4: the authorization model (permissions; roles, project-wide or of one tenant, with
+    // their permissions; tenants), the tenant a session selected (`dct`), and sign-in history.
+    "CREATE TABLE permissions (
+        name TEXT PRIMARY KEY,
+        description TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE roles (
+        tenant_id TEXT NOT NULL DEFAULT '',
+        name TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        permissions TEXT NOT NULL DEFAULT '[]',
+        is_default INTEGER NOT NULL DEFAULT 0,
+        is_private INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, name)
+    );
+    CREATE TABLE tenants (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        self_provisioning_domains TEXT NOT NULL DEFAULT '[]',
+        custom_attributes TEXT NOT NULL DEFAULT '{}',
+        enforce_sso INTEGER NOT NULL DEFAULT 0,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+    );
+    ALTER TABLE refresh_families ADD COLUMN tenant TEXT;
+    CREATE TABLE sign_ins (
+        id INTEGER PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        ip TEXT NOT NULL
+    );
+    CREATE INDEX sign_ins_user ON sign_ins(user_id, at);",
 ];
 
 /// Brings the schema up to the newest version, one migration per transaction. Each takes the

@@ -13,6 +13,8 @@ pub(crate) struct Family {
     pub(crate) expires_at: i64,
     /// The generation of the family's newest tokens.
     pub(crate) generation: i64,
+    /// The tenant the session selected (its tokens' `dct`).
+    pub(crate) tenant: Option<String>,
 }
 
 /// What a presented refresh token is worth.
@@ -71,7 +73,7 @@ pub(crate) fn presented(
     let row = tx
         .query_row(
             "SELECT f.id, f.user_id, f.amr, f.expires_at, f.generation, f.revoked,
-                    f.generation_started_at, t.generation
+                    f.generation_started_at, t.generation, f.tenant
              FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
              WHERE t.hash = ?1",
             [hash],
@@ -84,6 +86,7 @@ pub(crate) fn presented(
                         amr: serde_json::from_str(&amr).unwrap_or_default(),
                         expires_at: r.get(3)?,
                         generation: r.get(4)?,
+                        tenant: r.get(8)?,
                     },
                     r.get::<_, bool>(5)?,
                     r.get::<_, i64>(6)?,
@@ -134,6 +137,19 @@ pub(crate) fn rotate(
     tx.execute(
         "INSERT INTO refresh_tokens (hash, family_id, generation, issued_at) VALUES (?1, ?2, ?3, ?4)",
         rusqlite::params![new_hash, family.id, successor, now],
+    )?;
+    Ok(())
+}
+
+/// Records the tenant the family's session selected.
+pub(crate) fn select_tenant(
+    tx: &Connection,
+    family_id: &str,
+    tenant: &str,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE refresh_families SET tenant = ?2 WHERE id = ?1",
+        rusqlite::params![family_id, tenant],
     )?;
     Ok(())
 }

@@ -246,7 +246,8 @@ pub(crate) fn verify_email_dropping_password(
     Ok(())
 }
 
-/// Deletes the user with their sessions and pending codes and links; false if there was none.
+/// Deletes the user with their sessions, sign-ins and pending codes and links; false if there
+/// was none.
 pub(crate) fn delete(conn: &Connection, user_id: &str) -> Result<bool, StoreError> {
     conn.execute(
         "DELETE FROM refresh_tokens WHERE family_id IN
@@ -254,6 +255,7 @@ pub(crate) fn delete(conn: &Connection, user_id: &str) -> Result<bool, StoreErro
         [user_id],
     )?;
     conn.execute("DELETE FROM refresh_families WHERE user_id = ?1", [user_id])?;
+    conn.execute("DELETE FROM sign_ins WHERE user_id = ?1", [user_id])?;
     conn.execute(
         "DELETE FROM codes WHERE login_id = (SELECT login_id FROM users WHERE id = ?1)",
         [user_id],

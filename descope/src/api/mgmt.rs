@@ -67,6 +67,34 @@ pub mod path {
     pub const USER_PASSWORD_EXPIRE: &str = "/v1/mgmt/user/password/expire";
     /// `POST`: [`super::UserSelector`] → `{}`: ends every session of the user.
     pub const USER_LOGOUT: &str = "/v1/mgmt/user/logout";
+    /// `POST`: [`super::RoleRequest`] → `{}`.
+    pub const ROLE_CREATE: &str = "/v1/mgmt/role/create";
+    /// `POST`: [`super::RoleRequest`] (with `newName`) → `{}`; replaces every field.
+    pub const ROLE_UPDATE: &str = "/v1/mgmt/role/update";
+    /// `POST`: [`super::RoleRequest`] (`name`, `tenantId`) → `{}`.
+    pub const ROLE_DELETE: &str = "/v1/mgmt/role/delete";
+    /// `GET` → [`super::Roles`].
+    pub const ROLE_ALL: &str = "/v1/mgmt/role/all";
+    /// `POST`: [`super::PermissionRequest`] → `{}`.
+    pub const PERMISSION_CREATE: &str = "/v1/mgmt/permission/create";
+    /// `POST`: [`super::PermissionRequest`] (with `newName`) → `{}`.
+    pub const PERMISSION_UPDATE: &str = "/v1/mgmt/permission/update";
+    /// `POST`: [`super::PermissionRequest`] (`name`) → `{}`.
+    pub const PERMISSION_DELETE: &str = "/v1/mgmt/permission/delete";
+    /// `GET` → [`super::Permissions`].
+    pub const PERMISSION_ALL: &str = "/v1/mgmt/permission/all";
+    /// `POST`: [`super::TenantRequest`] → [`super::TenantCreated`].
+    pub const TENANT_CREATE: &str = "/v1/mgmt/tenant/create";
+    /// `POST`: [`super::TenantRequest`] → `{}`; replaces every field.
+    pub const TENANT_UPDATE: &str = "/v1/mgmt/tenant/update";
+    /// `POST`: [`super::TenantRequest`] (`id`, `cascade`) → `{}`.
+    pub const TENANT_DELETE: &str = "/v1/mgmt/tenant/delete";
+    /// `GET ?id=…` → [`super::TenantResponse`].
+    pub const TENANT_LOAD: &str = "/v1/mgmt/tenant";
+    /// `GET` → [`super::Tenants`].
+    pub const TENANT_ALL: &str = "/v1/mgmt/tenant/all";
+    /// `POST`: [`super::TenantSearch`] → [`super::Tenants`].
+    pub const TENANT_SEARCH: &str = "/v1/mgmt/tenant/search";
     /// `POST`: [`super::GenerateCode`] → [`super::GeneratedCode`], for a test user.
     pub const TEST_GENERATE_OTP: &str = "/v1/mgmt/tests/generate/otp";
     /// `POST`: [`super::GenerateLink`] → [`super::GeneratedLink`], for a test user.
@@ -375,4 +403,185 @@ pub struct GeneratedLink {
     pub login_id: String,
     /// The link, as if it had been sent.
     pub link: String,
+}
+
+/// A role as create, update and delete take it: of the project, or of `tenantId`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleRequest {
+    /// The role's name (its current name, for an update).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The new name (update).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_name: Option<String>,
+    /// What the role is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The permissions it grants; each must exist.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permission_names: Option<Vec<String>>,
+    /// The tenant the role belongs to; none for a project role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+    /// Whether new users get the role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<bool>,
+    /// Whether the role is hidden from tenant admins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private: Option<bool>,
+}
+
+/// A role as [`path::ROLE_ALL`] answers it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RoleResponse {
+    /// The name.
+    pub name: String,
+    /// What it is for.
+    pub description: String,
+    /// The permissions it grants.
+    pub permission_names: Vec<String>,
+    /// When it was created (Unix seconds).
+    pub created_time: i64,
+    /// Its tenant; empty for a project role.
+    pub tenant_id: String,
+    /// Whether new users get it.
+    pub default: bool,
+    /// Whether it is hidden from tenant admins.
+    pub private: bool,
+}
+
+/// The answer of [`path::ROLE_ALL`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Roles {
+    /// Every role.
+    pub roles: Vec<RoleResponse>,
+}
+
+/// A permission as create, update and delete take it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PermissionRequest {
+    /// The name (its current name, for an update).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The new name (update).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_name: Option<String>,
+    /// What it allows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A permission as [`path::PERMISSION_ALL`] answers it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PermissionResponse {
+    /// The name.
+    pub name: String,
+    /// What it allows.
+    pub description: String,
+    /// Whether Descope made it; never here.
+    pub system_default: bool,
+}
+
+/// The answer of [`path::PERMISSION_ALL`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Permissions {
+    /// Every permission.
+    pub permissions: Vec<PermissionResponse>,
+}
+
+/// A tenant as create, update and delete take it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantRequest {
+    /// The ID: given, or made by create.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name, unique in the project.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Email domains whose users join the tenant at sign-up (kept, not acted on here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_provisioning_domains: Option<Vec<String>>,
+    /// Custom attributes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<BTreeMap<String, Value>>,
+    /// Whether members must sign in by SSO (kept, not acted on here).
+    #[serde(
+        default,
+        rename = "enforceSSO",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enforce_sso: Option<bool>,
+    /// Whether the tenant is disabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+    /// Delete: whether to delete what belongs to the tenant too; its roles and memberships go
+    /// either way here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cascade: Option<bool>,
+}
+
+/// The answer of [`path::TENANT_CREATE`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantCreated {
+    /// The tenant's ID.
+    pub id: String,
+}
+
+/// A tenant as load and load-all answer it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TenantResponse {
+    /// The ID.
+    pub id: String,
+    /// The name.
+    pub name: String,
+    /// Email domains whose users join at sign-up.
+    pub self_provisioning_domains: Vec<String>,
+    /// Custom attributes.
+    pub custom_attributes: BTreeMap<String, Value>,
+    /// When it was created (Unix seconds).
+    pub created_time: i64,
+    /// Whether members must sign in by SSO.
+    #[serde(rename = "enforceSSO")]
+    pub enforce_sso: bool,
+    /// Whether the tenant is disabled.
+    pub disabled: bool,
+}
+
+/// The answer of [`path::TENANT_ALL`] and [`path::TENANT_SEARCH`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Tenants {
+    /// The tenants.
+    pub tenants: Vec<TenantResponse>,
+}
+
+/// [`path::TENANT_SEARCH`]: each filter that is given must match.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantSearch {
+    /// IDs.
+    #[serde(default)]
+    pub tenant_ids: Option<Vec<String>>,
+    /// Names.
+    #[serde(default)]
+    pub tenant_names: Option<Vec<String>>,
+    /// Self-provisioning domains, any of which the tenant has.
+    #[serde(default)]
+    pub tenant_self_provisioning_domains: Option<Vec<String>>,
+    /// Custom attributes the tenant must have, with these values.
+    #[serde(default)]
+    pub custom_attributes: Option<BTreeMap<String, Value>>,
+}
+
+/// The `?id=` of [`path::TENANT_LOAD`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantId {
+    /// The tenant's ID.
+    #[serde(default)]
+    pub id: Option<String>,
 }

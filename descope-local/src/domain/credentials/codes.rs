@@ -118,6 +118,6 @@ impl Codes {
             })
             .await??;
         guess.succeeded();
-        self.mail.sign_in_owner(pending).await
+        self.mail.sign_in_owner(pending, address).await
     }
 }

@@ -135,7 +135,11 @@ impl Mailer {
     /// The first proof of an address that an account was created for without one (a password
     /// sign-up) claims the account for the address's owner: a password set before, possibly
     /// by someone else waiting for the owner to arrive, is dropped with every session.
-    pub(super) async fn sign_in_owner(&self, pending: PendingCode) -> Result<SignedIn, Error> {
+    pub(super) async fn sign_in_owner(
+        &self,
+        pending: PendingCode,
+        address: IpAddr,
+    ) -> Result<SignedIn, Error> {
         let now = self.clock.now();
         let (user, first_seen) = self
             .store
@@ -161,7 +165,7 @@ impl Mailer {
             })
             .await?;
         self.sessions
-            .start(user, vec!["email".into()], first_seen)
+            .start(user, vec!["email".into()], first_seen, address)
             .await
     }
 }

@@ -116,6 +116,6 @@ impl Links {
             })
             .await?;
         guess.succeeded();
-        self.mail.sign_in_owner(pending).await
+        self.mail.sign_in_owner(pending, address).await
     }
 }

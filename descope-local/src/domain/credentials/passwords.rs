@@ -48,7 +48,9 @@ impl Passwords {
                 users::create(conn, &login_id, user, Some(&hash), now)
             })
             .await?;
-        self.sessions.start(user, vec!["pwd".into()], true).await
+        self.sessions
+            .start(user, vec!["pwd".into()], true, address)
+            .await
     }
 
     pub(crate) async fn sign_in(
@@ -61,7 +63,9 @@ impl Passwords {
         if user.password_expired {
             return Err(Error::PasswordExpired);
         }
-        self.sessions.start(user, vec!["pwd".into()], false).await
+        self.sessions
+            .start(user, vec!["pwd".into()], false, address)
+            .await
     }
 
     /// Sets `new` for the holder of the `old` password. Every session of the account ends; the
@@ -76,7 +80,9 @@ impl Passwords {
         check_policy(&new)?;
         let user = self.check(login_id, old, address).await?;
         self.set(&user.id, new, None).await?;
-        self.sessions.start(user, vec!["pwd".into()], false).await
+        self.sessions
+            .start(user, vec!["pwd".into()], false, address)
+            .await
     }
 
     /// Sets `new` for the user holding the valid `refresh_token`, and ends every other session

@@ -1,4 +1,5 @@
-//! Sessions: refresh (with rotation and reuse detection), try-refresh, me, logout, logout-all.
+//! Sessions: refresh (with rotation and reuse detection), try-refresh, tenant selection, me,
+//! my tenants, my sign-in history, logout, logout-all.
 //! The rules live in `domain::sessions`.
 
 use axum::{
@@ -7,7 +8,10 @@ use axum::{
     routing::{get, post},
     Json, Router,
 };
-use descope::api::{path, JwtResponse, UserResponse};
+use descope::api::{
+    path, JwtResponse, MyTenant, MyTenants, MyTenantsRequest, SignInRecord, TenantSelect,
+    UserResponse,
+};
 use serde_json::{json, Value};
 
 use crate::http::responses::{jwt_response, user_response};
@@ -15,7 +19,7 @@ use crate::{
     domain::Error,
     http::{
         error::HttpError,
-        extract::{Caller, Shared},
+        extract::{required, ApiJson, Caller, Shared},
     },
 };
 
@@ -24,6 +28,9 @@ pub(super) fn router() -> Router<Shared> {
         .route(path::REFRESH, post(refresh))
         .route(path::TRY_REFRESH, post(try_refresh))
         .route(path::ME, get(me))
+        .route(path::TENANT_SELECT, post(select_tenant))
+        .route(path::ME_TENANTS, post(my_tenants))
+        .route(path::ME_HISTORY, get(history))
         .route(path::LOGOUT, post(logout))
         .route(path::LOGOUT_ALL, post(logout_all))
 }
@@ -55,7 +62,77 @@ async fn try_refresh(State(api): State<Shared>, caller: Caller) -> Result<Respon
 
 async fn me(State(api): State<Shared>, caller: Caller) -> Result<Json<UserResponse>, HttpError> {
     let user = api.services.sessions.user(caller.refresh_token()?).await?;
-    Ok(Json(user_response(&user)))
+    let names = api.services.authz.tenant_names().await?;
+    Ok(Json(user_response(&user, &names)))
+}
+
+/// A refresh whose session token names the selected tenant in `dct`, from now on.
+async fn select_tenant(
+    State(api): State<Shared>,
+    caller: Caller,
+    ApiJson(body): ApiJson<TenantSelect>,
+) -> Result<Json<JwtResponse>, HttpError> {
+    let tenant = required(&body.tenant, "tenant")?.to_owned();
+    let signed_in = api
+        .services
+        .sessions
+        .select_tenant(caller.refresh_token()?, tenant)
+        .await?;
+    Ok(Json(jwt_response(signed_in)))
+}
+
+/// The selected tenant (`dct: true`) or those of `ids` the user belongs to; exactly one of the
+/// two, as the Python SDK insists.
+async fn my_tenants(
+    State(api): State<Shared>,
+    caller: Caller,
+    ApiJson(body): ApiJson<MyTenantsRequest>,
+) -> Result<Json<MyTenants>, HttpError> {
+    let selected = body.dct == Some(true);
+    let ids = body.ids.unwrap_or_default();
+    if selected != ids.is_empty() {
+        return Err(HttpError::Domain(Error::Validation(
+            "Give either dct: true or a list of tenant ids.".into(),
+        )));
+    }
+    let tenants = api
+        .services
+        .sessions
+        .tenants(caller.refresh_token()?, selected, ids)
+        .await?;
+    Ok(Json(MyTenants {
+        tenants: tenants
+            .into_iter()
+            .map(|t| MyTenant {
+                id: t.id,
+                name: t.name,
+                custom_attributes: t.custom_attributes,
+            })
+            .collect(),
+    }))
+}
+
+/// The user's sign-ins, newest first: when and from which address.
+async fn history(
+    State(api): State<Shared>,
+    caller: Caller,
+) -> Result<Json<Vec<SignInRecord>>, HttpError> {
+    let (user, sign_ins) = api
+        .services
+        .sessions
+        .history(caller.refresh_token()?)
+        .await?;
+    Ok(Json(
+        sign_ins
+            .into_iter()
+            .map(|s| SignInRecord {
+                user_id: user.id.clone(),
+                login_time: s.at,
+                ip: s.ip,
+                ..SignInRecord::default()
+            })
+            .collect(),
+    ))
 }
 
 /// Revokes the refresh token's family: this session ends, others go on.

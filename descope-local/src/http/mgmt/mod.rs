@@ -1,7 +1,9 @@
 //! Descope's management API, for the caller holding the project's management key
-//! (`extract::Manager`): users (`users`), codes and links for test users (`test_helpers`), and
-//! the license call the Python SDK makes when it is given a key.
+//! (`extract::Manager`): users (`users`), permissions, roles and tenants (`authz`), codes and
+//! links for test users (`test_helpers`), and the license call the Python SDK makes when it is
+//! given a key.
 
+mod authz;
 mod test_helpers;
 mod users;
 
@@ -14,6 +16,7 @@ pub(super) fn router() -> Router<Shared> {
     Router::new()
         .route(path::LICENSE, get(license))
         .merge(users::router())
+        .merge(authz::router())
         .merge(test_helpers::router())
 }
 

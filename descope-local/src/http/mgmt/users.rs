@@ -61,10 +61,12 @@ pub(super) fn router() -> Router<Shared> {
 
 type UserAnswer = Result<Json<UserEnvelope>, HttpError>;
 
-fn envelope(user: &User) -> Json<UserEnvelope> {
-    Json(UserEnvelope {
-        user: user_response(user),
-    })
+/// The answer about one user, with their tenants named.
+async fn envelope(api: &Shared, user: &User) -> UserAnswer {
+    let names = api.services.authz.tenant_names().await?;
+    Ok(Json(UserEnvelope {
+        user: user_response(user, &names),
+    }))
 }
 
 /// `{}`: what calls with nothing to say answer, for the Node SDK parses every answer.
@@ -202,7 +204,7 @@ async fn create(
     _: Manager,
     ApiJson(body): ApiJson<UserRequest>,
 ) -> UserAnswer {
-    Ok(envelope(&create_one(&api, body, false).await?))
+    envelope(&api, &create_one(&api, body, false).await?).await
 }
 
 async fn create_test_user(
@@ -210,7 +212,7 @@ async fn create_test_user(
     _: Manager,
     ApiJson(body): ApiJson<UserRequest>,
 ) -> UserAnswer {
-    Ok(envelope(&create_one(&api, body, true).await?))
+    envelope(&api, &create_one(&api, body, true).await?).await
 }
 
 /// Creates each user on its own: one refused user does not stop the others.
@@ -220,13 +222,17 @@ async fn create_batch(
     ApiJson(body): ApiJson<UserBatch>,
 ) -> Result<Json<BatchCreated>, HttpError> {
     let mut answer = BatchCreated::default();
+    let names = api.services.authz.tenant_names().await?;
     for request in body.users {
-        let echo = user_response(&User {
-            login_id: request.login_id.clone().unwrap_or_default(),
-            ..User::default()
-        });
+        let echo = user_response(
+            &User {
+                login_id: request.login_id.clone().unwrap_or_default(),
+                ..User::default()
+            },
+            &names,
+        );
         match create_one(&api, request, false).await {
-            Ok(user) => answer.created_users.push(user_response(&user)),
+            Ok(user) => answer.created_users.push(user_response(&user, &names)),
             // A failure of ours fails the call, with its details kept for the log.
             Err(HttpError::Domain(Error::Internal(detail))) => {
                 return Err(Error::Internal(detail).into())
@@ -245,7 +251,8 @@ async fn load(
     _: Manager,
     ApiQuery(query): ApiQuery<UserSelector>,
 ) -> UserAnswer {
-    Ok(envelope(&api.services.users.load(selected(&query)?).await?))
+    let user = api.services.users.load(selected(&query)?).await?;
+    envelope(&api, &user).await
 }
 
 async fn search(
@@ -292,8 +299,9 @@ async fn run_search(
         test_users,
     };
     let (users, total) = api.services.users.search(filter, limit, page).await?;
+    let names = api.services.authz.tenant_names().await?;
     Ok(Json(UserPage {
-        users: users.iter().map(user_response).collect(),
+        users: users.iter().map(|u| user_response(u, &names)).collect(),
         total,
     }))
 }
@@ -331,7 +339,7 @@ async fn modify(api: &Shared, body: UserRequest, replace: bool) -> UserAnswer {
             Ok(())
         })
         .await?;
-    Ok(envelope(&user))
+    envelope(api, &user).await
 }
 
 async fn set_status(
@@ -349,7 +357,7 @@ async fn set_status(
             Ok(())
         })
         .await?;
-    Ok(envelope(&user))
+    envelope(&api, &user).await
 }
 
 async fn set_email(
@@ -369,7 +377,7 @@ async fn set_email(
             Ok(())
         })
         .await?;
-    Ok(envelope(&user))
+    envelope(&api, &user).await
 }
 
 /// The name fields of a [`UserRequest`]; those left out stay as they are.
@@ -404,7 +412,7 @@ async fn change_roles(
         .users
         .change_roles(who, tenant, change(roles))
         .await?;
-    Ok(envelope(&user))
+    envelope(api, &user).await
 }
 
 async fn set_roles(
@@ -439,7 +447,7 @@ async fn membership(api: &Shared, body: UserTenant, member: bool) -> UserAnswer 
         .users
         .set_membership(who, tenant, member)
         .await?;
-    Ok(envelope(&user))
+    envelope(api, &user).await
 }
 
 async fn add_tenant(

@@ -1,0 +1,324 @@
+//! The authorization model: permissions, roles (of the project or of one tenant) and tenants,
+//! and what a user's roles grant them, as their session tokens carry it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{error::Error, users::TenantRoles};
+use crate::{
+    storage::{authz, users as stored_users, Connection, Store},
+    support::{clock::Clock, ids::random_id},
+};
+
+pub(crate) use crate::storage::authz::{Permission, Role, Tenant};
+
+/// What a user's roles grant, as a session token's `permissions` and `tenants` claims carry it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Grants {
+    /// The permissions of the user's project roles.
+    pub(crate) permissions: Vec<String>,
+    /// Per tenant: the user's roles there and the permissions they grant.
+    pub(crate) tenants: BTreeMap<String, TenantRoles>,
+}
+
+/// What `roles` grant in `tenant` (project roles when empty): a tenant's own role of a name
+/// comes before the project's, and permissions given directly (by a seed file) are kept.
+fn permissions_of(all: &[Role], tenant: &str, roles: &[String], direct: &[String]) -> Vec<String> {
+    let mut granted: BTreeSet<String> = direct.iter().cloned().collect();
+    for name in roles {
+        let role = all
+            .iter()
+            .find(|r| r.tenant_id == tenant && &r.name == name)
+            .or_else(|| {
+                all.iter()
+                    .find(|r| r.tenant_id.is_empty() && &r.name == name)
+            });
+        if let Some(role) = role {
+            granted.extend(role.permissions.iter().cloned());
+        }
+    }
+    granted.into_iter().collect()
+}
+
+/// What the user's roles grant them now.
+pub(crate) fn grants(conn: &Connection, user: &stored_users::User) -> Result<Grants, Error> {
+    let all = authz::roles(conn)?;
+    Ok(Grants {
+        permissions: permissions_of(&all, "", &user.roles, &[]),
+        tenants: user
+            .tenants
+            .iter()
+            .map(|(id, membership)| {
+                let granted = TenantRoles {
+                    roles: membership.roles.clone(),
+                    permissions: permissions_of(
+                        &all,
+                        id,
+                        &membership.roles,
+                        &membership.permissions,
+                    ),
+                };
+                (id.clone(), granted)
+            })
+            .collect(),
+    })
+}
+
+/// The name of each tenant known by ID; a tenant a user belongs to but that was never created
+/// is named by its ID.
+pub(crate) fn tenant_names(conn: &Connection) -> Result<BTreeMap<String, String>, Error> {
+    Ok(authz::tenants(conn)?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect())
+}
+
+/// Applies `rename` to each user's roles in `tenant` (the project's when empty); `None` drops
+/// the role.
+fn rename_in_users(
+    conn: &Connection,
+    tenant: &str,
+    rename: impl Fn(&str) -> Option<Option<String>>,
+) -> Result<(), Error> {
+    for mut user in stored_users::all(conn)? {
+        let roles = if tenant.is_empty() {
+            Some(&mut user.roles)
+        } else {
+            user.tenants.get_mut(tenant).map(|m| &mut m.roles)
+        };
+        let Some(roles) = roles else { continue };
+        let mut changed = false;
+        let mut kept = Vec::with_capacity(roles.len());
+        for role in roles.drain(..) {
+            match rename(&role) {
+                None => kept.push(role),
+                Some(Some(new)) => {
+                    changed = true;
+                    kept.push(new);
+                }
+                Some(None) => changed = true,
+            }
+        }
+        *roles = kept;
+        if changed {
+            stored_users::update(conn, &user)?;
+        }
+    }
+    Ok(())
+}
+
+fn exists(what: &str, name: &str) -> Error {
+    Error::Conflict(format!("{what} {name:?} already exists."))
+}
+
+fn missing(what: &str, name: &str) -> Error {
+    Error::NotFound(format!("There is no {what} {name:?}."))
+}
+
+/// The management API's work on permissions, roles and tenants.
+#[derive(Clone)]
+pub(crate) struct Authz {
+    pub(crate) store: Store,
+    pub(crate) clock: Clock,
+}
+
+impl Authz {
+    pub(crate) async fn create_permission(
+        &self,
+        name: String,
+        description: String,
+    ) -> Result<(), Error> {
+        let now = self.clock.now();
+        self.store
+            .write(move |conn| {
+                let p = Permission {
+                    name,
+                    description,
+                    created_at: now,
+                };
+                if authz::insert_permission(conn, &p)? {
+                    Ok(())
+                } else {
+                    Err(exists("permission", &p.name))
+                }
+            })
+            .await
+    }
+
+    /// Renames (or re-describes) a permission; the roles that grant it grant the new name.
+    pub(crate) async fn update_permission(
+        &self,
+        name: String,
+        new_name: String,
+        description: String,
+    ) -> Result<(), Error> {
+        self.store
+            .write(move |conn| {
+                let p = Permission {
+                    name: new_name,
+                    description,
+                    created_at: 0,
+                };
+                if authz::permissions(conn)?
+                    .iter()
+                    .all(|existing| existing.name != name)
+                {
+                    return Err(missing("permission", &name));
+                }
+                if authz::update_permission(conn, &name, &p)? {
+                    Ok(())
+                } else {
+                    Err(exists("permission", &p.name))
+                }
+            })
+            .await
+    }
+
+    /// Deletes a permission; the roles that granted it no longer do.
+    pub(crate) async fn delete_permission(&self, name: String) -> Result<(), Error> {
+        self.store
+            .write(move |conn| {
+                if authz::delete_permission(conn, &name)? {
+                    Ok(())
+                } else {
+                    Err(missing("permission", &name))
+                }
+            })
+            .await
+    }
+
+    pub(crate) async fn permissions(&self) -> Result<Vec<Permission>, Error> {
+        self.store.read(|conn| Ok(authz::permissions(conn)?)).await
+    }
+
+    /// Creates a role granting `role.permissions`, which must exist, in its tenant (which must
+    /// exist) or the project.
+    pub(crate) async fn create_role(&self, mut role: Role) -> Result<(), Error> {
+        role.created_at = self.clock.now();
+        self.store
+            .write(move |conn| {
+                check_role(conn, &role)?;
+                if authz::insert_role(conn, &role)? {
+                    Ok(())
+                } else {
+                    Err(exists("role", &role.name))
+                }
+            })
+            .await
+    }
+
+    /// Replaces the role `name`; a new name is carried to every user who has the role.
+    pub(crate) async fn update_role(&self, name: String, role: Role) -> Result<(), Error> {
+        self.store
+            .write(move |conn| {
+                check_role(conn, &role)?;
+                if authz::role(conn, &role.tenant_id, &name)?.is_none() {
+                    return Err(missing("role", &name));
+                }
+                if !authz::update_role(conn, &name, &role)? {
+                    return Err(exists("role", &role.name));
+                }
+                if role.name != name {
+                    rename_in_users(conn, &role.tenant_id, |r| {
+                        (r == name).then(|| Some(role.name.clone()))
+                    })?;
+                }
+                Ok(())
+            })
+            .await
+    }
+
+    /// Deletes a role and takes it from every user who had it.
+    pub(crate) async fn delete_role(&self, tenant: String, name: String) -> Result<(), Error> {
+        self.store
+            .write(move |conn| {
+                if !authz::delete_role(conn, &tenant, &name)? {
+                    return Err(missing("role", &name));
+                }
+                rename_in_users(conn, &tenant, |r| (r == name).then_some(None))
+            })
+            .await
+    }
+
+    pub(crate) async fn roles(&self) -> Result<Vec<Role>, Error> {
+        self.store.read(|conn| Ok(authz::roles(conn)?)).await
+    }
+
+    /// Creates a tenant, with a new ID unless one is given; answers the ID.
+    pub(crate) async fn create_tenant(&self, mut tenant: Tenant) -> Result<String, Error> {
+        if tenant.id.is_empty() {
+            tenant.id = format!("T{}", random_id(27));
+        }
+        tenant.created_at = self.clock.now();
+        self.store
+            .write(move |conn| {
+                if authz::insert_tenant(conn, &tenant)? {
+                    Ok(tenant.id)
+                } else {
+                    Err(exists("tenant", &tenant.name))
+                }
+            })
+            .await
+    }
+
+    pub(crate) async fn update_tenant(&self, tenant: Tenant) -> Result<(), Error> {
+        self.store
+            .write(move |conn| {
+                if authz::tenant(conn, &tenant.id)?.is_none() {
+                    return Err(missing("tenant", &tenant.id));
+                }
+                if authz::update_tenant(conn, &tenant)? {
+                    Ok(())
+                } else {
+                    Err(exists("tenant", &tenant.name))
+                }
+            })
+            .await
+    }
+
+    /// Deletes a tenant with its roles, and takes every user out of it.
+    pub(crate) async fn delete_tenant(&self, id: String) -> Result<(), Error> {
+        self.store
+            .write(move |conn| {
+                if !authz::delete_tenant(conn, &id)? {
+                    return Err(missing("tenant", &id));
+                }
+                for mut user in stored_users::all(conn)? {
+                    if user.tenants.remove(&id).is_some() {
+                        stored_users::update(conn, &user)?;
+                    }
+                }
+                Ok(())
+            })
+            .await
+    }
+
+    pub(crate) async fn tenant(&self, id: String) -> Result<Tenant, Error> {
+        self.store
+            .read(move |conn| authz::tenant(conn, &id)?.ok_or_else(|| missing("tenant", &id)))
+            .await
+    }
+
+    /// The name of each tenant, by ID.
+    pub(crate) async fn tenant_names(&self) -> Result<BTreeMap<String, String>, Error> {
+        self.store.read(tenant_names).await
+    }
+
+    pub(crate) async fn tenants(&self) -> Result<Vec<Tenant>, Error> {
+        self.store.read(|conn| Ok(authz::tenants(conn)?)).await
+    }
+}
+
+/// A role's tenant and permissions must exist.
+fn check_role(conn: &Connection, role: &Role) -> Result<(), Error> {
+    if !role.tenant_id.is_empty() && authz::tenant(conn, &role.tenant_id)?.is_none() {
+        return Err(missing("tenant", &role.tenant_id));
+    }
+    let known: BTreeSet<String> = authz::permissions(conn)?
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    match role.permissions.iter().find(|p| !known.contains(*p)) {
+        Some(unknown) => Err(missing("permission", unknown)),
+        None => Ok(()),
+    }
+}
