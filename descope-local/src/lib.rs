@@ -69,6 +69,14 @@ pub enum StartError {
         /// What went wrong.
         source: std::io::Error,
     },
+    /// The management key cannot be read from, or kept in, the data folder.
+    #[error("cannot keep the management key in {path}: {source}")]
+    ManagementKey {
+        /// The data folder.
+        path: String,
+        /// What went wrong.
+        source: std::io::Error,
+    },
     /// The signing key cannot be generated or loaded.
     #[error("signing key: {0}")]
     Key(#[from] KeyError),
@@ -82,6 +90,16 @@ pub enum StartError {
     },
 }
 
+/// Creates the data folder, and any parent missing, readable by its owner only: it holds the
+/// signing keys and the management key. A folder that exists keeps its permissions.
+fn data_dir_builder() -> std::fs::DirBuilder {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+}
+
 fn open_store(config: &Config) -> Result<storage::Store, StartError> {
     let path = config.data_dir.join("descope-local.sqlite3");
     storage::Store::open(&path).map_err(|source| StartError::Store {
@@ -90,22 +108,23 @@ fn open_store(config: &Config) -> Result<storage::Store, StartError> {
     })
 }
 
-/// Tells the developer the generated management key, so that their tests can use the
-/// management API. Only on this machine: when the server is exposed, the key stays out of the
-/// log and a setting should give it.
-fn announce_generated_key(config: &Config, key: &str) {
-    if config.expose {
-        tracing::warn!(
-            "management key: generated and kept in {}; set DESCOPE_LOCAL_MANAGEMENT_KEY to \
-             choose the key of an exposed server",
-            config.data_dir.display()
-        );
-    } else {
-        tracing::info!(
+/// Tells the developer where the management key is, so that their tests can use the
+/// management API: a generated key is shown on the start that made it, unless the server is
+/// exposed; later starts say which file keeps it.
+fn announce_management_key(config: &Config, origin: &domain::management::key::Origin) {
+    use domain::management::key::Origin;
+    match origin {
+        Origin::Setting => {}
+        Origin::Generated(path, key) if !config.expose => tracing::info!(
             "management key: {key} (Authorization: Bearer {}:{key}; kept in {})",
             config.project_id,
-            config.data_dir.display()
-        );
+            path.display()
+        ),
+        Origin::Generated(path, _) | Origin::Kept(path) => tracing::info!(
+            "management key: kept in {} (readable by its owner only); \
+             DESCOPE_LOCAL_MANAGEMENT_KEY chooses one instead",
+            path.display()
+        ),
     }
 }
 
@@ -119,10 +138,12 @@ impl LocalDescope {
     /// [`LocalDescope::open`] on `clock`: tokens, codes, links, refresh expiry and rate-limit
     /// windows follow it, so moving it moves the server's time.
     pub fn open_with_clock(config: Config, clock: Clock) -> Result<Self, StartError> {
-        std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
-            path: config.data_dir.display().to_string(),
-            source,
-        })?;
+        data_dir_builder()
+            .create(&config.data_dir)
+            .map_err(|source| StartError::DataDir {
+                path: config.data_dir.display().to_string(),
+                source,
+            })?;
         let store = open_store(&config)?;
         let signer = domain::keys::Signer::load_or_create(&store, &clock)?;
         if let Some(path) = &config.seed_file {
@@ -132,17 +153,14 @@ impl LocalDescope {
             })?;
         }
         let (management_key, origin) = domain::management::key::ManagementKey::load_or_create(
-            &store,
-            &clock,
+            &config.data_dir,
             config.management_key.as_deref(),
         )
-        .map_err(|source| StartError::Store {
+        .map_err(|source| StartError::ManagementKey {
             path: config.data_dir.display().to_string(),
             source,
         })?;
-        if let domain::management::key::Origin::Generated(key) = origin {
-            announce_generated_key(&config, &key);
-        }
+        announce_management_key(&config, &origin);
         let api = Arc::new(http::Api {
             services: domain::Services::new(&config, clock, store, signer),
             project_id: config.project_id.clone(),

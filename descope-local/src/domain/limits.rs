@@ -4,7 +4,7 @@
 //! address and in that of its account (one per kind of secret). The slot is taken before the
 //! expensive work, so any number of concurrent guesses evaluates at most the limit in a window;
 //! a check that succeeds gives its slot back, one that fails keeps it. Sign-ups, and requests
-//! for codes and links, draw on a budget per address of their own.
+//! for codes and links, draw on a budget per address of their own, and so do management keys.
 //!
 //! Addresses are counted as clients hold them: an IPv4 address, or an IPv6 /64 (what one
 //! subscriber is usually given). Memory is bounded: expired windows are swept out, and while
@@ -39,6 +39,7 @@ pub(crate) struct Limits {
     accounts: Windows<(Secret, String)>,
     addresses: Windows<Client>,
     signups: Windows<Client>,
+    management_keys: Windows<Client>,
 }
 
 /// A client as limits count it.
@@ -65,6 +66,7 @@ impl Limits {
             accounts: Windows::default(),
             addresses: Windows::default(),
             signups: Windows::default(),
+            management_keys: Windows::default(),
         }
     }
 
@@ -97,6 +99,21 @@ impl Limits {
             account,
             address: (client, address_slot),
         })
+    }
+
+    /// Counts a management key presented from `address`, in a budget of its own (as many
+    /// wrong keys as wrong secrets of other kinds), so neither locks the other out. Once the
+    /// budget is spent even the right key waits, or the limit would not slow a guesser; a right
+    /// key costs nothing.
+    pub(crate) fn management_key(&self, address: IpAddr, right: bool) -> Result<(), Error> {
+        let client = Client::of(address);
+        let slot = self
+            .management_keys
+            .take(&client, self.address_failures, self.clock.now())?;
+        if right {
+            self.management_keys.give_back(&client, slot);
+        }
+        Ok(())
     }
 
     /// Counts a sign-up, or a request for a code or link, from `address`; refused

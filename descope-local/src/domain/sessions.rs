@@ -72,8 +72,9 @@ impl Sessions {
         }
     }
 
-    /// Starts a refresh-token family for `user`, signed in from `address`, unless they are
-    /// disabled.
+    /// Starts a refresh-token family for `user`, signed in from `address`. The user is read
+    /// again in the transaction that starts the session, so one disabled or deleted since
+    /// their credential was checked gets no session.
     pub(crate) async fn start(
         &self,
         user: User,
@@ -81,12 +82,13 @@ impl Sessions {
         first_seen: bool,
         address: IpAddr,
     ) -> Result<SignedIn, Error> {
-        if user.status == Status::Disabled {
-            return Err(Error::UserDisabled);
-        }
         let this = self.clone();
         self.store
             .write(move |conn| -> Result<_, Error> {
+                let user = users::by_id(conn, &user.id)?.ok_or(Error::InvalidCredentials)?;
+                if user.status == Status::Disabled {
+                    return Err(Error::UserDisabled);
+                }
                 let now = this.clock.now();
                 let family = Family {
                     id: random_id(22),
@@ -180,7 +182,8 @@ impl Sessions {
             .await?
     }
 
-    /// The family of a refresh token that is current (or within the grace), and its user.
+    /// The family of a refresh token that is current (or within the grace), and its user, who
+    /// must not be disabled.
     pub(crate) async fn holder(&self, token: &str) -> Result<(Family, Option<User>), Error> {
         let hash = digest(token);
         let now = self.clock.now();
@@ -195,6 +198,9 @@ impl Sessions {
                     }
                 };
                 let user = users::by_id(conn, &family.user_id)?;
+                if user.as_ref().is_some_and(|u| u.status == Status::Disabled) {
+                    return Err(Error::UserDisabled);
+                }
                 Ok((family, user))
             })
             .await

@@ -16,7 +16,8 @@ pub(crate) struct LoginId(String);
 
 impl LoginId {
     /// Login IDs are emails here, compared case-insensitively: at most 254 bytes, with no space
-    /// or control character (which would forge log lines), one `@` and a dotted domain.
+    /// or control character (which would forge log lines), no invisible formatting character
+    /// (which would make look-alike accounts), one `@` and a dotted domain.
     pub(crate) fn parse(login_id: &str) -> Result<Self, Error> {
         normalise(login_id).map(Self)
     }
@@ -29,7 +30,9 @@ impl LoginId {
 fn normalise(login_id: &str) -> Result<String, Error> {
     let login = login_id.trim().to_lowercase();
     let valid = login.len() <= 254
-        && !login.chars().any(|c| c.is_whitespace() || c.is_control())
+        && !login
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || is_invisible(c))
         && login.split_once('@').is_some_and(|(user, domain)| {
             !user.is_empty()
                 && !domain.contains('@')
@@ -43,6 +46,13 @@ fn normalise(login_id: &str) -> Result<String, Error> {
             "The login ID must be an email address.".into(),
         ))
     }
+}
+
+/// Zero-width and bidirectional formatting characters, and the soft hyphen: invisible, so two
+/// login IDs that differ only by them look the same.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}')
 }
 
 /// Creates `user` under `login_id` with a new ID and creation time; its email defaults to the

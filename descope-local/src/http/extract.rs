@@ -88,23 +88,27 @@ fn bearer<'a>(parts: &'a Parts, api: &Api) -> Result<Option<&'a str>, HttpError>
 }
 
 /// A caller of the management API: `Authorization: Bearer <projectId>:<managementKey>`. A
-/// wrong key counts against the caller's address like any wrong secret.
+/// wrong key counts against the caller's address, in a budget of management keys alone; a
+/// request without one is refused without counting.
 pub(crate) struct Manager;
 
 impl FromRequestParts<Shared> for Manager {
     type Rejection = HttpError;
 
     async fn from_request_parts(parts: &mut Parts, api: &Shared) -> Result<Self, HttpError> {
-        let guess = api.services.limits.guess(None, client_address(parts))?;
         let key = bearer(parts, api)
             .ok()
             .flatten()
             .ok_or(HttpError::InvalidManagementKey)?;
-        if !api.management_key.accepts(key) {
-            return Err(HttpError::InvalidManagementKey);
+        let right = api.management_key.accepts(key);
+        api.services
+            .limits
+            .management_key(client_address(parts), right)?;
+        if right {
+            Ok(Self)
+        } else {
+            Err(HttpError::InvalidManagementKey)
         }
-        guess.succeeded();
-        Ok(Self)
     }
 }
 

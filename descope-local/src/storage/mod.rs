@@ -16,7 +16,6 @@ pub(crate) mod authz;
 pub(crate) mod codes;
 mod error;
 pub(crate) mod keys;
-pub(crate) mod secrets;
 pub(crate) mod sessions;
 pub(crate) mod sign_ins;
 pub(crate) mod users;
@@ -89,8 +88,8 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX refresh_tokens_family ON refresh_tokens(family_id);
     ALTER TABLE refresh_families ADD COLUMN generation INTEGER NOT NULL DEFAULT 1;
     ALTER TABLE refresh_families ADD COLUMN generation_started_at INTEGER NOT NULL DEFAULT 0;",
-    // 3: what the management API reads and writes of a user (status, test users, the rest of
-    // Descope's profile, an expired password), and the project's secrets (the management key).
+    // 3: what the management API reads and writes of a user: status, test users, the rest of
+    // Descope's profile, an expired password.
     "ALTER TABLE users ADD COLUMN status TEXT NOT NULL DEFAULT 'enabled';
     ALTER TABLE users ADD COLUMN test INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE users ADD COLUMN phone TEXT NOT NULL DEFAULT '';
@@ -100,14 +99,10 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE users ADD COLUMN family_name TEXT NOT NULL DEFAULT '';
     ALTER TABLE users ADD COLUMN picture TEXT NOT NULL DEFAULT '';
     ALTER TABLE users ADD COLUMN custom_attributes TEXT NOT NULL DEFAULT '{}';
-    ALTER TABLE users ADD COLUMN password_expired INTEGER NOT NULL DEFAULT 0;
-    CREATE TABLE project_secrets (
-        name TEXT PRIMARY KEY,
-        value TEXT NOT NULL,
-        created_at INTEGER NOT NULL
-    );",
+    ALTER TABLE users ADD COLUMN password_expired INTEGER NOT NULL DEFAULT 0;",
     // 4: the authorization model (permissions; roles, project-wide or of one tenant, with
-    // their permissions; tenants), the tenant a session selected (`dct`), and sign-in history.
+    // their permissions; tenants), the tenant a session selected (`dct`), sign-in history, and
+    // which users the management API created.
     "CREATE TABLE permissions (
         name TEXT PRIMARY KEY,
         description TEXT NOT NULL DEFAULT '',
@@ -139,7 +134,8 @@ const MIGRATIONS: &[&str] = &[
         at INTEGER NOT NULL,
         ip TEXT NOT NULL
     );
-    CREATE INDEX sign_ins_user ON sign_ins(user_id, at);",
+    CREATE INDEX sign_ins_user ON sign_ins(user_id, at);
+    ALTER TABLE users ADD COLUMN managed INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// Brings the schema up to the newest version, one migration per transaction. Each takes the

@@ -32,6 +32,8 @@ pub(crate) struct User {
     pub(crate) has_password: bool,
     /// The password must be replaced before it signs in again.
     pub(crate) password_expired: bool,
+    /// Created through the management API rather than by signing up.
+    pub(crate) managed: bool,
     pub(crate) created_at: i64,
 }
 
@@ -71,7 +73,7 @@ pub(crate) struct TenantRoles {
 
 const USER_COLUMNS: &str = "id, login_id, email, name, roles, tenants, verified_email, \
      password_hash IS NOT NULL, created_at, status, test, phone, verified_phone, given_name, \
-     middle_name, family_name, picture, custom_attributes, password_expired";
+     middle_name, family_name, picture, custom_attributes, password_expired, managed";
 
 fn json_column<T: serde::de::DeserializeOwned + Default>(
     r: &rusqlite::Row<'_>,
@@ -103,6 +105,7 @@ fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
         picture: r.get(16)?,
         custom_attributes: json_column(r, 17)?,
         password_expired: r.get(18)?,
+        managed: r.get(19)?,
     })
 }
 
@@ -120,9 +123,9 @@ pub(crate) fn insert(
     let inserted = conn.execute(
         "INSERT INTO users (id, login_id, password_hash, created_at, test, email, name, roles,
              tenants, verified_email, status, phone, verified_phone, given_name, middle_name,
-             family_name, picture, custom_attributes, password_expired)
+             family_name, picture, custom_attributes, password_expired, managed)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-             ?18, ?19)",
+             ?18, ?19, ?20)",
         rusqlite::params![
             user.id,
             user.login_id,
@@ -143,6 +146,7 @@ pub(crate) fn insert(
             user.picture,
             to_json(&user.custom_attributes),
             user.password_expired,
+            user.managed,
         ],
     );
     match inserted {
@@ -203,7 +207,7 @@ pub(crate) fn by_login(
         .query_row(
             &format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE login_id = ?1"),
             [login_id],
-            |r| Ok((user_row(r)?, r.get(19)?)),
+            |r| Ok((user_row(r)?, r.get(20)?)),
         )
         .optional()?)
 }
@@ -229,6 +233,15 @@ pub(crate) fn set_password(
     conn.execute(
         "UPDATE users SET password_hash = ?2, password_expired = ?3 WHERE id = ?1",
         rusqlite::params![user_id, hash, expired],
+    )?;
+    Ok(())
+}
+
+/// Marks the user's email verified.
+pub(crate) fn verify_email(conn: &Connection, user_id: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE users SET verified_email = 1 WHERE id = ?1",
+        [user_id],
     )?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use test_support::local::{assert_descope_error, rusqlite_open, start, start_in, start_with};
+use test_support::local::{assert_descope_error, start, start_in, start_with};
 
 /// Every management endpoint: method, path, and a body naming `ghost@example.com`, a user who
 /// does not exist (`null`: no body).
@@ -303,15 +303,13 @@ async fn the_license_call_answers_as_a_free_project() {
 
 #[tokio::test]
 async fn without_a_setting_the_key_is_generated_once_and_kept_in_the_data_folder() {
+    use std::os::unix::fs::PermissionsExt;
     let local = start_with(|c| c.management_key = None).await;
-    let kept: String = rusqlite_open(&local.dir)
-        .query_row(
-            "SELECT value FROM project_secrets WHERE name = 'management_key'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let file = local.dir.join("management-key");
+    let kept = std::fs::read_to_string(&file).unwrap();
     assert!(kept.len() >= 40, "{kept}");
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "readable by its owner only");
     let (status, _) = local
         .mgmt_as(Some(&kept), "GET", "/v1/mgmt/license", Value::Null)
         .await;
@@ -328,27 +326,64 @@ async fn without_a_setting_the_key_is_generated_once_and_kept_in_the_data_folder
         .mgmt_as(Some(&kept), "GET", "/v1/mgmt/license", Value::Null)
         .await;
     assert_eq!(status, StatusCode::OK, "a restart keeps the key");
+
+    let fresh = local.dir.join("new/data");
+    start_in(&fresh, |c| c.management_key = None).await;
+    let mode = std::fs::metadata(&fresh).unwrap().permissions().mode();
+    assert_eq!(
+        mode & 0o777,
+        0o700,
+        "a data folder the server creates is its owner's"
+    );
 }
 
 #[tokio::test]
-async fn guessing_the_key_is_rate_limited_per_address() {
+async fn guessing_the_key_is_rate_limited_per_address_apart_from_other_secrets() {
     let local = start_with(|c| c.address_failures = 3).await;
+    local
+        .signup("ada@example.com", "correct horse battery")
+        .await;
+    let wrong_key = || {
+        local.mgmt_as(
+            Some("K2WrongManagementKeyOfTheLocalServer"),
+            "GET",
+            "/v1/mgmt/license",
+            Value::Null,
+        )
+    };
+    let wrong_password = || {
+        local.post(
+            "/v1/auth/password/signin",
+            None,
+            json!({"loginId": "ada@example.com", "password": "wrong password"}),
+        )
+    };
+    // Wrong passwords up to the limit leave the management key alone, and requests without a
+    // key are not counted.
     for _ in 0..3 {
+        assert_eq!(wrong_password().await.0, StatusCode::UNAUTHORIZED);
         let (status, _) = local
-            .mgmt_as(
-                Some("K2WrongManagementKeyOfTheLocalServer"),
-                "GET",
-                "/v1/mgmt/license",
-                Value::Null,
-            )
+            .mgmt_as(None, "GET", "/v1/mgmt/license", Value::Null)
             .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        local.mgmt("GET", "/v1/mgmt/license", Value::Null).await.0,
+        StatusCode::OK
+    );
+    for _ in 0..3 {
+        assert_eq!(wrong_key().await.0, StatusCode::UNAUTHORIZED);
     }
     let (status, answer) = local.mgmt("GET", "/v1/mgmt/license", Value::Null).await;
     assert_eq!(
         status,
         StatusCode::TOO_MANY_REQUESTS,
-        "even the right key waits: {answer}"
+        "even the right key waits, or the limit would not slow a guesser: {answer}"
     );
     assert_descope_error(&answer, "E130429");
+    local.clock.advance(601);
+    assert_eq!(
+        local.mgmt("GET", "/v1/mgmt/license", Value::Null).await.0,
+        StatusCode::OK
+    );
 }

@@ -572,3 +572,152 @@ async fn logout_ends_every_session_and_delete_removes_the_user_with_them() {
     assert_descope_error(&answer, "E112102");
     local.create_test_user("tess@example.com").await;
 }
+
+#[tokio::test]
+async fn a_disabled_user_can_change_no_credential() {
+    let local = start().await;
+    local
+        .signup("ada@example.com", "correct horse battery")
+        .await;
+    local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/user/update/status",
+            json!({"loginId": "ada@example.com", "status": "disabled"}),
+        )
+        .await;
+    let (status, _, _) = local
+        .post(
+            "/v1/auth/password/replace",
+            None,
+            json!({"loginId": "ada@example.com", "oldPassword": "correct horse battery",
+                   "newPassword": "a password of my own"}),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let code = local.code_for("ada@example.com").await;
+    let (status, _, _) = local
+        .post(
+            "/v1/auth/otp/verify/email",
+            None,
+            json!({"loginId": "ada@example.com", "code": code}),
+        )
+        .await;
+    assert_eq!(status, 403);
+
+    local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/user/update/status",
+            json!({"loginId": "ada@example.com", "status": "enabled"}),
+        )
+        .await;
+    let (status, _, _) = local
+        .post(
+            "/v1/auth/password/signin",
+            None,
+            json!({"loginId": "ada@example.com", "password": "correct horse battery"}),
+        )
+        .await;
+    assert_eq!(status, 200, "neither refused attempt changed the password");
+}
+
+#[tokio::test]
+async fn a_managed_user_keeps_their_password_through_a_code_sign_in() {
+    let local = start().await;
+    local.create_test_user("tess@example.com").await;
+    local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/user/password/set/active",
+            json!({"loginId": "tess@example.com", "password": "correct horse battery"}),
+        )
+        .await;
+    let (status, body) = sign_in_with_generated_code(&local, "tess@example.com").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["user"]["verifiedEmail"], true);
+    let (status, _, _) = local
+        .post(
+            "/v1/auth/password/signin",
+            None,
+            json!({"loginId": "tess@example.com", "password": "correct horse battery"}),
+        )
+        .await;
+    assert_eq!(status, 200, "the project vouched for this user's password");
+}
+
+#[tokio::test]
+async fn setting_a_password_ends_the_users_sessions() {
+    let local = start().await;
+    local.create_test_user("tess@example.com").await;
+    let session = refresh_jwt(
+        &sign_in_with_generated_code(&local, "tess@example.com")
+            .await
+            .1,
+    );
+    local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/user/password/set/temporary",
+            json!({"loginId": "tess@example.com", "password": "temporary password"}),
+        )
+        .await;
+    assert_eq!(local.refresh(&session).await.0, 401);
+}
+
+#[tokio::test]
+async fn user_calls_take_a_user_id_where_a_login_id_goes_as_the_node_sdk_sends_it() {
+    let local = start().await;
+    let user = local.create_test_user("tess@example.com").await;
+    let id = user["userId"].as_str().unwrap();
+    for (path, body) in [
+        (
+            "/v1/mgmt/user/update/status",
+            json!({"loginId": id, "status": "disabled"}),
+        ),
+        (
+            "/v1/mgmt/user/update/role/set",
+            json!({"loginId": id, "roleNames": ["a"]}),
+        ),
+        (
+            "/v1/mgmt/user/update/tenant/add",
+            json!({"loginId": id, "tenantId": "T1"}),
+        ),
+    ] {
+        let (status, answer) = local.mgmt("POST", path, body).await;
+        assert_eq!(status, 200, "{path}: {answer}");
+        assert_eq!(answer["user"]["userId"], id);
+    }
+    let (status, answer) = local
+        .mgmt(
+            "PATCH",
+            "/v1/mgmt/user/patch",
+            json!({"loginId": id, "givenName": "Tess"}),
+        )
+        .await;
+    assert_eq!(
+        (status, &answer["user"]["givenName"]),
+        (StatusCode::OK, &json!("Tess"))
+    );
+}
+
+#[tokio::test]
+async fn look_alike_login_ids_and_blank_tenants_are_refused() {
+    let local = start().await;
+    for login_id in ["te\u{200B}ss@example.com", "tess\u{202E}@example.com"] {
+        let (status, answer) = local
+            .mgmt("POST", "/v1/mgmt/user/create", json!({"loginId": login_id}))
+            .await;
+        assert_eq!(status, 400, "{login_id:?}: {answer}");
+    }
+    local.create_test_user("tess@example.com").await;
+    let (status, answer) = local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/user/update/role/set",
+            json!({"loginId": "tess@example.com", "tenantId": "  ", "roleNames": ["admin"]}),
+        )
+        .await;
+    assert_eq!(status, 400, "a blank tenant is not the project: {answer}");
+    assert_descope_error(&answer, "E011002");
+}

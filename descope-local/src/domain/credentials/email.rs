@@ -9,7 +9,7 @@ use crate::{
         inbox::{mask_email, Inbox, Message},
         limits::Limits,
         sessions::{Sessions, SignedIn},
-        users::{self, LoginId, User},
+        users::{self, LoginId, Status, User},
     },
     storage::{
         codes::{self, CodeKind, PendingCode},
@@ -134,7 +134,8 @@ impl Mailer {
     ///
     /// The first proof of an address that an account was created for without one (a password
     /// sign-up) claims the account for the address's owner: a password set before, possibly
-    /// by someone else waiting for the owner to arrive, is dropped with every session.
+    /// by someone else waiting for the owner to arrive, is dropped with every session. A user
+    /// the management API created keeps theirs: the project vouched for them.
     pub(super) async fn sign_in_owner(
         &self,
         pending: PendingCode,
@@ -145,7 +146,12 @@ impl Mailer {
             .store
             .write(move |conn| -> Result<_, Error> {
                 if let Some((user, _)) = stored_users::by_login(conn, &pending.login_id)? {
-                    if !user.verified_email {
+                    if user.status == Status::Disabled {
+                        return Err(Error::UserDisabled);
+                    }
+                    if !user.verified_email && user.managed {
+                        stored_users::verify_email(conn, &user.id)?;
+                    } else if !user.verified_email {
                         stored_users::verify_email_dropping_password(conn, &user.id)?;
                         sessions::revoke_user_families(conn, &user.id, None)?;
                     }

@@ -9,7 +9,7 @@ use crate::{
         error::Error,
         limits::{Limits, Secret},
         sessions::{Sessions, SignedIn},
-        users::{self, LoginId, User},
+        users::{self, LoginId, Status, User},
     },
     storage::{sessions, users as stored_users, Store},
     support::clock::Clock,
@@ -79,6 +79,9 @@ impl Passwords {
     ) -> Result<SignedIn, Error> {
         check_policy(&new)?;
         let user = self.check(login_id, old, address).await?;
+        if user.status == Status::Disabled {
+            return Err(Error::UserDisabled);
+        }
         self.set(&user.id, new, None).await?;
         self.sessions
             .start(user, vec!["pwd".into()], false, address)

@@ -141,6 +141,10 @@ impl Users {
             None => None,
         };
         let now = self.clock.now();
+        let user = User {
+            managed: true,
+            ..user
+        };
         self.store
             .write(move |conn| users::create(conn, &login_id, user, hash.as_deref(), now))
             .await
@@ -176,8 +180,8 @@ impl Users {
             .await
     }
 
-    /// Applies `change` to the user and stores the result; the ID, login ID, test flag and
-    /// password are not `change`'s to alter.
+    /// Applies `change` to the user and stores the result; the ID, login ID, test flag, origin
+    /// and password are not `change`'s to alter. Disabling a user ends their sessions.
     pub(crate) async fn modify(
         &self,
         who: UserRef,
@@ -186,17 +190,13 @@ impl Users {
         self.store
             .write(move |conn| -> Result<_, Error> {
                 let mut user = who.find(conn)?;
-                let (id, login_id, test, created_at) = (
-                    user.id.clone(),
-                    user.login_id.clone(),
-                    user.test,
-                    user.created_at,
-                );
+                let kept = user.clone();
                 change(&mut user)?;
-                user.id = id;
-                user.login_id = login_id;
-                user.test = test;
-                user.created_at = created_at;
+                user.id = kept.id;
+                user.login_id = kept.login_id;
+                user.test = kept.test;
+                user.managed = kept.managed;
+                user.created_at = kept.created_at;
                 stored::update(conn, &user)?;
                 if user.status == Status::Disabled {
                     sessions::revoke_user_families(conn, &user.id, None)?;
@@ -246,7 +246,8 @@ impl Users {
         .await
     }
 
-    /// Sets a password; an `expired` one must be replaced before it signs in.
+    /// Sets a password, ending every session of the user; an `expired` one must be replaced
+    /// before it signs in.
     pub(crate) async fn set_password(
         &self,
         who: UserRef,
@@ -259,19 +260,24 @@ impl Users {
             .write(move |conn| -> Result<_, Error> {
                 let user = who.find(conn)?;
                 stored::set_password(conn, &user.id, &hash, expired)?;
+                sessions::revoke_user_families(conn, &user.id, None)?;
                 Ok(())
             })
             .await
     }
 
-    /// Makes the user's password one that must be replaced before it signs in.
+    /// Makes the user's password one that must be replaced before it signs in, and ends every
+    /// session of theirs.
     pub(crate) async fn expire_password(&self, who: UserRef) -> Result<(), Error> {
-        self.modify(who, |user| {
-            user.password_expired = user.has_password;
-            Ok(())
-        })
-        .await
-        .map(drop)
+        self.store
+            .write(move |conn| -> Result<_, Error> {
+                let mut user = who.find(conn)?;
+                user.password_expired = user.has_password;
+                stored::update(conn, &user)?;
+                sessions::revoke_user_families(conn, &user.id, None)?;
+                Ok(())
+            })
+            .await
     }
 
     /// Ends every session of the user.

@@ -74,11 +74,12 @@ fn done() -> Json<Value> {
     Json(json!({}))
 }
 
-/// The user a body's `loginId` names.
+/// The user a body's `loginId` names: a login ID, or a user ID, as the Node SDK also sends.
 fn by_login(login_id: &Option<String>) -> Result<UserRef, HttpError> {
-    Ok(UserRef::Login(LoginId::parse(required(
-        login_id, "loginId",
-    )?)?))
+    selected(&UserSelector {
+        login_id: login_id.clone(),
+        user_id: None,
+    })
 }
 
 /// The user a selector names: by `userId`, or by `loginId`, which the Node SDK also fills with
@@ -177,8 +178,9 @@ impl Checked {
             request.custom_attributes,
             replace,
         );
-        set(&mut user.verified_email, request.verified_email, replace);
-        set(&mut user.verified_phone, request.verified_phone, replace);
+        // The Python SDK leaves these out unless set, even in an update: absent keeps them.
+        set(&mut user.verified_email, request.verified_email, false);
+        set(&mut user.verified_phone, request.verified_phone, false);
         set(&mut user.tenants, self.tenants, replace);
         if let Some(status) = self.status {
             user.status = status;
@@ -406,7 +408,11 @@ async fn change_roles(
     let roles = body
         .role_names
         .ok_or(HttpError::MissingArgument("roleNames"))?;
-    let tenant = body.tenant_id.filter(|t| !t.trim().is_empty());
+    let tenant = match body.tenant_id.as_deref().map(str::trim) {
+        None => None,
+        Some("") => return Err(HttpError::MissingArgument("tenantId")),
+        Some(tenant) => Some(tenant.to_owned()),
+    };
     let user = api
         .services
         .users
