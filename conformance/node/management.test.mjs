@@ -88,6 +88,18 @@ test("roles expand to permissions, and selecting a tenant sets dct", async () =>
   ok(await client.management.tenant.delete(tenant));
 });
 
+test("a machine exchanges an access key for a session token", async () => {
+  const created = ok(await client.management.accessKey.create(`ci-${Date.now()}`, 0, ["admin"]));
+  assert.ok(created.cleartext);
+  const info = await client.exchangeAccessKey(created.cleartext);
+  assert.equal(info.token.sub, created.key.id);
+  assert.ok(client.validateRoles(info, ["admin"]));
+  const found = ok(await client.management.accessKey.searchAll([]));
+  assert.ok(found.some((k) => k.id === created.key.id));
+  ok(await client.management.accessKey.delete(created.key.id));
+  await assert.rejects(client.exchangeAccessKey(created.cleartext));
+});
+
 test("delete all test users, and a wrong key is refused", async () => {
   ok(await client.management.user.deleteAllTestUsers());
   const gone = await client.management.user.load(loginId);

@@ -138,6 +138,27 @@ def test_roles_expand_to_permissions_and_a_selected_tenant_is_dct(client, login_
     client.mgmt.tenant.delete(tenant)
 
 
+def test_a_machine_exchanges_an_access_key_and_a_jwt_gets_custom_claims(client, login_id):
+    created = client.mgmt.access_key.create(
+        f"ci-{time.time_ns()}", role_names=["admin"], custom_claims={"team": "platform"}
+    )
+    assert "cleartext" in created and created["key"]["status"] == "active"
+    info = client.exchange_access_key(created["cleartext"])
+    assert info["keyId"] == created["key"]["id"]
+    assert info["sessionToken"]["team"] == "platform"
+    assert client.validate_roles(info, ["admin"])
+    assert client.mgmt.access_key.load(created["key"]["id"])["key"]["name"].startswith("ci-")
+    client.mgmt.access_key.delete(created["key"]["id"])
+    with pytest.raises(AuthException):
+        client.exchange_access_key(created["cleartext"])
+
+    client.mgmt.user.create_test_user(login_id)
+    code = client.mgmt.user.generate_otp_for_test_user(DeliveryMethod.EMAIL, login_id)["code"]
+    jwt = session_of(client.otp.verify_code(DeliveryMethod.EMAIL, login_id, code))
+    updated = client.mgmt.jwt.update_jwt(jwt, {"plan": "pro"})
+    assert client.validate_session(updated)["plan"] == "pro"
+
+
 def test_delete_all_test_users(client, login_id):
     client.mgmt.user.create_test_user(login_id)
     search = (

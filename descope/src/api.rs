@@ -129,6 +129,9 @@ pub mod path {
     pub const TRY_REFRESH: &str = "/v1/auth/try-refresh";
     /// `GET` with the refresh token → [`super::UserResponse`].
     pub const ME: &str = "/v1/auth/me";
+    /// `POST` with an access key's secret in place of the refresh token:
+    /// [`super::AccessKeyExchange`] → [`super::AccessKeyExchanged`].
+    pub const ACCESS_KEY_EXCHANGE: &str = "/v1/auth/accesskey/exchange";
     /// `POST` with the refresh token: [`super::TenantSelect`] → [`super::JwtResponse`], whose
     /// session token names the tenant in `dct`.
     pub const TENANT_SELECT: &str = "/v1/auth/tenant/select";
@@ -522,4 +525,37 @@ pub struct SignInRecord {
     pub country: String,
     /// From which address.
     pub ip: String,
+}
+
+/// [`path::ACCESS_KEY_EXCHANGE`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessKeyExchange {
+    /// Options of this exchange.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_options: Option<AccessKeyLoginOptions>,
+}
+
+/// [`AccessKeyExchange::login_options`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessKeyLoginOptions {
+    /// Claims the session token carries under `nsec`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_claims: Option<serde_json::Map<String, Value>>,
+    /// One of the key's tenants, which the session token names in `dct`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selected_tenant: Option<String>,
+}
+
+/// The answer of [`path::ACCESS_KEY_EXCHANGE`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessKeyExchanged {
+    /// The key's ID.
+    pub key_id: String,
+    /// The session token.
+    pub session_jwt: String,
+    /// When it expires (Unix seconds).
+    pub expiration: i64,
 }

@@ -41,11 +41,19 @@ fn permissions_of(all: &[Role], tenant: &str, roles: &[String], direct: &[String
 
 /// What the user's roles grant them now.
 pub(crate) fn grants(conn: &Connection, user: &stored_users::User) -> Result<Grants, Error> {
+    grants_of(conn, &user.roles, &user.tenants)
+}
+
+/// What `roles` in the project and `tenants` (memberships with their roles) grant now.
+pub(crate) fn grants_of(
+    conn: &Connection,
+    roles: &[String],
+    tenants: &BTreeMap<String, TenantRoles>,
+) -> Result<Grants, Error> {
     let all = authz::roles(conn)?;
     Ok(Grants {
-        permissions: permissions_of(&all, "", &user.roles, &[]),
-        tenants: user
-            .tenants
+        permissions: permissions_of(&all, "", roles, &[]),
+        tenants: tenants
             .iter()
             .map(|(id, membership)| {
                 let granted = TenantRoles {

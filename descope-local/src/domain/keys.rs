@@ -5,7 +5,9 @@ use aws_lc_rs::{
     encoding::{AsDer, Pkcs8V1Der},
     rand::SystemRandom,
     rsa::{KeyPair, KeySize},
-    signature::{KeyPair as _, RSA_PKCS1_SHA256},
+    signature::{
+        KeyPair as _, RsaPublicKeyComponents, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256,
+    },
 };
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use serde_json::{json, Value};
@@ -39,6 +41,8 @@ pub(crate) struct Signer {
     kid: String,
     pair: KeyPair,
     jwks: Value,
+    /// The published keys by `kid`: modulus and exponent, big-endian.
+    published: Vec<(String, Vec<u8>, Vec<u8>)>,
     rng: SystemRandom,
 }
 
@@ -102,15 +106,29 @@ impl Signer {
         // The current key and the one before it are published, so tokens signed before the
         // last rotation stay valid until they expire. An unreadable old key is left out rather
         // than stopping the server.
-        let published: Vec<Value> = store
+        let pairs: Vec<(String, KeyPair)> = store
             .read_now(keys::newest_two)?
             .into_iter()
-            .filter_map(|(kid, der)| parse(&kid, &der).ok().map(|p| public_jwk(&kid, &p)))
+            .filter_map(|(kid, der)| parse(&kid, &der).ok().map(|p| (kid, p)))
+            .collect();
+        let jwks =
+            json!({ "keys": pairs.iter().map(|(kid, p)| public_jwk(kid, p)).collect::<Vec<_>>() });
+        let published = pairs
+            .iter()
+            .map(|(kid, p)| {
+                let public = p.public_key();
+                (
+                    kid.clone(),
+                    public.modulus().big_endian_without_leading_zero().to_vec(),
+                    public.exponent().big_endian_without_leading_zero().to_vec(),
+                )
+            })
             .collect();
         Ok(Self {
             kid,
             pair,
-            jwks: json!({ "keys": published }),
+            jwks,
+            published,
             rng: SystemRandom::new(),
         })
     }
@@ -135,6 +153,28 @@ impl Signer {
             &mut signature,
         )?;
         Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature)))
+    }
+}
+
+impl Signer {
+    /// The claims of `token` if one of the published keys signed it (RS256); nothing else of
+    /// the token is checked here.
+    pub(crate) fn verify(&self, token: &str) -> Option<Value> {
+        let (input, signature) = token.rsplit_once('.')?;
+        let (header, payload) = input.split_once('.')?;
+        let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).ok()?).ok()?;
+        if header["alg"] != "RS256" {
+            return None;
+        }
+        let (_, n, e) = self
+            .published
+            .iter()
+            .find(|(kid, _, _)| header["kid"] == kid.as_str())?;
+        let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
+        RsaPublicKeyComponents { n, e }
+            .verify(&RSA_PKCS1_2048_8192_SHA256, input.as_bytes(), &signature)
+            .ok()?;
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()
     }
 }
 

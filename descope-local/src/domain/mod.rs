@@ -23,7 +23,7 @@ use credentials::{codes::Codes, hashing::Hasher, links::Links, passwords::Passwo
 use inbox::Inbox;
 use keys::Signer;
 use limits::Limits;
-use management::users::Users;
+use management::{access_keys::AccessKeys, users::Users};
 use sessions::Sessions;
 use tokens::Tokens;
 
@@ -42,6 +42,7 @@ pub(crate) struct Services {
     pub(crate) links: Links,
     pub(crate) users: Users,
     pub(crate) authz: Authz,
+    pub(crate) access_keys: AccessKeys,
     pub(crate) limits: Arc<Limits>,
     pub(crate) inbox: Arc<Inbox>,
 }
@@ -74,6 +75,12 @@ impl Services {
         };
         let hasher = Arc::new(Hasher::new());
         Self {
+            access_keys: AccessKeys {
+                store: store.clone(),
+                clock: clock.clone(),
+                tokens: tokens.clone(),
+                limits: limits.clone(),
+            },
             authz: Authz {
                 store: store.clone(),
                 clock: clock.clone(),

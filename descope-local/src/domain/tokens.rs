@@ -1,11 +1,14 @@
 //! Minting session (`drn: DS`) and refresh (`drn: DSR`) JWTs.
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::{authz::Grants, error::Error, keys::Signer, users::User};
-use crate::support::{
-    clock::Clock,
-    ids::{digest, random_id},
+use crate::{
+    storage::access_keys::AccessKey,
+    support::{
+        clock::Clock,
+        ids::{digest, random_id},
+    },
 };
 
 /// When a client should refresh a session of `ttl` seconds: 20 s before expiry, as Descope's
@@ -14,6 +17,27 @@ use crate::support::{
 pub(crate) fn next_refresh_seconds(ttl: i64) -> i64 {
     (ttl - 20).max(21).min(ttl - 1).max(0)
 }
+
+/// Claims Descope sets itself: custom claims may not replace them.
+const RESERVED_CLAIMS: &[&str] = &[
+    "drn",
+    "sub",
+    "iss",
+    "aud",
+    "iat",
+    "exp",
+    "nbf",
+    "jti",
+    "amr",
+    "roles",
+    "permissions",
+    "tenants",
+    "dct",
+    "rexp",
+    "nsec",
+    "dsub",
+    "fam",
+];
 
 /// `seconds` since the Unix epoch as an RFC 3339 UTC time, e.g. `2025-12-01T11:38:42Z`.
 fn rfc3339(seconds: i64) -> String {
@@ -95,6 +119,71 @@ impl Tokens {
             claims["dct"] = json!(tenant);
         }
         Ok((self.sign(&claims)?, exp))
+    }
+
+    /// A session token for an access key: its ID as `sub`, what its roles `grants`, its own
+    /// custom claims at the top level and those of this exchange under `nsec`, as Descope puts
+    /// them, and `dct` if the exchange selected a tenant; and when it expires.
+    pub(crate) fn access_key_session(
+        &self,
+        key: &AccessKey,
+        grants: &Grants,
+        exchange_claims: &Map<String, Value>,
+        tenant: Option<&str>,
+    ) -> Result<(String, i64), Error> {
+        let iat = self.clock.now();
+        let exp = iat + self.session_ttl;
+        let mut claims = Map::new();
+        for (name, value) in &key.custom_claims {
+            if !RESERVED_CLAIMS.contains(&name.as_str()) {
+                claims.insert(name.clone(), value.clone());
+            }
+        }
+        let fixed = json!({
+            "drn": "DS", "sub": key.id, "iss": self.project_id, "iat": iat, "exp": exp,
+            "amr": ["accesskey"], "roles": key.roles, "permissions": grants.permissions,
+            "tenants": grants.tenants,
+        });
+        claims.extend(fixed.as_object().cloned().unwrap_or_default());
+        if !exchange_claims.is_empty() {
+            claims.insert("nsec".into(), Value::Object(exchange_claims.clone()));
+        }
+        if let Some(tenant) = tenant {
+            claims.insert("dct".into(), json!(tenant));
+        }
+        Ok((self.sign(&Value::Object(claims))?, exp))
+    }
+
+    /// `token`, a live session token of this project, signed again with `custom` claims added
+    /// (claims of Descope's own are left as they are) and, given `lifetime` seconds, a new
+    /// expiry that far from now.
+    pub(crate) fn with_custom_claims(
+        &self,
+        token: &str,
+        custom: &Map<String, Value>,
+        lifetime: Option<i64>,
+    ) -> Result<String, Error> {
+        let invalid =
+            || Error::Validation("The JWT is not a live session token of this project.".into());
+        let mut claims = self.signer.verify(token).ok_or_else(invalid)?;
+        let now = self.clock.now();
+        let live = claims["drn"] == "DS"
+            && claims["iss"] == self.project_id.as_str()
+            && claims["exp"].as_i64().is_some_and(|exp| exp > now);
+        let object = claims
+            .as_object_mut()
+            .filter(|_| live)
+            .ok_or_else(invalid)?;
+        for (name, value) in custom {
+            if !RESERVED_CLAIMS.contains(&name.as_str()) {
+                object.insert(name.clone(), value.clone());
+            }
+        }
+        if let Some(lifetime) = lifetime {
+            object.insert("iat".into(), json!(now));
+            object.insert("exp".into(), json!(now.saturating_add(lifetime)));
+        }
+        self.sign(&claims)
     }
 
     /// A refresh token for `user` in `family`, expiring at the family's absolute expiry.

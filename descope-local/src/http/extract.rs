@@ -112,6 +112,28 @@ impl FromRequestParts<Shared> for Manager {
     }
 }
 
+/// A machine presenting an access key's secret: `Authorization: Bearer <projectId>:<secret>`
+/// (never a cookie).
+pub(crate) struct KeyHolder {
+    pub(crate) secret: String,
+    /// The client's address, for rate limits and permitted addresses.
+    pub(crate) address: IpAddr,
+}
+
+impl FromRequestParts<Shared> for KeyHolder {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, api: &Shared) -> Result<Self, HttpError> {
+        let secret = bearer(parts, api)?
+            .ok_or(HttpError::Domain(Error::InvalidCredentials))?
+            .to_owned();
+        Ok(Self {
+            secret,
+            address: client_address(parts),
+        })
+    }
+}
+
 /// The caller as Descope's convention names it: `Authorization: Bearer <projectId>[:<token>]`,
 /// with the refresh token also accepted from a `DSR` cookie.
 pub(crate) struct Caller {

@@ -12,6 +12,7 @@ use std::{
 
 pub(crate) use rusqlite::Connection;
 
+pub(crate) mod access_keys;
 pub(crate) mod authz;
 pub(crate) mod codes;
 mod error;
@@ -136,6 +137,22 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX sign_ins_user ON sign_ins(user_id, at);
     ALTER TABLE users ADD COLUMN managed INTEGER NOT NULL DEFAULT 0;",
+    // 5: access keys, which machines exchange for session tokens; only a digest of each
+    // key's secret is kept.
+    "CREATE TABLE access_keys (
+        id TEXT PRIMARY KEY,
+        secret_hash TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'active',
+        expires_at INTEGER NOT NULL DEFAULT 0,
+        roles TEXT NOT NULL DEFAULT '[]',
+        tenants TEXT NOT NULL DEFAULT '{}',
+        user_id TEXT NOT NULL DEFAULT '',
+        custom_claims TEXT NOT NULL DEFAULT '{}',
+        permitted_ips TEXT NOT NULL DEFAULT '[]',
+        created_at INTEGER NOT NULL
+    );",
 ];
 
 /// Brings the schema up to the newest version, one migration per transaction. Each takes the

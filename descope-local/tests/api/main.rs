@@ -6,6 +6,7 @@ mod data;
 mod limits;
 mod links;
 mod management;
+mod management_access_keys;
 mod management_authz;
 mod management_users;
 mod passwords;

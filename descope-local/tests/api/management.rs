@@ -131,6 +131,34 @@ fn endpoints() -> Vec<(&'static str, &'static str, Value)> {
         ("GET", "/v1/mgmt/tenant?id=T1", Value::Null),
         ("GET", "/v1/mgmt/tenant/all", Value::Null),
         ("POST", "/v1/mgmt/tenant/search", json!({})),
+        ("POST", "/v1/mgmt/accesskey/create", json!({"name": "ci"})),
+        ("GET", "/v1/mgmt/accesskey?id=K2none", Value::Null),
+        (
+            "POST",
+            "/v1/mgmt/accesskey/search",
+            json!({"tenantIds": []}),
+        ),
+        (
+            "POST",
+            "/v1/mgmt/accesskey/update",
+            json!({"id": "K2none", "name": "ci"}),
+        ),
+        (
+            "POST",
+            "/v1/mgmt/accesskey/activate",
+            json!({"id": "K2none"}),
+        ),
+        (
+            "POST",
+            "/v1/mgmt/accesskey/deactivate",
+            json!({"id": "K2none"}),
+        ),
+        ("POST", "/v1/mgmt/accesskey/delete", json!({"id": "K2none"})),
+        (
+            "POST",
+            "/v1/mgmt/jwt/update",
+            json!({"jwt": "x.y.z", "customClaims": {}}),
+        ),
         (
             "POST",
             "/v1/mgmt/tests/generate/otp",
@@ -175,6 +203,10 @@ async fn every_endpoint_refuses_a_missing_or_wrong_key_and_changes_nothing() {
         )
         .await;
     assert_eq!(users["total"], 1, "only Ada: {users}");
+    let (_, keys) = local
+        .mgmt("POST", "/v1/mgmt/accesskey/search", json!({}))
+        .await;
+    assert_eq!(keys, json!({"keys": []}), "no access key was made");
     for list in [
         "/v1/mgmt/permission/all",
         "/v1/mgmt/role/all",

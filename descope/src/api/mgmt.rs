@@ -95,6 +95,24 @@ pub mod path {
     pub const TENANT_ALL: &str = "/v1/mgmt/tenant/all";
     /// `POST`: [`super::TenantSearch`] → [`super::Tenants`].
     pub const TENANT_SEARCH: &str = "/v1/mgmt/tenant/search";
+    /// `POST`: [`super::AccessKeyRequest`] → [`super::AccessKeyCreated`], with the key's
+    /// secret, shown this once.
+    pub const ACCESS_KEY_CREATE: &str = "/v1/mgmt/accesskey/create";
+    /// `GET ?id=…` → [`super::AccessKeyEnvelope`].
+    pub const ACCESS_KEY_LOAD: &str = "/v1/mgmt/accesskey";
+    /// `POST`: [`super::AccessKeySearch`] → [`super::AccessKeyList`].
+    pub const ACCESS_KEY_SEARCH: &str = "/v1/mgmt/accesskey/search";
+    /// `POST`: [`super::AccessKeyRequest`] (`id`, `name`, and what changes) →
+    /// [`super::AccessKeyEnvelope`].
+    pub const ACCESS_KEY_UPDATE: &str = "/v1/mgmt/accesskey/update";
+    /// `POST`: [`super::AccessKeyRequest`] (`id`) → `{}`.
+    pub const ACCESS_KEY_DEACTIVATE: &str = "/v1/mgmt/accesskey/deactivate";
+    /// `POST`: [`super::AccessKeyRequest`] (`id`) → `{}`.
+    pub const ACCESS_KEY_ACTIVATE: &str = "/v1/mgmt/accesskey/activate";
+    /// `POST`: [`super::AccessKeyRequest`] (`id`) → `{}`.
+    pub const ACCESS_KEY_DELETE: &str = "/v1/mgmt/accesskey/delete";
+    /// `POST`: [`super::JwtUpdate`] → [`super::JwtUpdated`].
+    pub const JWT_UPDATE: &str = "/v1/mgmt/jwt/update";
     /// `POST`: [`super::GenerateCode`] → [`super::GeneratedCode`], for a test user.
     pub const TEST_GENERATE_OTP: &str = "/v1/mgmt/tests/generate/otp";
     /// `POST`: [`super::GenerateLink`] → [`super::GeneratedLink`], for a test user.
@@ -584,4 +602,124 @@ pub struct TenantId {
     /// The tenant's ID.
     #[serde(default)]
     pub id: Option<String>,
+}
+
+/// An access key as create and update take it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessKeyRequest {
+    /// The key's ID (update, activate, deactivate, delete).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// When it expires (Unix seconds); 0 for never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expire_time: Option<i64>,
+    /// Project roles its session tokens carry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_names: Option<Vec<String>>,
+    /// Tenants, with the key's roles in each.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_tenants: Option<Vec<TenantRoles>>,
+    /// The user the key acts for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Claims its session tokens carry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_claims: Option<BTreeMap<String, Value>>,
+    /// What it is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Addresses it may be exchanged from; none for any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permitted_ips: Option<Vec<String>>,
+}
+
+/// An access key as the management API answers it; never its secret.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AccessKeyResponse {
+    /// The ID (the `sub` of its session tokens).
+    pub id: String,
+    /// The name.
+    pub name: String,
+    /// When it expires (Unix seconds); 0 for never.
+    pub expire_time: i64,
+    /// Project roles.
+    pub role_names: Vec<String>,
+    /// Tenants, with the key's roles in each.
+    pub key_tenants: Vec<TenantRoles>,
+    /// `active` or `inactive`.
+    pub status: String,
+    /// When it was created (Unix seconds).
+    pub created_time: i64,
+    /// Who created it (the management key, here: empty).
+    pub created_by: String,
+    /// The user it acts for.
+    pub bound_user_id: String,
+    /// What it is for.
+    pub description: String,
+    /// Addresses it may be exchanged from.
+    pub permitted_ips: Vec<String>,
+    /// Claims its session tokens carry.
+    pub custom_claims: BTreeMap<String, Value>,
+}
+
+/// The answer of [`path::ACCESS_KEY_CREATE`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AccessKeyCreated {
+    /// The key.
+    pub key: AccessKeyResponse,
+    /// Its secret, for `Authorization: Bearer <projectId>:<secret>`; not kept by the server.
+    pub cleartext: String,
+}
+
+/// The answer about one access key.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AccessKeyEnvelope {
+    /// The key.
+    pub key: AccessKeyResponse,
+}
+
+/// [`path::ACCESS_KEY_SEARCH`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessKeySearch {
+    /// Keys in any of these tenants; none for every key.
+    #[serde(default)]
+    pub tenant_ids: Option<Vec<String>>,
+    /// Keys that act for this user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bound_user_id: Option<String>,
+}
+
+/// The answer of [`path::ACCESS_KEY_SEARCH`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AccessKeyList {
+    /// The keys.
+    pub keys: Vec<AccessKeyResponse>,
+}
+
+/// [`path::JWT_UPDATE`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JwtUpdate {
+    /// A live session token of the project.
+    #[serde(default)]
+    pub jwt: Option<String>,
+    /// Claims to add; Descope's own claims are left as they are.
+    #[serde(default)]
+    pub custom_claims: Option<serde_json::Map<String, Value>>,
+    /// Seconds the new token lives from now; 0 or none keeps the token's expiry.
+    #[serde(default)]
+    pub refresh_duration: Option<i64>,
+}
+
+/// The answer of [`path::JWT_UPDATE`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JwtUpdated {
+    /// The token with the claims added.
+    pub jwt: String,
 }

@@ -1,5 +1,6 @@
 //! Descope's auth API, one module per family.
 
+mod access_key;
 mod keys;
 mod magiclink;
 mod otp;
@@ -17,4 +18,5 @@ pub(super) fn router() -> Router<Shared> {
         .merge(magiclink::router())
         .merge(session::router())
         .merge(keys::router())
+        .merge(access_key::router())
 }

@@ -1,8 +1,9 @@
 //! Descope's management API, for the caller holding the project's management key
-//! (`extract::Manager`): users (`users`), permissions, roles and tenants (`authz`), codes and
-//! links for test users (`test_helpers`), and the license call the Python SDK makes when it is
-//! given a key.
+//! (`extract::Manager`): users (`users`), permissions, roles and tenants (`authz`), access keys
+//! and JWT updates (`access_keys`), codes and links for test users (`test_helpers`), and the
+//! license call the Python SDK makes when it is given a key.
 
+mod access_keys;
 mod authz;
 mod test_helpers;
 mod users;
@@ -17,6 +18,7 @@ pub(super) fn router() -> Router<Shared> {
         .route(path::LICENSE, get(license))
         .merge(users::router())
         .merge(authz::router())
+        .merge(access_keys::router())
         .merge(test_helpers::router())
 }
 

@@ -1,6 +1,8 @@
 //! Users through the management API: create (one, a test user, a batch), load, search,
 //! update and patch, status, roles and tenants, passwords, logout and delete. The rules live in
-//! `domain::users`; this module reads Descope's bodies and writes its answers.
+//! `domain::management::users`; this module reads Descope's bodies and writes its answers.
+
+use std::collections::BTreeMap;
 
 use axum::{
     extract::State,
@@ -12,7 +14,6 @@ use descope::api::mgmt::{
     UserRequest, UserRoles, UserSearch, UserSelector, UserStatus, UserTenant,
 };
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 
 use crate::{
     domain::{

@@ -1,0 +1,286 @@
+//! Access keys, which a machine exchanges for a session token, and JWT updates with custom
+//! claims, through the management API and the exchange endpoint.
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use test_support::local::{assert_descope_error, refresh_jwt, start, start_with, Local};
+
+/// The claims of a JWT (the validator tests check signatures; here the validator is used
+/// where a signature matters).
+fn claims_of(jwt: &str) -> Value {
+    use base64::Engine;
+    let payload = jwt.split('.').nth(1).unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+/// `POST /v1/auth/accesskey/exchange` with `secret`: (status, body).
+async fn exchange(local: &Local, secret: &str, body: Value) -> (StatusCode, Value) {
+    let (status, _, answer) = local
+        .post("/v1/auth/accesskey/exchange", Some(secret), body)
+        .await;
+    (status, answer)
+}
+
+/// Permission `deploy`, role `ci` granting it, tenant `T1`; and an access key with role `ci`,
+/// tenant `T1` (role `ci`) and a custom claim. Answers (key ID, secret).
+async fn key(local: &Local, extra: Value) -> (String, String) {
+    local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/permission/create",
+            json!({"name": "deploy"}),
+        )
+        .await;
+    local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/role/create",
+            json!({"name": "ci", "permissionNames": ["deploy"]}),
+        )
+        .await;
+    local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/tenant/create",
+            json!({"id": "T1", "name": "Acme"}),
+        )
+        .await;
+    let mut body = json!({
+        "name": "CI", "expireTime": 0, "roleNames": ["ci"],
+        "keyTenants": [{"tenantId": "T1", "roleNames": ["ci"]}], "userId": null,
+        "customClaims": {"team": "platform"}, "description": null, "permittedIps": null
+    });
+    body.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    let (status, created) = local.mgmt("POST", "/v1/mgmt/accesskey/create", body).await;
+    assert_eq!(status, 200, "{created}");
+    assert_eq!(created["key"]["status"], "active");
+    (
+        created["key"]["id"].as_str().unwrap().to_owned(),
+        created["cleartext"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn a_machine_exchanges_its_key_for_a_session_token_as_descope_makes_it() {
+    let local = start().await;
+    let (id, secret) = key(&local, json!({})).await;
+    let (status, answer) = exchange(
+        &local,
+        &secret,
+        json!({"loginOptions": {"customClaims": {"job": "42"}, "selectedTenant": "T1"}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["keyId"], id.as_str());
+    let jwt = answer["sessionJwt"].as_str().unwrap();
+    let session = local.validator().validate(jwt).await.unwrap();
+    assert_eq!(session.user_id, id);
+    assert!(session.has_permission("deploy"));
+    assert_eq!(session.current_tenant.as_deref(), Some("T1"));
+    let claims = claims_of(jwt);
+    assert_eq!(claims["exp"], answer["expiration"]);
+    assert_eq!(claims["roles"], json!(["ci"]));
+    assert_eq!(claims["permissions"], json!(["deploy"]));
+    assert_eq!(
+        claims["tenants"]["T1"],
+        json!({"roles": ["ci"], "permissions": ["deploy"]})
+    );
+    assert_eq!(
+        claims["team"], "platform",
+        "the key's own claims at the top"
+    );
+    assert_eq!(
+        claims["nsec"],
+        json!({"job": "42"}),
+        "the exchange's under nsec"
+    );
+    assert_eq!(claims["dct"], "T1");
+
+    let (status, plain) = exchange(&local, &secret, json!({})).await;
+    assert_eq!(status, 200, "{plain}");
+    assert!(claims_of(plain["sessionJwt"].as_str().unwrap())
+        .get("nsec")
+        .is_none());
+}
+
+#[tokio::test]
+async fn only_a_live_key_from_a_permitted_address_is_exchanged() {
+    let local = start_with(|c| c.address_failures = 1000).await;
+    let (id, secret) = key(&local, json!({"permittedIps": ["127.0.0.1"]})).await;
+    let refused = |answer: &(StatusCode, Value)| {
+        assert_eq!(answer.0, StatusCode::UNAUTHORIZED, "{}", answer.1);
+        assert_descope_error(&answer.1, "E062108");
+    };
+    refused(&exchange(&local, "not-the-secret", json!({})).await);
+    refused(
+        &exchange(
+            &local,
+            &secret,
+            json!({"loginOptions": {"selectedTenant": "T2"}}),
+        )
+        .await,
+    );
+    let (status, _, answer) = local
+        .post("/v1/auth/accesskey/exchange", None, json!({}))
+        .await;
+    assert_eq!(status, 401, "no key: {answer}");
+
+    let elsewhere = test_support::local::client_from(2);
+    let (status, _, _) = local
+        .post_with(
+            &elsewhere,
+            "/v1/auth/accesskey/exchange",
+            Some(&secret),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 401, "127.0.0.2 is not permitted");
+
+    let set = |path: &'static str| local.mgmt("POST", path, json!({"id": id}));
+    assert_eq!(set("/v1/mgmt/accesskey/deactivate").await.0, 200);
+    refused(&exchange(&local, &secret, json!({})).await);
+    assert_eq!(set("/v1/mgmt/accesskey/activate").await.0, 200);
+    assert_eq!(exchange(&local, &secret, json!({})).await.0, 200);
+
+    let (status, updated) = local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/accesskey/update",
+            json!({"id": id, "name": "CI (renamed)", "description": "deploys"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{updated}");
+    assert_eq!(updated["key"]["name"], "CI (renamed)");
+    assert_eq!(
+        updated["key"]["roleNames"],
+        json!(["ci"]),
+        "what the update leaves out stays"
+    );
+    let expires = local.clock.now() + 60;
+    local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/accesskey/update",
+            json!({"id": id, "name": "CI", "expireTime": expires}),
+        )
+        .await;
+    assert_eq!(exchange(&local, &secret, json!({})).await.0, 200);
+    local.clock.advance(61);
+    refused(&exchange(&local, &secret, json!({})).await);
+
+    assert_eq!(set("/v1/mgmt/accesskey/delete").await.0, 200);
+    let (status, answer) = local
+        .mgmt("GET", &format!("/v1/mgmt/accesskey?id={id}"), Value::Null)
+        .await;
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(set("/v1/mgmt/accesskey/delete").await.0, 400);
+}
+
+#[tokio::test]
+async fn keys_load_and_search_without_their_secret() {
+    let local = start().await;
+    let (id, secret) = key(&local, json!({})).await;
+    let (status, loaded) = local
+        .mgmt("GET", &format!("/v1/mgmt/accesskey?id={id}"), Value::Null)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        loaded["key"]["keyTenants"],
+        json!([{"tenantId": "T1", "roleNames": ["ci"]}])
+    );
+    assert!(
+        !loaded.to_string().contains(&secret),
+        "the secret is shown once"
+    );
+    let (_, found) = local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/accesskey/search",
+            json!({"tenantIds": ["T1"]}),
+        )
+        .await;
+    assert_eq!(found["keys"][0]["id"], id.as_str());
+    let (_, none) = local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/accesskey/search",
+            json!({"tenantIds": ["T9"]}),
+        )
+        .await;
+    assert_eq!(none, json!({"keys": []}));
+    let (status, answer) = local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/accesskey/create",
+            json!({"name": "bad", "permittedIps": ["10.0.0.0/8"]}),
+        )
+        .await;
+    assert_eq!(status, 400, "{answer}");
+}
+
+#[tokio::test]
+async fn a_jwt_update_adds_custom_claims_but_not_over_descopes_own() {
+    let local = start().await;
+    let signed_up = local
+        .signup("ada@example.com", "correct horse battery")
+        .await;
+    let jwt = signed_up["sessionJwt"].as_str().unwrap();
+    let before = claims_of(jwt);
+    let (status, answer) = local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/jwt/update",
+            json!({"jwt": jwt, "customClaims": {"plan": "pro", "sub": "someone-else",
+                                                "roles": ["admin"]}, "refreshDuration": 0}),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let updated = answer["jwt"].as_str().unwrap();
+    assert!(local.validator().validate(updated).await.is_ok());
+    let claims = claims_of(updated);
+    assert_eq!(claims["plan"], "pro");
+    assert_eq!(
+        (&claims["sub"], &claims["roles"]),
+        (&before["sub"], &before["roles"])
+    );
+    assert_eq!(claims["exp"], before["exp"], "no duration keeps the expiry");
+
+    let (_, longer) = local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/jwt/update",
+            json!({"jwt": jwt, "customClaims": {}, "refreshDuration": 60}),
+        )
+        .await;
+    let exp = claims_of(longer["jwt"].as_str().unwrap())["exp"]
+        .as_i64()
+        .unwrap();
+    assert!((local.clock.now() + 59..=local.clock.now() + 61).contains(&exp));
+
+    let forged = format!("{}x", &jwt[..jwt.len() - 1]);
+    for refused in [forged.as_str(), &refresh_jwt(&signed_up), "not.a.jwt"] {
+        let (status, answer) = local
+            .mgmt(
+                "POST",
+                "/v1/mgmt/jwt/update",
+                json!({"jwt": refused, "customClaims": {}}),
+            )
+            .await;
+        assert_eq!(status, 400, "{answer}");
+        assert_descope_error(&answer, "E011003");
+    }
+    local.clock.advance(601);
+    let (status, _) = local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/jwt/update",
+            json!({"jwt": jwt, "customClaims": {}}),
+        )
+        .await;
+    assert_eq!(status, 400, "an expired token is not updated");
+}
