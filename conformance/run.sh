@@ -43,3 +43,8 @@ done
 
 step "Conformance: @descope/node-sdk"
 (cd conformance/node && node --test)
+
+step "Conformance: the README's examples (Python, Node, Rust)"
+(cd conformance/python && "$ROOT/.venv/descope-2/bin/python" examples/test_user.py)
+(cd conformance/node && node examples/test_user.mjs)
+RUSTFLAGS="$DEBUG_RUSTFLAGS" cargo run --locked -q -p descope --features session --example test_user
