@@ -44,7 +44,21 @@ done
 step "Conformance: @descope/node-sdk"
 (cd conformance/node && node --test)
 
-step "Conformance: the README's examples (Python, Node, Rust)"
+step "Conformance: the README's examples (Python, Node, Rust) and the project import script"
 (cd conformance/python && "$ROOT/.venv/descope-2/bin/python" examples/test_user.py)
+(cd conformance/python && "$ROOT/.venv/descope-2/bin/python" examples/import_project.py examples/project.json)
+(cd conformance/python && "$ROOT/.venv/descope-2/bin/python" - <<'PY'
+# What the import made, seen through the SDK as a test suite would.
+import os
+from descope import DescopeClient
+client = DescopeClient(project_id=os.environ["DESCOPE_PROJECT_ID"],
+                       management_key=os.environ["DESCOPE_MANAGEMENT_KEY"])
+claims = client.validate_session(client.password.sign_in("ops@example.com", "ops password 1")["sessionToken"]["jwt"])
+assert client.validate_permissions(claims, ["deploy"])
+assert client.validate_tenant_roles(claims, "TAcme", ["owner"])
+assert client.mgmt.tenant.load("TAcme")["name"] == "Acme"
+print("the imported project signs in with its roles and permissions")
+PY
+)
 (cd conformance/node && node examples/test_user.mjs)
 RUSTFLAGS="$DEBUG_RUSTFLAGS" cargo run --locked -q -p descope --features session --example test_user

@@ -16,7 +16,8 @@
 //!   hashing and flows, one-time codes, magic links); `sessions` (refresh-token families,
 //!   rotation, reuse detection); `tokens` and `keys` (minting and signing JWTs, the JWKS);
 //!   `limits` (guessing and sign-up budgets); `inbox` (where codes and links are "sent");
-//!   `seed` (users from a file).
+//!   `project` (a whole project as one JSON document, exported and imported) and `seed` (one
+//!   read at start-up).
 //! - `storage`: SQLite (WAL, `synchronous=FULL`) with a versioned schema, one module per table
 //!   family, and its own error type.
 //! - `support`: the settings ([`Config`]), the [`Clock`], random IDs and digests, URL rules.
@@ -29,9 +30,9 @@ mod http;
 mod storage;
 mod support;
 
-use std::sync::Arc;
+use std::{path::Path, sync::Arc};
 
-pub use domain::{keys::KeyError, seed::SeedError};
+pub use domain::{keys::KeyError, project::Imported, seed::SeedError};
 pub use http::network::{check_listen_address, local_url, ExposureError};
 pub use storage::StoreError;
 pub use support::{
@@ -80,7 +81,7 @@ pub enum StartError {
     /// The signing key cannot be generated or loaded.
     #[error("signing key: {0}")]
     Key(#[from] KeyError),
-    /// The seed file cannot be read or holds invalid users.
+    /// The seed file (or an imported document) cannot be read or holds invalid entries.
     #[error("seed file {path}: {source}")]
     Seed {
         /// The file.
@@ -177,6 +178,38 @@ impl LocalDescope {
     pub fn rotate_signing_key(config: &Config) -> Result<String, StartError> {
         let store = open_store(config)?;
         Ok(domain::keys::rotate(&store, &Clock::system())?)
+    }
+
+    /// The project in `config.data_dir` as one JSON document: permissions, tenants, roles,
+    /// users (with their password hashes) and access keys (with the digests of their secrets).
+    pub fn export_project(config: &Config) -> Result<String, StartError> {
+        let store = open_store(config)?;
+        let project = store
+            .read_now(domain::project::Project::export)
+            .map_err(|e| StartError::Seed {
+                path: config.data_dir.display().to_string(),
+                source: SeedError::Failed(e.to_string()),
+            })?;
+        Ok(serde_json::to_string_pretty(&project).expect("a project serialises"))
+    }
+
+    /// Imports the project document (or seed file) at `path` into the store in
+    /// `config.data_dir`, creating what is missing; an invalid entry changes nothing.
+    pub fn import_project(config: &Config, path: &Path) -> Result<Imported, StartError> {
+        data_dir_builder()
+            .create(&config.data_dir)
+            .map_err(|source| StartError::DataDir {
+                path: config.data_dir.display().to_string(),
+                source,
+            })?;
+        let store = open_store(config)?;
+        let seed_error = |source| StartError::Seed {
+            path: path.display().to_string(),
+            source,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| seed_error(e.into()))?;
+        let project = domain::seed::parse(&text).map_err(seed_error)?;
+        domain::seed::import(&store, &Clock::system(), project).map_err(seed_error)
     }
 
     /// The configuration this server runs with.

@@ -1,7 +1,9 @@
 //! The local Descope server on its own port.
 //!
 //! Run with `cargo run -p descope-local`; `cargo run -p descope-local -- rotate-key` makes a new
-//! signing key (the old one stays published) and exits. Settings come from the environment and
+//! signing key (the old one stays published) and exits; `export [FILE]` writes the project
+//! (permissions, tenants, roles, users, access keys) as JSON, and `import FILE` creates what a
+//! project document or seed file holds and the data folder lacks. Settings come from the environment and
 //! from a `.env` file in the working folder: `DESCOPE_LOCAL_ADDR` sets the address (default
 //! `127.0.0.1:4000`), the other `DESCOPE_LOCAL_*` settings are described at
 //! [`Config::from_env`] and in `.env.example`. Data goes to `data/descope-local` unless
@@ -10,6 +12,8 @@
 use std::net::SocketAddr;
 
 use descope_local::{Config, LocalDescope, DEFAULT_ADDR, DEFAULT_DATA_DIR};
+
+const USAGE: &str = "usage: descope-local [rotate-key | export [FILE] | import FILE]";
 
 #[tokio::main]
 async fn main() {
@@ -34,10 +38,29 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .init();
 
     let mut config = Config::from_env(DEFAULT_DATA_DIR)?;
-    if std::env::args().nth(1).as_deref() == Some("rotate-key") {
-        let kid = LocalDescope::rotate_signing_key(&config)?;
-        println!("new signing key {kid}; restart the server to use it");
-        return Ok(());
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        [] => {}
+        ["rotate-key"] => {
+            let kid = LocalDescope::rotate_signing_key(&config)?;
+            println!("new signing key {kid}; restart the server to use it");
+            return Ok(());
+        }
+        ["export"] => {
+            println!("{}", LocalDescope::export_project(&config)?);
+            return Ok(());
+        }
+        ["export", file] => {
+            std::fs::write(file, LocalDescope::export_project(&config)?)?;
+            eprintln!("exported the project to {file}");
+            return Ok(());
+        }
+        ["import", file] => {
+            let imported = LocalDescope::import_project(&config, file.as_ref())?;
+            eprintln!("imported from {file}: {imported:?} (what existed was left alone)");
+            return Ok(());
+        }
+        _ => return Err(USAGE.into()),
     }
     for app_only in ["APP_DATA_DIR", "DESCOPE_PROJECT_ID", "DESCOPE_BASE_URL"] {
         if std::env::var_os(app_only).is_some_and(|v| !v.is_empty()) {

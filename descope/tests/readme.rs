@@ -17,7 +17,9 @@ fn the_readme_shows_the_examples_the_test_command_runs() {
         ("descope/examples/test_user.rs", {
             let file = include_str!("../examples/test_user.rs");
             // The README leaves out the file's doc comment.
-            &file[file.find("use descope::").expect("the example imports descope")..]
+            &file[file
+                .find("use descope::")
+                .expect("the example imports descope")..]
         }),
     ] {
         assert!(README.contains(path), "the README does not name {path}");

@@ -9,6 +9,7 @@ pub(crate) mod inbox;
 pub(crate) mod keys;
 pub(crate) mod limits;
 pub(crate) mod management;
+pub(crate) mod project;
 pub(crate) mod seed;
 pub(crate) mod sessions;
 pub(crate) mod tokens;

@@ -1,40 +1,23 @@
-//! Users created at start-up from a JSON file, with roles and tenants.
+//! The seed file: a project document (`domain::project`) imported at start-up, creating what is
+//! missing. Its first form, a JSON list of users
+//! (`[{"name", "email", "password", "roles", "tenants": {"<id>": {"roles"}}}]`), still reads.
 
-use std::{collections::BTreeMap, path::Path};
+use std::path::Path;
 
 use serde::Deserialize;
 
 use super::{
-    credentials::hashing,
     error::Error,
-    users::{self, User},
+    project::{Imported, Project, UserEntry},
 };
-use crate::{
-    storage::{users as stored_users, users::TenantRoles, Store},
-    support::clock::Clock,
-};
+use crate::{storage::Store, support::clock::Clock};
 
+/// The two forms a seed file takes.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SeedUser {
-    #[serde(default)]
-    name: String,
-    email: String,
-    password: String,
-    #[serde(default)]
-    roles: Vec<String>,
-    #[serde(default)]
-    tenants: BTreeMap<String, SeedTenant>,
-}
-
-/// A user's roles and permissions in a tenant, as the file gives them.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SeedTenant {
-    #[serde(default)]
-    roles: Vec<String>,
-    #[serde(default)]
-    permissions: Vec<String>,
+#[serde(untagged)]
+enum SeedFile {
+    Users(Vec<UserEntry>),
+    Project(Project),
 }
 
 /// Why the seed file cannot be loaded.
@@ -43,75 +26,55 @@ pub enum SeedError {
     /// The file cannot be read.
     #[error(transparent)]
     Read(#[from] std::io::Error),
-    /// The file is not a JSON list of users.
-    #[error(transparent)]
+    /// The file is neither a project document nor a JSON list of users.
+    #[error("not a project document or a list of users: {0}")]
     Parse(#[from] serde_json::Error),
-    /// A user breaks a rule (login ID, password policy).
-    #[error("{email}: {reason}")]
-    Invalid {
-        /// The user's email as written in the file.
-        email: String,
-        /// The rule broken.
-        reason: String,
-    },
-    /// The user could not be stored or their password hashed.
-    #[error("{email}: {reason}")]
-    Failed {
-        /// The user's email as written in the file.
-        email: String,
-        /// What failed.
-        reason: String,
-    },
+    /// An entry breaks a rule (login ID, password policy, unknown permission); says which.
+    #[error("{0}")]
+    Invalid(String),
+    /// The store failed, or a password could not be hashed.
+    #[error("{0}")]
+    Failed(String),
 }
 
-/// Creates each user of the file that does not exist yet; existing users are left alone.
+/// Parses a project document, or a seed file of the first form.
+pub(crate) fn parse(text: &str) -> Result<Project, SeedError> {
+    // Parsed once as each form, for a clear error: an untagged enum's says only "no match".
+    Ok(match serde_json::from_str::<SeedFile>(text) {
+        Ok(SeedFile::Project(project)) => project,
+        Ok(SeedFile::Users(users)) => Project {
+            users,
+            ..Project::default()
+        },
+        Err(_) if text.trim_start().starts_with('[') => Project {
+            users: serde_json::from_str(text)?,
+            ..Project::default()
+        },
+        Err(_) => serde_json::from_str(text)?,
+    })
+}
+
+/// Imports `project`, creating what is missing, in one transaction.
+pub(crate) fn import(
+    store: &Store,
+    clock: &Clock,
+    project: Project,
+) -> Result<Imported, SeedError> {
+    let now = clock.now();
+    store
+        .write_now(|conn| project.import(conn, now))
+        .map_err(|e| match e {
+            Error::Validation(entry) => SeedError::Invalid(entry),
+            other => SeedError::Failed(other.to_string()),
+        })
+}
+
+/// Creates what the seed file holds and the store lacks; what exists is left alone.
 pub(crate) fn load(store: &Store, clock: &Clock, path: &Path) -> Result<(), SeedError> {
-    let text = std::fs::read_to_string(path)?;
-    let seeds: Vec<SeedUser> = serde_json::from_str(&text)?;
-    for seed in seeds {
-        let invalid = |e: Error| match e {
-            Error::Internal(reason) => SeedError::Failed {
-                email: seed.email.clone(),
-                reason,
-            },
-            other => SeedError::Invalid {
-                email: seed.email.clone(),
-                reason: other.to_string(),
-            },
-        };
-        let tenants: BTreeMap<String, TenantRoles> = seed
-            .tenants
-            .iter()
-            .map(|(id, t)| {
-                let roles = TenantRoles {
-                    roles: t.roles.clone(),
-                    permissions: t.permissions.clone(),
-                };
-                (id.clone(), roles)
-            })
-            .collect();
-        let login_id = users::LoginId::parse(&seed.email).map_err(invalid)?;
-        hashing::check_policy(&seed.password).map_err(invalid)?;
-        let created = store
-            .write_now(|conn| -> Result<bool, Error> {
-                if stored_users::by_login(conn, login_id.as_str())?.is_some() {
-                    return Ok(false);
-                }
-                let hash = hashing::hash_now(&seed.password).map_err(Error::Internal)?;
-                let user = User {
-                    name: seed.name.clone(),
-                    roles: seed.roles.clone(),
-                    tenants: tenants.clone(),
-                    verified_email: true,
-                    ..User::default()
-                };
-                users::create(conn, &login_id, user, Some(&hash), clock.now())?;
-                Ok(true)
-            })
-            .map_err(invalid)?;
-        if created {
-            tracing::info!(email = login_id.as_str(), "seeded user");
-        }
+    let project = parse(&std::fs::read_to_string(path)?)?;
+    let imported = import(store, clock, project)?;
+    if imported != Imported::default() {
+        tracing::info!(?imported, "seeded the project");
     }
     Ok(())
 }

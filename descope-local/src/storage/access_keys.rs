@@ -149,3 +149,12 @@ pub(crate) fn all(conn: &Connection) -> Result<Vec<AccessKey>, StoreError> {
 pub(crate) fn delete(conn: &Connection, id: &str) -> Result<bool, StoreError> {
     Ok(conn.execute("DELETE FROM access_keys WHERE id = ?1", [id])? > 0)
 }
+
+/// The digest of every key's secret, by key ID.
+pub(crate) fn secret_hashes(conn: &Connection) -> Result<BTreeMap<String, String>, StoreError> {
+    let mut statement = conn.prepare("SELECT id, secret_hash FROM access_keys")?;
+    let hashes = statement
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(hashes)
+}

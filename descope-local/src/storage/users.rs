@@ -284,3 +284,13 @@ pub(crate) fn test_user_ids(conn: &Connection) -> Result<Vec<String>, StoreError
         .collect::<Result<_, _>>()?;
     Ok(ids)
 }
+
+/// The password hash of every user who has one, by user ID.
+pub(crate) fn password_hashes(conn: &Connection) -> Result<BTreeMap<String, String>, StoreError> {
+    let mut statement =
+        conn.prepare("SELECT id, password_hash FROM users WHERE password_hash IS NOT NULL")?;
+    let hashes = statement
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(hashes)
+}

@@ -10,5 +10,6 @@ mod management_access_keys;
 mod management_authz;
 mod management_users;
 mod passwords;
+mod project;
 mod requests;
 mod sessions;
