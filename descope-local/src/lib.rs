@@ -37,7 +37,9 @@ pub use http::network::{check_listen_address, local_url, ExposureError};
 pub use storage::StoreError;
 pub use support::{
     clock::Clock,
-    config::{Config, EnvError, DEFAULT_ADDR, DEFAULT_DATA_DIR, DEFAULT_PROJECT_ID},
+    config::{
+        Config, EnvError, PasswordPolicy, DEFAULT_ADDR, DEFAULT_DATA_DIR, DEFAULT_PROJECT_ID,
+    },
 };
 
 /// A running local Descope: its store, signing key, limits and clock. Cheap to clone.
@@ -148,10 +150,12 @@ impl LocalDescope {
         let store = open_store(&config)?;
         let signer = domain::keys::Signer::load_or_create(&store, &clock)?;
         if let Some(path) = &config.seed_file {
-            domain::seed::load(&store, &clock, path).map_err(|source| StartError::Seed {
-                path: path.display().to_string(),
-                source,
-            })?;
+            domain::seed::load(&store, &clock, &config.password_policy, path).map_err(
+                |source| StartError::Seed {
+                    path: path.display().to_string(),
+                    source,
+                },
+            )?;
         }
         let (management_key, origin) = domain::management::key::ManagementKey::load_or_create(
             &config.data_dir,
@@ -209,7 +213,8 @@ impl LocalDescope {
         };
         let text = std::fs::read_to_string(path).map_err(|e| seed_error(e.into()))?;
         let project = domain::seed::parse(&text).map_err(seed_error)?;
-        domain::seed::import(&store, &Clock::system(), project).map_err(seed_error)
+        domain::seed::import(&store, &Clock::system(), &config.password_policy, project)
+            .map_err(seed_error)
     }
 
     /// The configuration this server runs with.

@@ -74,7 +74,7 @@ impl Services {
             inbox: inbox.clone(),
             sessions: sessions.clone(),
         };
-        let hasher = Arc::new(Hasher::new());
+        let hasher = Arc::new(Hasher::new(config.password_policy.clone()));
         Self {
             access_keys: AccessKeys {
                 store: store.clone(),

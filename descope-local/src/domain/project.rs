@@ -15,7 +15,10 @@ use super::{
     error::Error,
     users::{self, LoginId, Status, TenantRoles, User},
 };
-use crate::storage::{access_keys, authz, users as stored_users, Connection};
+use crate::{
+    storage::{access_keys, authz, users as stored_users, Connection},
+    support::config::PasswordPolicy,
+};
 
 /// The document.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -227,9 +230,15 @@ impl Project {
         })
     }
 
-    /// Creates each entry that does not exist yet. An invalid entry is an
-    /// [`Error::Validation`] naming it; run in one transaction, it changes nothing.
-    pub(crate) fn import(self, conn: &Connection, now: i64) -> Result<Imported, Error> {
+    /// Creates each entry that does not exist yet; passwords in clear must meet `policy`. An
+    /// invalid entry is an [`Error::Validation`] naming it; run in one transaction, it changes
+    /// nothing.
+    pub(crate) fn import(
+        self,
+        conn: &Connection,
+        policy: &PasswordPolicy,
+        now: i64,
+    ) -> Result<Imported, Error> {
         let mut imported = Imported::default();
         let invalid =
             |item: &str, reason: String| Err(Error::Validation(format!("{item}: {reason}")));
@@ -301,7 +310,7 @@ impl Project {
                     return invalid(&written, "give a password or its hash, not both".into())
                 }
                 (Some(password), None) => {
-                    if let Err(e) = hashing::check_policy(&password) {
+                    if let Err(e) = hashing::check_policy(policy, &password) {
                         return invalid(&written, e.to_string());
                     }
                     Some(hashing::hash_now(&password).map_err(Error::Internal)?)

@@ -10,7 +10,10 @@ use super::{
     error::Error,
     project::{Imported, Project, UserEntry},
 };
-use crate::{storage::Store, support::clock::Clock};
+use crate::{
+    storage::Store,
+    support::{clock::Clock, config::PasswordPolicy},
+};
 
 /// The two forms a seed file takes.
 #[derive(Deserialize)]
@@ -58,11 +61,12 @@ pub(crate) fn parse(text: &str) -> Result<Project, SeedError> {
 pub(crate) fn import(
     store: &Store,
     clock: &Clock,
+    policy: &PasswordPolicy,
     project: Project,
 ) -> Result<Imported, SeedError> {
     let now = clock.now();
     store
-        .write_now(|conn| project.import(conn, now))
+        .write_now(|conn| project.import(conn, policy, now))
         .map_err(|e| match e {
             Error::Validation(entry) => SeedError::Invalid(entry),
             other => SeedError::Failed(other.to_string()),
@@ -70,9 +74,14 @@ pub(crate) fn import(
 }
 
 /// Creates what the seed file holds and the store lacks; what exists is left alone.
-pub(crate) fn load(store: &Store, clock: &Clock, path: &Path) -> Result<(), SeedError> {
+pub(crate) fn load(
+    store: &Store,
+    clock: &Clock,
+    policy: &PasswordPolicy,
+    path: &Path,
+) -> Result<(), SeedError> {
     let project = parse(&std::fs::read_to_string(path)?)?;
-    let imported = import(store, clock, project)?;
+    let imported = import(store, clock, policy, project)?;
     if imported != Imported::default() {
         tracing::info!(?imported, "seeded the project");
     }

@@ -15,6 +15,38 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:4000";
 /// Where the standalone server keeps its data unless `DESCOPE_LOCAL_DATA_DIR` says otherwise.
 pub const DEFAULT_DATA_DIR: &str = "data/descope-local";
 
+/// What a new password must have, as a Descope project's password settings say it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct PasswordPolicy {
+    /// Fewest characters: at least 8, whatever the setting.
+    pub min_length: usize,
+    /// A lowercase letter.
+    pub lowercase: bool,
+    /// An uppercase letter.
+    pub uppercase: bool,
+    /// A digit.
+    pub number: bool,
+    /// A character that is neither letter nor digit.
+    pub non_alphanumeric: bool,
+}
+
+impl Default for PasswordPolicy {
+    /// Length only, as ASVS 5 recommends: at least 8 characters.
+    fn default() -> Self {
+        Self {
+            min_length: MIN_PASSWORD_LENGTH,
+            lowercase: false,
+            uppercase: false,
+            number: false,
+            non_alphanumeric: false,
+        }
+    }
+}
+
+/// The shortest password any policy allows.
+pub const MIN_PASSWORD_LENGTH: usize = 8;
+
 /// How the local server runs. [`Config::new`] gives the documented defaults.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -51,6 +83,8 @@ pub struct Config {
     /// client address per 10 minutes: defaults to 100. Raise it for test suites that sign up
     /// more users than that from one machine.
     pub address_signups: u32,
+    /// What new passwords must have.
+    pub password_policy: PasswordPolicy,
     /// Whether the server may listen where other machines reach it. Off by default: it hands
     /// codes and sessions to whoever asks, so exposing it must be a decision.
     pub expose: bool,
@@ -84,14 +118,19 @@ pub enum EnvError {
     /// A key too short to keep anyone out, or holding spaces or `:`.
     #[error("{0} must be at least {1} characters, without spaces or ':'")]
     WeakKey(&'static str, usize),
+    /// The settings file cannot be read, or is not JSON of the settings' shape.
+    #[error("DESCOPE_LOCAL_SETTINGS_FILE {0}: {1}")]
+    SettingsFile(String, String),
     /// A variable that an earlier version read, under a name that no longer means anything.
     #[error("{0} is no longer read: use {1}")]
     Renamed(&'static str, &'static str),
 }
 
 impl Config {
-    /// The defaults, overridden by the `DESCOPE_LOCAL_*` variables that are set (`.env.example`
-    /// lists them): `PROJECT_ID`, `DATA_DIR`, `SESSION_TTL`, `REFRESH_TTL`, `REFRESH_GRACE`
+    /// The defaults, overridden by the settings file `DESCOPE_LOCAL_SETTINGS_FILE` names (a
+    /// Descope project's settings by their names: `sessionTokenExpiration`, `passwordPolicy`…),
+    /// overridden in turn by the `DESCOPE_LOCAL_*` variables that are set (`.env.example` lists
+    /// them): `PROJECT_ID`, `DATA_DIR`, `SESSION_TTL`, `REFRESH_TTL`, `REFRESH_GRACE`
     /// (seconds), `REFRESH_ROTATION`, `ALLOWED_ORIGINS`, `REDIRECT_ORIGINS` (comma-separated), `ACCOUNT_FAILURES`,
     /// `ADDRESS_FAILURES`, `ADDRESS_SIGNUPS`, `EXPOSE`, `PUBLIC_URL`, `MANAGEMENT_KEY` and
     /// `SEED_FILE`.
@@ -136,6 +175,13 @@ impl Config {
             var("DESCOPE_LOCAL_PROJECT_ID").unwrap_or_else(|| DEFAULT_PROJECT_ID.into()),
             var("DESCOPE_LOCAL_DATA_DIR").map_or_else(|| default_data_dir.into(), PathBuf::from),
         );
+        if let Some(path) = var("DESCOPE_LOCAL_SETTINGS_FILE") {
+            let fail = |reason: String| EnvError::SettingsFile(path.clone(), reason);
+            let text = std::fs::read_to_string(&path).map_err(|e| fail(e.to_string()))?;
+            let settings: Settings =
+                serde_json::from_str(&text).map_err(|e| fail(e.to_string()))?;
+            settings.apply(&mut config).map_err(fail)?;
+        }
         config.session_ttl = seconds("DESCOPE_LOCAL_SESSION_TTL", config.session_ttl)?;
         config.refresh_ttl = seconds("DESCOPE_LOCAL_REFRESH_TTL", config.refresh_ttl)?;
         config.refresh_grace = seconds("DESCOPE_LOCAL_REFRESH_GRACE", config.refresh_grace)?;
@@ -148,17 +194,23 @@ impl Config {
         if let Some(origins) = var("DESCOPE_LOCAL_ALLOWED_ORIGINS") {
             config.allowed_origins = origins.split(',').map(|o| o.trim().to_owned()).collect();
         }
-        config.redirect_origins = urls("DESCOPE_LOCAL_REDIRECT_ORIGINS")?;
+        if var("DESCOPE_LOCAL_REDIRECT_ORIGINS").is_some() {
+            config.redirect_origins = urls("DESCOPE_LOCAL_REDIRECT_ORIGINS")?;
+        }
         config.account_failures = count("DESCOPE_LOCAL_ACCOUNT_FAILURES", config.account_failures)?;
         config.address_failures = count("DESCOPE_LOCAL_ADDRESS_FAILURES", config.address_failures)?;
         config.address_signups = count("DESCOPE_LOCAL_ADDRESS_SIGNUPS", config.address_signups)?;
-        let flag = |name: &'static str| match var(name).as_deref().map(str::trim) {
-            None | Some("false" | "0") => Ok(false),
+        let flag = |name: &'static str, default: bool| match var(name).as_deref().map(str::trim) {
+            None => Ok(default),
+            Some("false" | "0") => Ok(false),
             Some("true" | "1") => Ok(true),
             Some(_) => Err(EnvError::NotABool(name)),
         };
-        config.expose = flag("DESCOPE_LOCAL_EXPOSE")?;
-        config.rotate_refresh_tokens = flag("DESCOPE_LOCAL_REFRESH_ROTATION")?;
+        config.expose = flag("DESCOPE_LOCAL_EXPOSE", config.expose)?;
+        config.rotate_refresh_tokens = flag(
+            "DESCOPE_LOCAL_REFRESH_ROTATION",
+            config.rotate_refresh_tokens,
+        )?;
         config.public_url = urls("DESCOPE_LOCAL_PUBLIC_URL")?.into_iter().next();
         config.seed_file = var("DESCOPE_LOCAL_SEED_FILE").map(PathBuf::from);
         config.management_key = var("DESCOPE_LOCAL_MANAGEMENT_KEY").map(|k| k.trim().to_owned());
@@ -190,11 +242,91 @@ impl Config {
             account_failures: 10,
             address_failures: 100,
             address_signups: 100,
+            password_policy: PasswordPolicy::default(),
             expose: false,
             public_url: None,
             management_key: None,
             seed_file: None,
         }
+    }
+}
+
+/// A project's settings as a file gives them (`DESCOPE_LOCAL_SETTINGS_FILE`), named as in a
+/// Descope project; the `DESCOPE_LOCAL_*` variables override them.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Settings {
+    /// Seconds a session token lives.
+    session_token_expiration: Option<u64>,
+    /// Seconds a refresh token lives.
+    refresh_token_expiration: Option<u64>,
+    /// Whether a refresh replaces the refresh token.
+    refresh_token_rotation: Option<bool>,
+    /// Seconds a replaced refresh token still works.
+    refresh_token_grace: Option<u64>,
+    /// Wrong passwords (or codes) per account per 10 minutes before it is locked.
+    lockout_attempts: Option<u32>,
+    /// Wrong secrets per client address per 10 minutes.
+    address_failures: Option<u32>,
+    /// Sign-ups and code or link requests per client address per 10 minutes.
+    address_signups: Option<u32>,
+    /// Origins magic links may point at.
+    approved_domains: Option<Vec<String>>,
+    /// Browser origins allowed to call the API with credentials.
+    allowed_origins: Option<Vec<String>>,
+    /// What new passwords must have.
+    password_policy: Option<PasswordPolicy>,
+}
+
+impl Settings {
+    fn apply(self, config: &mut Config) -> Result<(), String> {
+        let seconds = |s: Option<u64>, d: &mut Duration| {
+            if let Some(s) = s {
+                *d = Duration::from_secs(s);
+            }
+        };
+        seconds(self.session_token_expiration, &mut config.session_ttl);
+        seconds(self.refresh_token_expiration, &mut config.refresh_ttl);
+        seconds(self.refresh_token_grace, &mut config.refresh_grace);
+        if config.refresh_grace > MAX_REFRESH_GRACE {
+            return Err(format!(
+                "refreshTokenGrace must be at most {} s",
+                MAX_REFRESH_GRACE.as_secs()
+            ));
+        }
+        if let Some(rotate) = self.refresh_token_rotation {
+            config.rotate_refresh_tokens = rotate;
+        }
+        let counts = [
+            (self.lockout_attempts, &mut config.account_failures),
+            (self.address_failures, &mut config.address_failures),
+            (self.address_signups, &mut config.address_signups),
+        ];
+        for (value, field) in counts {
+            if let Some(value) = value {
+                *field = value;
+            }
+        }
+        if let Some(domains) = self.approved_domains {
+            config.redirect_origins = domains
+                .iter()
+                .map(|d| {
+                    origin(d).ok_or_else(|| format!("approvedDomains: {d:?} is not an http(s) URL"))
+                })
+                .collect::<Result<_, _>>()?;
+        }
+        if let Some(origins) = self.allowed_origins {
+            config.allowed_origins = origins;
+        }
+        if let Some(policy) = self.password_policy {
+            if policy.min_length < MIN_PASSWORD_LENGTH {
+                return Err(format!(
+                    "passwordPolicy.minLength must be at least {MIN_PASSWORD_LENGTH}"
+                ));
+            }
+            config.password_policy = policy;
+        }
+        Ok(())
     }
 }
 
@@ -243,6 +375,71 @@ mod tests {
         assert_eq!(
             set.redirect_origins,
             ["http://127.0.0.1:3000", "https://app.example.com"]
+        );
+    }
+
+    #[test]
+    fn a_settings_file_sets_a_projects_settings_and_the_environment_overrides_it() {
+        let dir =
+            std::env::temp_dir().join(format!("descope-local-settings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("settings.json");
+        std::fs::write(
+            &file,
+            r#"{"sessionTokenExpiration": 60, "refreshTokenRotation": true, "lockoutAttempts": 3,
+                "approvedDomains": ["https://app.example.com/verify"],
+                "passwordPolicy": {"minLength": 12, "number": true}}"#,
+        )
+        .unwrap();
+        let path = file.to_str().unwrap();
+        let set = config(&[("DESCOPE_LOCAL_SETTINGS_FILE", path)]).unwrap();
+        assert_eq!(set.session_ttl, Duration::from_secs(60));
+        assert!(set.rotate_refresh_tokens);
+        assert_eq!(set.account_failures, 3);
+        assert_eq!(set.redirect_origins, ["https://app.example.com"]);
+        assert_eq!(
+            (set.password_policy.min_length, set.password_policy.number),
+            (12, true)
+        );
+
+        let overridden = config(&[
+            ("DESCOPE_LOCAL_SETTINGS_FILE", path),
+            ("DESCOPE_LOCAL_SESSION_TTL", "90"),
+            ("DESCOPE_LOCAL_REFRESH_ROTATION", "false"),
+        ])
+        .unwrap();
+        assert_eq!(overridden.session_ttl, Duration::from_secs(90));
+        assert!(!overridden.rotate_refresh_tokens);
+        assert_eq!(
+            overridden.account_failures, 3,
+            "what the environment leaves is the file's"
+        );
+
+        for bad in [
+            r#"{"passwordPolicy": {"minLength": 4}}"#,
+            r#"{"sessionTokenExpiry": 60}"#,
+            r#"{"approvedDomains": ["javascript:alert(1)"]}"#,
+            "not json",
+        ] {
+            std::fs::write(&file, bad).unwrap();
+            let error = config(&[("DESCOPE_LOCAL_SETTINGS_FILE", path)])
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.contains("DESCOPE_LOCAL_SETTINGS_FILE"),
+                "{bad}: {error}"
+            );
+        }
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn the_example_settings_file_holds_the_defaults() {
+        let example = concat!(env!("CARGO_MANIFEST_DIR"), "/settings.example.json");
+        let from_file = config(&[("DESCOPE_LOCAL_SETTINGS_FILE", example)]).unwrap();
+        assert_eq!(
+            format!("{from_file:?}"),
+            format!("{:?}", config(&[]).unwrap())
         );
     }
 

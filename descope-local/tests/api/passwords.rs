@@ -185,3 +185,49 @@ async fn password_replace_and_update() {
     assert_eq!(status, 200);
     assert_eq!(policy["minLength"], 8);
 }
+
+#[tokio::test]
+async fn a_projects_password_policy_is_enforced_everywhere_a_password_is_set_and_published() {
+    let local = test_support::local::start_with(|c| {
+        c.password_policy.min_length = 12;
+        c.password_policy.number = true;
+    })
+    .await;
+    let (_, policy) = local.get("/v1/auth/password/policy", None).await;
+    assert_eq!(
+        policy,
+        json!({"minLength": 12, "lowercase": false, "uppercase": false, "number": true,
+               "nonAlphanumeric": false})
+    );
+    for (password, rule) in [
+        ("short 1", "12 characters"),
+        ("long enough, no digit", "a digit"),
+    ] {
+        let (status, _, answer) = local
+            .post(
+                "/v1/auth/password/signup",
+                None,
+                json!({"loginId": "ada@example.com", "password": password}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+        assert!(
+            answer["errorMessage"].as_str().unwrap().contains(rule),
+            "{answer}"
+        );
+    }
+    local.create_test_user("tess@example.com").await;
+    let (status, answer) = local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/user/password/set/active",
+            json!({"loginId": "tess@example.com", "password": "long enough, no digit"}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "the management API too: {answer}"
+    );
+    local.signup("ada@example.com", "twelve chars 12").await;
+}

@@ -9,15 +9,19 @@ use argon2::{
 };
 use tokio::sync::Semaphore;
 
-use crate::{domain::error::Error, support::ids::random_id};
+use crate::{
+    domain::error::Error,
+    support::{
+        config::{PasswordPolicy, MIN_PASSWORD_LENGTH},
+        ids::random_id,
+    },
+};
 
 /// Memory cost in KiB, iterations and lanes: OWASP's first recommendation for argon2id.
 const M_COST: u32 = 19_456;
 const T_COST: u32 = 2;
 const P_COST: u32 = 1;
 
-/// Shortest password accepted (ASVS 5: at least 8).
-pub(crate) const MIN_LENGTH: usize = 8;
 /// Longest password accepted, in bytes: long enough for passphrases, short enough that
 /// hashing cannot be abused.
 const MAX_LENGTH: usize = 1024;
@@ -36,6 +40,8 @@ const MAX_CONCURRENT_NEW_HASHES: usize = 1;
 type Memory = Vec<Block>;
 
 pub(crate) struct Hasher {
+    /// What new passwords must have.
+    policy: PasswordPolicy,
     checks: Arc<Semaphore>,
     new_hashes: Arc<Semaphore>,
     /// Working memory, one buffer per permit once all have been used.
@@ -120,16 +126,27 @@ pub(crate) fn hash_now(password: &str) -> Result<String, String> {
 }
 
 impl Hasher {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(policy: PasswordPolicy) -> Self {
         let mut memory = new_memory(&params());
         let dummy = hash_with(random_id(32).as_bytes(), &mut memory)
             .expect("hashing a random password works");
         Self {
+            policy,
             checks: Arc::new(Semaphore::new(MAX_CONCURRENT_CHECKS)),
             new_hashes: Arc::new(Semaphore::new(MAX_CONCURRENT_NEW_HASHES)),
             memory: Arc::new(Mutex::new(vec![memory])),
             dummy,
         }
+    }
+
+    /// The project's password policy.
+    pub(crate) fn policy(&self) -> &PasswordPolicy {
+        &self.policy
+    }
+
+    /// Checks a new password against the project's policy.
+    pub(crate) fn check_policy(&self, password: &str) -> Result<(), Error> {
+        check_policy(&self.policy, password)
     }
 
     /// Runs `work` on a blocking thread with a permit of `permits` and a working-memory buffer.
@@ -184,12 +201,14 @@ impl Hasher {
     }
 }
 
-/// Checks a new password against the policy: length only, no composition rules (ASVS 5).
-pub(crate) fn check_policy(password: &str) -> Result<(), Error> {
+/// Checks a new password against the project's `policy`: its length (by default the only
+/// rule, as ASVS 5 recommends) and the kinds of character it asks for.
+pub(crate) fn check_policy(policy: &PasswordPolicy, password: &str) -> Result<(), Error> {
     let chars = password.chars().count();
-    if chars < MIN_LENGTH {
+    let min = policy.min_length.max(MIN_PASSWORD_LENGTH);
+    if chars < min {
         return Err(Error::Validation(format!(
-            "The password must have at least {MIN_LENGTH} characters."
+            "The password must have at least {min} characters."
         )));
     }
     if password.len() > MAX_LENGTH {
@@ -197,7 +216,34 @@ pub(crate) fn check_policy(password: &str) -> Result<(), Error> {
             "The password must have at most {MAX_LENGTH} bytes."
         )));
     }
-    Ok(())
+    let missing = [
+        (
+            policy.lowercase,
+            "a lowercase letter",
+            password.chars().any(char::is_lowercase),
+        ),
+        (
+            policy.uppercase,
+            "an uppercase letter",
+            password.chars().any(char::is_uppercase),
+        ),
+        (
+            policy.number,
+            "a digit",
+            password.chars().any(|c| c.is_numeric()),
+        ),
+        (
+            policy.non_alphanumeric,
+            "a character that is neither letter nor digit",
+            password.chars().any(|c| !c.is_alphanumeric()),
+        ),
+    ]
+    .into_iter()
+    .find(|(required, _, present)| *required && !present);
+    match missing {
+        Some((_, what, _)) => Err(Error::Validation(format!("The password must have {what}."))),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]

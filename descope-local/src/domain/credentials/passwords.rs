@@ -3,7 +3,7 @@
 
 use std::{net::IpAddr, sync::Arc};
 
-use super::hashing::{check_policy, Hasher};
+use super::hashing::Hasher;
 use crate::{
     domain::{
         error::Error,
@@ -34,7 +34,7 @@ impl Passwords {
         name: String,
         address: IpAddr,
     ) -> Result<SignedIn, Error> {
-        check_policy(&password)?;
+        self.hasher.check_policy(&password)?;
         self.limits.sign_up(address)?;
         let hash = self.hasher.hash(password).await?;
         let now = self.clock.now();
@@ -77,7 +77,7 @@ impl Passwords {
         new: String,
         address: IpAddr,
     ) -> Result<SignedIn, Error> {
-        check_policy(&new)?;
+        self.hasher.check_policy(&new)?;
         let user = self.check(login_id, old, address).await?;
         if user.status == Status::Disabled {
             return Err(Error::UserDisabled);
@@ -99,7 +99,7 @@ impl Passwords {
         refresh_token: Option<&str>,
         address: IpAddr,
     ) -> Result<(), Error> {
-        check_policy(&new)?;
+        self.hasher.check_policy(&new)?;
         // The guess is taken before the token is looked at, so a request without one counts
         // as a wrong one.
         let guess = self.limits.guess(None, address)?;

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::{
     domain::{
-        credentials::hashing::{check_policy, Hasher},
+        credentials::hashing::Hasher,
         error::Error,
         users::{self, LoginId, Status, TenantRoles, User},
     },
@@ -135,7 +135,7 @@ impl Users {
     ) -> Result<User, Error> {
         let hash = match password {
             Some(password) => {
-                check_policy(&password)?;
+                self.hasher.check_policy(&password)?;
                 Some(self.hasher.hash(password).await?)
             }
             None => None,
@@ -254,7 +254,7 @@ impl Users {
         password: String,
         expired: bool,
     ) -> Result<(), Error> {
-        check_policy(&password)?;
+        self.hasher.check_policy(&password)?;
         let hash = self.hasher.hash(password).await?;
         self.store
             .write(move |conn| -> Result<_, Error> {

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use crate::http::responses::jwt_response;
 use crate::{
-    domain::{credentials::hashing::MIN_LENGTH, users::LoginId},
+    domain::users::LoginId,
     http::{
         error::HttpError,
         extract::{required, ApiJson, Caller, Shared},
@@ -100,9 +100,13 @@ async fn update(
     Ok(Json(json!({})))
 }
 
-async fn policy(_caller: Caller) -> Json<PasswordPolicy> {
+async fn policy(State(api): State<Shared>, _caller: Caller) -> Json<PasswordPolicy> {
+    let policy = api.services.passwords.hasher.policy();
     Json(PasswordPolicy {
-        min_length: MIN_LENGTH,
-        ..PasswordPolicy::default()
+        min_length: policy.min_length,
+        lowercase: policy.lowercase,
+        uppercase: policy.uppercase,
+        number: policy.number,
+        non_alphanumeric: policy.non_alphanumeric,
     })
 }
