@@ -144,3 +144,14 @@ def test_too_many_wrong_passwords_raise_the_sdks_rate_limit_exception(client):
         client.password.sign_in(email, "wrong password")
     retry_after = error.value.rate_limit_parameters[API_RATE_LIMIT_RETRY_AFTER_HEADER]
     assert 0 < retry_after <= 600
+
+
+def test_password_reset_by_a_link_then_update(client):
+    email = f"py-reset-{time.time_ns()}@example.com"
+    client.password.sign_up(email, PASSWORD, {"name": "Forgetful"})
+    sent = client.password.send_reset(email, "http://127.0.0.1:3000/reset")
+    assert sent["resetMethod"] == "magiclink" and "***" in sent["maskedEmail"]
+    token = urllib.parse.parse_qs(urllib.parse.urlparse(newest_message(email)["link"]).query)["t"][0]
+    session = client.magiclink.verify(token)
+    client.password.update(email, "a brand new password", refresh_jwt(session))
+    assert client.password.sign_in(email, "a brand new password")

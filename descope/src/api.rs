@@ -104,6 +104,9 @@ pub mod path {
     pub const PASSWORD_REPLACE: &str = "/v1/auth/password/replace";
     /// `POST` with the refresh token: [`super::PasswordUpdate`] → `{}`.
     pub const PASSWORD_UPDATE: &str = "/v1/auth/password/update";
+    /// `POST`: [`super::PasswordReset`] → [`super::PasswordResetSent`]: a magic link to the
+    /// user, whose session may then set a new password ([`PASSWORD_UPDATE`]).
+    pub const PASSWORD_RESET: &str = "/v1/auth/password/reset";
     /// `GET`: [`super::PasswordPolicy`].
     pub const PASSWORD_POLICY: &str = "/v1/auth/password/policy";
     /// `POST`: [`super::CodeStart`] → [`super::MaskedEmail`].
@@ -260,6 +263,30 @@ pub struct PasswordUpdate {
     pub login_id: Option<String>,
     /// The new password.
     pub new_password: Option<String>,
+}
+
+/// [`path::PASSWORD_RESET`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordReset {
+    /// The login ID.
+    pub login_id: Option<String>,
+    /// Where the reset link leads; the token is added to it as `t`.
+    #[serde(default)]
+    pub redirect_url: Option<String>,
+    /// Values for the message's template; accepted and not used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_options: Option<Value>,
+}
+
+/// The answer of [`path::PASSWORD_RESET`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordResetSent {
+    /// How the user resets: `magiclink` here.
+    pub reset_method: String,
+    /// The address the link went to, partly hidden.
+    pub masked_email: String,
 }
 
 /// The answer of [`path::PASSWORD_POLICY`].

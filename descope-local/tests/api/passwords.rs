@@ -231,3 +231,82 @@ async fn a_projects_password_policy_is_enforced_everywhere_a_password_is_set_and
     );
     local.signup("ada@example.com", "twelve chars 12").await;
 }
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_through_a_link_in_the_inbox() {
+    let local = start().await;
+    local
+        .signup("ada@example.com", "correct horse battery")
+        .await;
+    let reset = json!({"loginId": "ada@example.com", "redirectUrl": "http://app.test:3000/reset"});
+    let (status, _, sent) = local.post("/v1/auth/password/reset", None, reset).await;
+    assert_eq!(status, 200, "{sent}");
+    assert_eq!(sent["resetMethod"], "magiclink");
+    assert_eq!(sent["maskedEmail"], "a***@example.com");
+
+    let link = local.inbox("ada@example.com").await["link"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(link.starts_with("http://app.test:3000/reset?t="), "{link}");
+    let token = link.split("t=").nth(1).unwrap();
+    let (status, _, session) = local
+        .post("/v1/auth/magiclink/verify", None, json!({"token": token}))
+        .await;
+    assert_eq!(status, 200, "{session}");
+    let (status, _, _) = local
+        .post(
+            "/v1/auth/password/update",
+            Some(&refresh_jwt(&session)),
+            json!({"loginId": "ada@example.com", "newPassword": "a brand new password"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    for (password, expected) in [
+        ("correct horse battery", StatusCode::UNAUTHORIZED),
+        ("a brand new password", StatusCode::OK),
+    ] {
+        let (status, _, _) = local
+            .post(
+                "/v1/auth/password/signin",
+                None,
+                json!({"loginId": "ada@example.com", "password": password}),
+            )
+            .await;
+        assert_eq!(status, expected, "{password}");
+    }
+}
+
+#[tokio::test]
+async fn a_reset_for_no_one_answers_the_same_and_sends_nothing() {
+    let local = start().await;
+    let (status, _, sent) = local
+        .post(
+            "/v1/auth/password/reset",
+            None,
+            json!({"loginId": "ghost@example.com", "redirectUrl": "http://app.test:3000/reset"}),
+        )
+        .await;
+    assert_eq!(
+        (status, &sent["resetMethod"]),
+        (StatusCode::OK, &json!("magiclink"))
+    );
+    assert!(local.inbox("ghost@example.com").await.is_null());
+    let (status, _, refused) = local
+        .post(
+            "/v1/auth/password/reset",
+            None,
+            json!({"loginId": "ghost@example.com", "redirectUrl": "https://evil.example/reset"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    let (status, _, missing) = local
+        .post(
+            "/v1/auth/password/reset",
+            None,
+            json!({"loginId": "ghost@example.com", "redirectUrl": null}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{missing}");
+    assert_descope_error(&missing, "E011002");
+}

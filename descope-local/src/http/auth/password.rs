@@ -1,4 +1,4 @@
-//! Password authentication: sign-up, sign-in, replace, update and the policy.
+//! Password authentication: sign-up, sign-in, replace, update, reset and the policy.
 
 use axum::{
     extract::State,
@@ -6,14 +6,14 @@ use axum::{
     Json, Router,
 };
 use descope::api::{
-    path, JwtResponse, PasswordPolicy, PasswordReplace, PasswordSignIn, PasswordSignUp,
-    PasswordUpdate,
+    path, JwtResponse, PasswordPolicy, PasswordReplace, PasswordReset, PasswordResetSent,
+    PasswordSignIn, PasswordSignUp, PasswordUpdate,
 };
 use serde_json::{json, Value};
 
 use crate::http::responses::jwt_response;
 use crate::{
-    domain::users::LoginId,
+    domain::{credentials::Audience, users::LoginId},
     http::{
         error::HttpError,
         extract::{required, ApiJson, Caller, Shared},
@@ -26,6 +26,7 @@ pub(super) fn router() -> Router<Shared> {
         .route(path::PASSWORD_SIGN_IN, post(signin))
         .route(path::PASSWORD_REPLACE, post(replace))
         .route(path::PASSWORD_UPDATE, post(update))
+        .route(path::PASSWORD_RESET, post(reset))
         .route(path::PASSWORD_POLICY, get(policy))
 }
 
@@ -98,6 +99,33 @@ async fn update(
         .update(&login_id, new, caller.refresh.as_deref(), caller.address)
         .await?;
     Ok(Json(json!({})))
+}
+
+/// Sends a magic link to `redirectUrl` to an existing user: verified, it starts a session in
+/// which the app sets the new password ([`path::PASSWORD_UPDATE`]). It answers the same
+/// whether or not the user exists.
+async fn reset(
+    State(api): State<Shared>,
+    caller: Caller,
+    ApiJson(body): ApiJson<PasswordReset>,
+) -> Result<Json<PasswordResetSent>, HttpError> {
+    let login_id = LoginId::parse(required(&body.login_id, "loginId")?)?;
+    let uri = required(&body.redirect_url, "redirectUrl")?;
+    let masked_email = api
+        .services
+        .links
+        .send(
+            login_id,
+            uri,
+            String::new(),
+            Audience::ExistingUsers,
+            caller.address,
+        )
+        .await?;
+    Ok(Json(PasswordResetSent {
+        reset_method: "magiclink".into(),
+        masked_email,
+    }))
 }
 
 async fn policy(State(api): State<Shared>, _caller: Caller) -> Json<PasswordPolicy> {
