@@ -93,14 +93,21 @@ pub enum StartError {
     },
 }
 
-/// Creates the data folder, and any parent missing, readable by its owner only: it holds the
-/// signing keys and the management key. A folder that exists keeps its permissions.
-fn data_dir_builder() -> std::fs::DirBuilder {
+/// Opens the store in `config.data_dir`, creating the folder, and any parent missing,
+/// readable by its owner only: it holds the signing keys and the management key. A folder
+/// that exists keeps its permissions.
+fn create_store(config: &Config) -> Result<storage::Store, StartError> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder
+        .create(&config.data_dir)
+        .map_err(|source| StartError::DataDir {
+            path: config.data_dir.display().to_string(),
+            source,
+        })?;
+    open_store(config)
 }
 
 fn open_store(config: &Config) -> Result<storage::Store, StartError> {
@@ -141,13 +148,7 @@ impl LocalDescope {
     /// [`LocalDescope::open`] on `clock`: tokens, codes, links, refresh expiry and rate-limit
     /// windows follow it, so moving it moves the server's time.
     pub fn open_with_clock(config: Config, clock: Clock) -> Result<Self, StartError> {
-        data_dir_builder()
-            .create(&config.data_dir)
-            .map_err(|source| StartError::DataDir {
-                path: config.data_dir.display().to_string(),
-                source,
-            })?;
-        let store = open_store(&config)?;
+        let store = create_store(&config)?;
         let signer = domain::keys::Signer::load_or_create(&store, &clock)?;
         if let Some(path) = &config.seed_file {
             domain::seed::load(&store, &clock, &config.password_policy, path).map_err(
@@ -200,13 +201,7 @@ impl LocalDescope {
     /// Imports the project document (or seed file) at `path` into the store in
     /// `config.data_dir`, creating what is missing; an invalid entry changes nothing.
     pub fn import_project(config: &Config, path: &Path) -> Result<Imported, StartError> {
-        data_dir_builder()
-            .create(&config.data_dir)
-            .map_err(|source| StartError::DataDir {
-                path: config.data_dir.display().to_string(),
-                source,
-            })?;
-        let store = open_store(config)?;
+        let store = create_store(config)?;
         let seed_error = |source| StartError::Seed {
             path: path.display().to_string(),
             source,

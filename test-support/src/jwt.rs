@@ -35,6 +35,16 @@ pub fn b64(bytes: impl AsRef<[u8]>) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// The claims of a JWT, read without checking its signature: for tests that look at what a
+/// server put in a token it signed (validators check signatures in their own tests).
+pub fn claims_of(jwt: &str) -> Value {
+    let payload = jwt.split('.').nth(1).expect("a JWT has a payload");
+    let bytes = URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("the payload is base64url");
+    serde_json::from_slice(&bytes).expect("the payload is JSON")
+}
+
 /// An RSA-2048 signing key with its `kid`.
 pub struct TestKey {
     pub kid: String,

@@ -173,6 +173,28 @@ impl Local {
         body["user"].clone()
     }
 
+    /// Signs the test user `login_id` in with a code the management API generates for them:
+    /// (status, JWT response).
+    pub async fn sign_in_with_generated_code(&self, login_id: &str) -> (StatusCode, Value) {
+        let (status, generated) = self
+            .mgmt(
+                "POST",
+                "/v1/mgmt/tests/generate/otp",
+                json!({"loginId": login_id, "deliveryMethod": "email", "loginOptions": {}}),
+            )
+            .await;
+        assert_eq!(status, 200, "{generated}");
+        assert_eq!(generated["loginId"], login_id);
+        let (status, _, body) = self
+            .post(
+                "/v1/auth/otp/verify/email",
+                None,
+                json!({"loginId": login_id, "code": generated["code"]}),
+            )
+            .await;
+        (status, body)
+    }
+
     /// Signs up `email` with `password` as "Ada Lovelace"; panics unless it answers 200.
     pub async fn signup(&self, email: &str, password: &str) -> Value {
         let (status, _, body) = self

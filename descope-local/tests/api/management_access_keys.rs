@@ -3,18 +3,10 @@
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use test_support::local::{assert_descope_error, refresh_jwt, start, start_with, Local};
-
-/// The claims of a JWT (the validator tests check signatures; here the validator is used
-/// where a signature matters).
-fn claims_of(jwt: &str) -> Value {
-    use base64::Engine;
-    let payload = jwt.split('.').nth(1).unwrap();
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .unwrap();
-    serde_json::from_slice(&bytes).unwrap()
-}
+use test_support::{
+    jwt::claims_of,
+    local::{assert_descope_error, refresh_jwt, start, start_with, Local},
+};
 
 /// `POST /v1/auth/accesskey/exchange` with `secret`: (status, body).
 async fn exchange(local: &Local, secret: &str, body: Value) -> (StatusCode, Value) {

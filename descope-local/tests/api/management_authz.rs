@@ -4,7 +4,10 @@
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use test_support::local::{assert_descope_error, refresh_jwt, start, Local};
+use test_support::{
+    jwt::claims_of,
+    local::{assert_descope_error, refresh_jwt, start, Local},
+};
 
 /// A management `POST` that must succeed; answers its body.
 async fn ok(local: &Local, path: &str, body: Value) -> Value {
@@ -13,32 +16,14 @@ async fn ok(local: &Local, path: &str, body: Value) -> Value {
     answer
 }
 
-/// The claims of a session token (the validator tests check signatures).
-fn claims_of(response: &Value) -> Value {
-    use base64::Engine;
-    let jwt = response["sessionJwt"].as_str().unwrap();
-    let payload = jwt.split('.').nth(1).unwrap();
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .unwrap();
-    serde_json::from_slice(&bytes).unwrap()
+/// The claims of a JWT response's session token.
+fn session_claims(response: &Value) -> Value {
+    claims_of(response["sessionJwt"].as_str().unwrap())
 }
 
 /// Signs the test user `login_id` in with a generated code; answers the JWT response.
 async fn sign_in(local: &Local, login_id: &str) -> Value {
-    let generated = ok(
-        local,
-        "/v1/mgmt/tests/generate/otp",
-        json!({"loginId": login_id, "deliveryMethod": "email"}),
-    )
-    .await;
-    let (status, _, body) = local
-        .post(
-            "/v1/auth/otp/verify/email",
-            None,
-            json!({"loginId": login_id, "code": generated["code"]}),
-        )
-        .await;
+    let (status, body) = local.sign_in_with_generated_code(login_id).await;
     assert_eq!(status, 200, "{body}");
     body
 }
@@ -87,7 +72,7 @@ async fn roles_expand_to_their_permissions_in_the_token_project_wide_and_per_ten
                "userTenants": [{"tenantId": "T1", "roleNames": ["owner", "viewer"]}]}),
     )
     .await;
-    let claims = claims_of(&sign_in(&local, "tess@example.com").await);
+    let claims = session_claims(&sign_in(&local, "tess@example.com").await);
     assert_eq!(claims["roles"], json!(["editor"]));
     assert_eq!(claims["permissions"], json!(["read", "write"]));
     assert_eq!(
@@ -136,7 +121,7 @@ async fn renames_and_deletions_reach_users_and_their_next_token() {
         .mgmt("GET", "/v1/mgmt/user?loginId=tess@example.com", Value::Null)
         .await;
     assert_eq!(user["user"]["roleNames"], json!(["author"]));
-    let claims = claims_of(&sign_in(&local, "tess@example.com").await);
+    let claims = session_claims(&sign_in(&local, "tess@example.com").await);
     assert_eq!(claims["permissions"], json!(["publish"]));
 
     let (_, roles) = local.mgmt("GET", "/v1/mgmt/role/all", Value::Null).await;
@@ -161,7 +146,7 @@ async fn renames_and_deletions_reach_users_and_their_next_token() {
         json!({"name": "publish"}),
     )
     .await;
-    let after = claims_of(&sign_in(&local, "tess@example.com").await);
+    let after = session_claims(&sign_in(&local, "tess@example.com").await);
     assert_eq!(
         after["permissions"],
         json!([]),
@@ -363,15 +348,19 @@ async fn selecting_a_tenant_sets_dct_for_this_session_and_its_refreshes() {
         )
         .await;
     assert_eq!(status, 200, "{selected}");
-    assert_eq!(claims_of(&selected)["dct"], "T1");
+    assert_eq!(session_claims(&selected)["dct"], "T1");
     assert_eq!(selected["user"]["userTenants"][0]["tenantName"], "Acme");
 
     let (status, refreshed) = local.refresh(&refresh_jwt(&selected)).await;
     assert_eq!(status, 200);
-    assert_eq!(claims_of(&refreshed)["dct"], "T1", "the selection lasts");
+    assert_eq!(
+        session_claims(&refreshed)["dct"],
+        "T1",
+        "the selection lasts"
+    );
     let (_, other_refreshed) = local.refresh(&other).await;
     assert!(
-        claims_of(&other_refreshed).get("dct").is_none(),
+        session_claims(&other_refreshed).get("dct").is_none(),
         "other sessions choose for themselves"
     );
 

@@ -4,38 +4,10 @@
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use test_support::local::{assert_descope_error, refresh_jwt, start, Local};
-
-/// Signs `login_id` in with a code generated for them; answers the JWT response.
-async fn sign_in_with_generated_code(local: &Local, login_id: &str) -> (StatusCode, Value) {
-    let (status, generated) = local
-        .mgmt(
-            "POST",
-            "/v1/mgmt/tests/generate/otp",
-            json!({"loginId": login_id, "deliveryMethod": "email", "loginOptions": {}}),
-        )
-        .await;
-    assert_eq!(status, 200, "{generated}");
-    assert_eq!(generated["loginId"], login_id);
-    let (status, _, body) = local
-        .post(
-            "/v1/auth/otp/verify/email",
-            None,
-            json!({"loginId": login_id, "code": generated["code"]}),
-        )
-        .await;
-    (status, body)
-}
-
-/// The claims of a session token, unverified (the validator tests check signatures).
-fn claims(jwt: &Value) -> Value {
-    use base64::Engine;
-    let payload = jwt.as_str().unwrap().split('.').nth(1).unwrap();
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .unwrap();
-    serde_json::from_slice(&bytes).unwrap()
-}
+use test_support::{
+    jwt::claims_of,
+    local::{assert_descope_error, refresh_jwt, start},
+};
 
 #[tokio::test]
 async fn a_test_user_signs_in_with_a_generated_code_and_nothing_reaches_the_inbox() {
@@ -45,7 +17,7 @@ async fn a_test_user_signs_in_with_a_generated_code_and_nothing_reaches_the_inbo
     assert_eq!(user["name"], "Test User");
     assert_eq!(user["status"], "enabled");
 
-    let (status, body) = sign_in_with_generated_code(&local, "tess@example.com").await;
+    let (status, body) = local.sign_in_with_generated_code("tess@example.com").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["user"]["userId"], user["userId"]);
     assert!(local
@@ -457,9 +429,9 @@ async fn roles_and_tenants_change_and_reach_the_next_token() {
         json!([{"tenantId": "T1", "tenantName": "T1", "roleNames": ["x"], "permissions": []}])
     );
 
-    let (status, body) = sign_in_with_generated_code(&local, "tess@example.com").await;
+    let (status, body) = local.sign_in_with_generated_code("tess@example.com").await;
     assert_eq!(status, 200, "{body}");
-    let claims = claims(&body["sessionJwt"]);
+    let claims = claims_of(body["sessionJwt"].as_str().unwrap());
     assert_eq!(claims["roles"], json!(["b", "c"]));
     assert_eq!(claims["tenants"]["T1"]["roles"], json!(["x"]));
 }
@@ -533,7 +505,8 @@ async fn logout_ends_every_session_and_delete_removes_the_user_with_them() {
     let local = start().await;
     let user = local.create_test_user("tess@example.com").await;
     let first = refresh_jwt(
-        &sign_in_with_generated_code(&local, "tess@example.com")
+        &local
+            .sign_in_with_generated_code("tess@example.com")
             .await
             .1,
     );
@@ -548,7 +521,8 @@ async fn logout_ends_every_session_and_delete_removes_the_user_with_them() {
     assert_eq!(local.refresh(&first).await.0, 401);
 
     let second = refresh_jwt(
-        &sign_in_with_generated_code(&local, "tess@example.com")
+        &local
+            .sign_in_with_generated_code("tess@example.com")
             .await
             .1,
     );
@@ -633,7 +607,7 @@ async fn a_managed_user_keeps_their_password_through_a_code_sign_in() {
             json!({"loginId": "tess@example.com", "password": "correct horse battery"}),
         )
         .await;
-    let (status, body) = sign_in_with_generated_code(&local, "tess@example.com").await;
+    let (status, body) = local.sign_in_with_generated_code("tess@example.com").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["user"]["verifiedEmail"], true);
     let (status, _, _) = local
@@ -651,7 +625,8 @@ async fn setting_a_password_ends_the_users_sessions() {
     let local = start().await;
     local.create_test_user("tess@example.com").await;
     let session = refresh_jwt(
-        &sign_in_with_generated_code(&local, "tess@example.com")
+        &local
+            .sign_in_with_generated_code("tess@example.com")
             .await
             .1,
     );
