@@ -11,13 +11,14 @@
 //!   (`http::mgmt`, behind the management key), the development inbox, the mapping of domain
 //!   errors to Descope's error shape, and who may reach the server (`http::network`: the
 //!   listen address, the `Host` allow-list, the loopback-only inbox).
-//! - `domain`: the services. `users` (login IDs, creating a user); `management` (the
-//!   management key, and what the management API does to users); `credentials` (password
+//! - `domain`: the services. `users` (login IDs, creating a user); `authz` (permissions,
+//!   roles, tenants, and what a user's or key's roles grant); `management` (the management
+//!   key, the management API's work on users, and access keys); `credentials` (password
 //!   hashing and flows, one-time codes, magic links); `sessions` (refresh-token families,
-//!   rotation, reuse detection); `tokens` and `keys` (minting and signing JWTs, the JWKS);
-//!   `limits` (guessing and sign-up budgets); `inbox` (where codes and links are "sent");
-//!   `project` (a whole project as one JSON document, exported and imported) and `seed` (one
-//!   read at start-up).
+//!   rotation, reuse detection, tenant selection, JWT updates); `tokens` and `keys` (minting,
+//!   signing and verifying JWTs, the JWKS); `limits` (guessing and sign-up budgets); `inbox`
+//!   (where codes and links are "sent"); `project` (a whole project as one JSON document,
+//!   exported and imported) and `seed` (such a document read at start-up).
 //! - `storage`: SQLite (WAL, `synchronous=FULL`) with a versioned schema, one module per table
 //!   family, and its own error type.
 //! - `support`: the settings ([`Config`]), the [`Clock`], random IDs and digests, URL rules.

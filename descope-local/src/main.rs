@@ -51,7 +51,15 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             return Ok(());
         }
         ["export", file] => {
-            std::fs::write(file, LocalDescope::export_project(&config)?)?;
+            // Readable by its owner only: it holds password hashes.
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            std::io::Write::write_all(
+                &mut options.open(file)?,
+                LocalDescope::export_project(&config)?.as_bytes(),
+            )?;
             eprintln!("exported the project to {file}");
             return Ok(());
         }

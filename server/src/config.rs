@@ -58,15 +58,22 @@ const STANDALONE_ONLY: &[&str] = &[
 /// Environment variables by name.
 pub type Vars = BTreeMap<String, String>;
 
+/// The embedded server's defaults, with its data under `data_dir`. The app keeps its refresh
+/// token where script can read it, so its own server rotates refresh tokens, with reuse
+/// detection, unless a setting says otherwise; the standalone server keeps a Descope project's
+/// default (no rotation).
+#[cfg(feature = "local")]
+fn embedded_defaults(data_dir: &std::path::Path) -> descope_local::Config {
+    let mut local = descope_local::Config::new(LOCAL_PROJECT_ID, data_dir.join("descope-local"));
+    local.rotate_refresh_tokens = true;
+    local
+}
+
 impl DescopeConfig {
     /// The embedded server with its defaults, keeping its data under `data_dir`.
     #[cfg(feature = "local")]
     pub fn embedded(data_dir: impl Into<PathBuf>) -> Self {
-        let data_dir: PathBuf = data_dir.into();
-        Self::Embedded(Box::new(descope_local::Config::new(
-            LOCAL_PROJECT_ID,
-            data_dir.join("descope-local"),
-        )))
+        Self::Embedded(Box::new(embedded_defaults(&data_dir.into())))
     }
 
     /// Reads `DESCOPE_PROJECT_ID` and `DESCOPE_BASE_URL`, and for the embedded server
@@ -83,7 +90,7 @@ impl DescopeConfig {
                 let data_dir =
                     nonempty("APP_DATA_DIR").map_or_else(|| "data".into(), PathBuf::from);
                 let mut local =
-                    descope_local::Config::from_vars(data_dir.join("descope-local"), nonempty)?;
+                    descope_local::Config::from_vars_over(embedded_defaults(&data_dir), nonempty)?;
                 local.project_id = LOCAL_PROJECT_ID.to_owned();
                 let ignored = local_settings
                     .filter(|name| STANDALONE_ONLY.contains(&name.as_str()))

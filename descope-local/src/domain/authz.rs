@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{error::Error, users::TenantRoles};
 use crate::{
-    storage::{authz, users as stored_users, Connection, Store},
+    storage::{access_keys, authz, users as stored_users, Connection, Store},
     support::{clock::Clock, ids::random_id},
 };
 
@@ -80,35 +80,59 @@ pub(crate) fn tenant_names(conn: &Connection) -> Result<BTreeMap<String, String>
         .collect())
 }
 
-/// Applies `rename` to each user's roles in `tenant` (the project's when empty); `None` drops
-/// the role.
-fn rename_in_users(
+/// Replaces the role `old` of `tenant` (the project's when empty) with `new`, or drops it when
+/// `new` is `None`, wherever it is held: in users' and access keys' project roles and tenant
+/// memberships. A project role is also held in a tenant membership, unless that tenant has a
+/// role of the same name of its own (which is the one meant there).
+fn carry_role_change(
     conn: &Connection,
     tenant: &str,
-    rename: impl Fn(&str) -> Option<Option<String>>,
+    old: &str,
+    new: Option<&str>,
 ) -> Result<(), Error> {
-    for mut user in stored_users::all(conn)? {
-        let roles = if tenant.is_empty() {
-            Some(&mut user.roles)
-        } else {
-            user.tenants.get_mut(tenant).map(|m| &mut m.roles)
+    let shadowed: BTreeSet<String> = authz::roles(conn)?
+        .into_iter()
+        .filter(|r| !r.tenant_id.is_empty() && r.name == old)
+        .map(|r| r.tenant_id)
+        .collect();
+    let change = |roles: &mut Vec<String>| -> bool {
+        let Some(at) = roles.iter().position(|r| r == old) else {
+            return false;
         };
-        let Some(roles) = roles else { continue };
-        let mut changed = false;
-        let mut kept = Vec::with_capacity(roles.len());
-        for role in roles.drain(..) {
-            match rename(&role) {
-                None => kept.push(role),
-                Some(Some(new)) => {
-                    changed = true;
-                    kept.push(new);
-                }
-                Some(None) => changed = true,
+        match new {
+            Some(new) if !roles.iter().any(|r| r == new) => roles[at] = new.to_owned(),
+            _ => {
+                roles.remove(at);
             }
         }
-        *roles = kept;
-        if changed {
+        true
+    };
+    // Which role lists hold the role: the project's, and the memberships of the tenant (for a
+    // tenant role) or of every tenant without its own role of that name (for a project role).
+    let applies = |membership: &str| {
+        if tenant.is_empty() {
+            !shadowed.contains(membership)
+        } else {
+            membership == tenant
+        }
+    };
+    let apply = |roles: &mut Vec<String>, memberships: &mut BTreeMap<String, TenantRoles>| {
+        let mut changed = tenant.is_empty() && change(roles);
+        for (id, membership) in memberships.iter_mut() {
+            if applies(id) {
+                changed |= change(&mut membership.roles);
+            }
+        }
+        changed
+    };
+    for mut user in stored_users::all(conn)? {
+        if apply(&mut user.roles, &mut user.tenants) {
             stored_users::update(conn, &user)?;
+        }
+    }
+    for mut key in access_keys::all(conn)? {
+        if apply(&mut key.roles, &mut key.tenants) {
+            access_keys::update(conn, &key)?;
         }
     }
     Ok(())
@@ -214,7 +238,8 @@ impl Authz {
             .await
     }
 
-    /// Replaces the role `name`; a new name is carried to every user who has the role.
+    /// Replaces the role `name`; a new name is carried to every user and access key that holds
+    /// the role.
     pub(crate) async fn update_role(&self, name: String, role: Role) -> Result<(), Error> {
         self.store
             .write(move |conn| {
@@ -226,23 +251,21 @@ impl Authz {
                     return Err(exists("role", &role.name));
                 }
                 if role.name != name {
-                    rename_in_users(conn, &role.tenant_id, |r| {
-                        (r == name).then(|| Some(role.name.clone()))
-                    })?;
+                    carry_role_change(conn, &role.tenant_id, &name, Some(&role.name))?;
                 }
                 Ok(())
             })
             .await
     }
 
-    /// Deletes a role and takes it from every user who had it.
+    /// Deletes a role and takes it from every user and access key that held it.
     pub(crate) async fn delete_role(&self, tenant: String, name: String) -> Result<(), Error> {
         self.store
             .write(move |conn| {
                 if !authz::delete_role(conn, &tenant, &name)? {
                     return Err(missing("role", &name));
                 }
-                rename_in_users(conn, &tenant, |r| (r == name).then_some(None))
+                carry_role_change(conn, &tenant, &name, None)
             })
             .await
     }
@@ -283,7 +306,7 @@ impl Authz {
             .await
     }
 
-    /// Deletes a tenant with its roles, and takes every user out of it.
+    /// Deletes a tenant with its roles, and takes every user and access key out of it.
     pub(crate) async fn delete_tenant(&self, id: String) -> Result<(), Error> {
         self.store
             .write(move |conn| {
@@ -293,6 +316,11 @@ impl Authz {
                 for mut user in stored_users::all(conn)? {
                     if user.tenants.remove(&id).is_some() {
                         stored_users::update(conn, &user)?;
+                    }
+                }
+                for mut key in access_keys::all(conn)? {
+                    if key.tenants.remove(&id).is_some() {
+                        access_keys::update(conn, &key)?;
                     }
                 }
                 Ok(())

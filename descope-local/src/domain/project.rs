@@ -315,9 +315,9 @@ impl Project {
                     }
                     Some(hashing::hash_now(&password).map_err(Error::Internal)?)
                 }
-                (None, Some(hash)) if hash.starts_with("$argon2id$") => Some(hash),
+                (None, Some(hash)) if hashing::is_usable_hash(&hash) => Some(hash),
                 (None, Some(_)) => {
-                    return invalid(&written, "the password hash is not an argon2id hash".into())
+                    return invalid(&written, "the password hash is not an argon2id hash this server can check (at most 64 MiB, 10 passes, 4 lanes)".into())
                 }
                 (None, None) => None,
             };
@@ -350,6 +350,9 @@ impl Project {
             imported.users += 1;
         }
         for k in self.access_keys {
+            if k.id.trim().is_empty() {
+                return invalid(&k.name, "an access key needs an id".into());
+            }
             if access_keys::by_id(conn, &k.id)?.is_some() {
                 continue;
             }

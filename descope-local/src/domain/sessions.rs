@@ -3,6 +3,8 @@
 
 use std::{collections::BTreeMap, net::IpAddr, sync::Arc};
 
+use serde_json::{Map, Value};
+
 use super::{
     authz::{grants, tenant_names, Tenant},
     error::Error,
@@ -164,8 +166,21 @@ impl Sessions {
                             "The user is not a member of tenant {tenant:?}."
                         ))));
                     }
-                    sessions::select_tenant(conn, &family.id, &tenant)?;
+                    if authz::tenant(conn, &tenant)?.is_some_and(|t| t.disabled) {
+                        return Ok(Err(Error::Validation(format!(
+                            "Tenant {tenant:?} is disabled."
+                        ))));
+                    }
+                    sessions::select_tenant(conn, &family.id, Some(&tenant))?;
                     family.tenant = Some(tenant);
+                } else if family
+                    .tenant
+                    .as_ref()
+                    .is_some_and(|t| !user.tenants.contains_key(t))
+                {
+                    // The user left the tenant (or it was deleted): the session selects none.
+                    sessions::select_tenant(conn, &family.id, None)?;
+                    family.tenant = None;
                 }
                 if !this.rotate {
                     let kept = NewRefresh {
@@ -212,6 +227,32 @@ impl Sessions {
         user.ok_or(Error::InvalidRefreshToken)
     }
 
+    /// `token`, a live session token of this project, with `custom` claims added and, given
+    /// `lifetime` seconds (at most a refresh token's lifetime), a new expiry. A token of a
+    /// disabled user is refused.
+    pub(crate) async fn update_jwt(
+        &self,
+        token: &str,
+        custom: Map<String, Value>,
+        lifetime: Option<i64>,
+    ) -> Result<String, Error> {
+        let claims = self.tokens.live_session_claims(token)?;
+        let subject = claims
+            .get("sub")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let holder = self
+            .store
+            .read(move |conn| Ok::<_, Error>(users::by_id(conn, &subject)?))
+            .await?;
+        if holder.is_some_and(|u| u.status == Status::Disabled) {
+            return Err(Error::UserDisabled);
+        }
+        let lifetime = lifetime.map(|l| l.clamp(0, self.refresh_ttl));
+        self.tokens.with_custom_claims(claims, &custom, lifetime)
+    }
+
     /// The sign-ins of the user holding a valid refresh token, newest first.
     pub(crate) async fn history(&self, token: &str) -> Result<(User, Vec<SignIn>), Error> {
         let user = self.user(token).await?;
@@ -237,10 +278,11 @@ impl Sessions {
         let wanted: Vec<String> = if selected {
             family.tenant.into_iter().collect()
         } else {
-            ids.into_iter()
-                .filter(|id| user.tenants.contains_key(id))
-                .collect()
-        };
+            ids
+        }
+        .into_iter()
+        .filter(|id| user.tenants.contains_key(id))
+        .collect();
         self.store
             .read(move |conn| -> Result<_, Error> {
                 wanted

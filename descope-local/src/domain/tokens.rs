@@ -154,36 +154,41 @@ impl Tokens {
         Ok((self.sign(&Value::Object(claims))?, exp))
     }
 
-    /// `token`, a live session token of this project, signed again with `custom` claims added
-    /// (claims of Descope's own are left as they are) and, given `lifetime` seconds, a new
-    /// expiry that far from now.
-    pub(crate) fn with_custom_claims(
-        &self,
-        token: &str,
-        custom: &Map<String, Value>,
-        lifetime: Option<i64>,
-    ) -> Result<String, Error> {
+    /// The claims of `token` if it is a live session token of this project, signed by one of
+    /// its published keys.
+    pub(crate) fn live_session_claims(&self, token: &str) -> Result<Map<String, Value>, Error> {
         let invalid =
             || Error::Validation("The JWT is not a live session token of this project.".into());
-        let mut claims = self.signer.verify(token).ok_or_else(invalid)?;
+        let claims = self.signer.verify(token).ok_or_else(invalid)?;
         let now = self.clock.now();
         let live = claims["drn"] == "DS"
             && claims["iss"] == self.project_id.as_str()
             && claims["exp"].as_i64().is_some_and(|exp| exp > now);
-        let object = claims
-            .as_object_mut()
-            .filter(|_| live)
-            .ok_or_else(invalid)?;
+        match claims {
+            Value::Object(claims) if live => Ok(claims),
+            _ => Err(invalid()),
+        }
+    }
+
+    /// `claims` signed again with `custom` claims added (claims of Descope's own are left as
+    /// they are) and, given `lifetime` seconds, a new expiry that far from now.
+    pub(crate) fn with_custom_claims(
+        &self,
+        mut claims: Map<String, Value>,
+        custom: &Map<String, Value>,
+        lifetime: Option<i64>,
+    ) -> Result<String, Error> {
         for (name, value) in custom {
             if !RESERVED_CLAIMS.contains(&name.as_str()) {
-                object.insert(name.clone(), value.clone());
+                claims.insert(name.clone(), value.clone());
             }
         }
         if let Some(lifetime) = lifetime {
-            object.insert("iat".into(), json!(now));
-            object.insert("exp".into(), json!(now.saturating_add(lifetime)));
+            let now = self.clock.now();
+            claims.insert("iat".into(), json!(now));
+            claims.insert("exp".into(), json!(now.saturating_add(lifetime)));
         }
-        self.sign(&claims)
+        self.sign(&Value::Object(claims))
     }
 
     /// A refresh token for `user` in `family`, expiring at the family's absolute expiry.

@@ -141,11 +141,11 @@ pub(crate) fn rotate(
     Ok(())
 }
 
-/// Records the tenant the family's session selected.
+/// Records the tenant the family's session selected, or that it has none.
 pub(crate) fn select_tenant(
     tx: &Connection,
     family_id: &str,
-    tenant: &str,
+    tenant: Option<&str>,
 ) -> Result<(), StoreError> {
     tx.execute(
         "UPDATE refresh_families SET tenant = ?2 WHERE id = ?1",

@@ -44,6 +44,9 @@ impl Default for PasswordPolicy {
     }
 }
 
+/// The longest minimum a password policy may set: passwords are at most 1024 bytes.
+const MAX_PASSWORD_MIN_LENGTH: usize = 128;
+
 /// The shortest password any policy allows.
 pub const MIN_PASSWORD_LENGTH: usize = 8;
 
@@ -95,8 +98,9 @@ pub struct Config {
     /// The management API's key. Without one, a key is generated on the first start and kept
     /// in the data folder.
     pub management_key: Option<String>,
-    /// A JSON file of users to create at start-up if missing:
-    /// `[{"name", "email", "password", "roles": [..], "tenants": {"<id>": {"roles": [..]}}}]`.
+    /// A project document to import at start-up, creating what is missing: permissions,
+    /// tenants, roles, users and access keys, as `descope-local export` writes them (or a list
+    /// of users, `[{"name", "email", "password", "roles", "tenants"}]`).
     pub seed_file: Option<PathBuf>,
 }
 
@@ -115,6 +119,9 @@ pub enum EnvError {
     /// Not an `http(s)://host[:port]` URL.
     #[error("{0} must hold http(s) URLs, not {1:?}")]
     NotAnUrl(&'static str, String),
+    /// Settings that would break the server; says which.
+    #[error("{0}")]
+    OutOfRange(String),
     /// A key too short to keep anyone out, or holding spaces or `:`.
     #[error("{0} must be at least {1} characters, without spaces or ':'")]
     WeakKey(&'static str, usize),
@@ -141,6 +148,15 @@ impl Config {
     /// [`Config::from_env`] with the variables read through `var`.
     pub fn from_vars(
         default_data_dir: impl Into<PathBuf>,
+        var: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, EnvError> {
+        Self::from_vars_over(Self::new(DEFAULT_PROJECT_ID, default_data_dir), var)
+    }
+
+    /// [`Config::from_vars`] over `base` instead of the defaults: what the settings file and the
+    /// variables leave unset is `base`'s (an app embedding the server chooses its own defaults).
+    pub fn from_vars_over(
+        base: Config,
         var: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, EnvError> {
         let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
@@ -171,10 +187,13 @@ impl Config {
                 "DESCOPE_LOCAL_ADDRESS_FAILURES (wrong secrets) or DESCOPE_LOCAL_ADDRESS_SIGNUPS",
             ));
         }
-        let mut config = Self::new(
-            var("DESCOPE_LOCAL_PROJECT_ID").unwrap_or_else(|| DEFAULT_PROJECT_ID.into()),
-            var("DESCOPE_LOCAL_DATA_DIR").map_or_else(|| default_data_dir.into(), PathBuf::from),
-        );
+        let mut config = base;
+        if let Some(project_id) = var("DESCOPE_LOCAL_PROJECT_ID") {
+            config.project_id = project_id;
+        }
+        if let Some(data_dir) = var("DESCOPE_LOCAL_DATA_DIR") {
+            config.data_dir = PathBuf::from(data_dir);
+        }
         if let Some(path) = var("DESCOPE_LOCAL_SETTINGS_FILE") {
             let fail = |reason: String| EnvError::SettingsFile(path.clone(), reason);
             let text = std::fs::read_to_string(&path).map_err(|e| fail(e.to_string()))?;
@@ -224,7 +243,39 @@ impl Config {
                 ));
             }
         }
+        config.check().map_err(EnvError::OutOfRange)?;
         Ok(config)
+    }
+
+    /// Refuses settings, from the file or the environment, that would break the server:
+    /// lifetimes of zero or of years, budgets of nothing, a password policy no password meets,
+    /// and allowed origins that are not origins (`null`, `*`).
+    fn check(&self) -> Result<(), String> {
+        let day = Duration::from_secs(24 * 3600);
+        if self.session_ttl.is_zero() || self.session_ttl > day {
+            return Err("the session token lifetime must be 1 s to 1 day".into());
+        }
+        if self.refresh_ttl.is_zero() || self.refresh_ttl > 365 * day {
+            return Err("the refresh token lifetime must be 1 s to 365 days".into());
+        }
+        if self.account_failures == 0 || self.address_failures == 0 || self.address_signups == 0 {
+            return Err("lockout attempts and address budgets must be at least 1".into());
+        }
+        if self.password_policy.min_length > MAX_PASSWORD_MIN_LENGTH {
+            return Err(format!(
+                "the password policy's minimum length must be at most {MAX_PASSWORD_MIN_LENGTH}"
+            ));
+        }
+        match self
+            .allowed_origins
+            .iter()
+            .find(|o| origin(o).as_deref() != Some(o.trim_end_matches('/')))
+        {
+            Some(bad) => Err(format!(
+                "allowed origins must be http(s) origins, not {bad:?}"
+            )),
+            None => Ok(()),
+        }
     }
 
     /// The defaults for `project_id`, with data in `data_dir`.
@@ -417,6 +468,12 @@ mod tests {
 
         for bad in [
             r#"{"passwordPolicy": {"minLength": 4}}"#,
+            r#"{"passwordPolicy": {"minLength": 5000}}"#,
+            r#"{"sessionTokenExpiration": 0}"#,
+            r#"{"sessionTokenExpiration": 18446744073709551615}"#,
+            r#"{"lockoutAttempts": 0}"#,
+            r#"{"allowedOrigins": ["null"]}"#,
+            r#"{"allowedOrigins": ["*"]}"#,
             r#"{"sessionTokenExpiry": 60}"#,
             r#"{"approvedDomains": ["javascript:alert(1)"]}"#,
             "not json",
@@ -425,8 +482,9 @@ mod tests {
             let error = config(&[("DESCOPE_LOCAL_SETTINGS_FILE", path)])
                 .unwrap_err()
                 .to_string();
+            // Named by the file, or by the rule the settings break.
             assert!(
-                error.contains("DESCOPE_LOCAL_SETTINGS_FILE"),
+                error.contains("DESCOPE_LOCAL_SETTINGS_FILE") || error.contains(" must "),
                 "{bad}: {error}"
             );
         }

@@ -419,3 +419,38 @@ async fn guessing_the_key_is_rate_limited_per_address_apart_from_other_secrets()
         StatusCode::OK
     );
 }
+
+#[test]
+fn the_standalone_server_shows_a_generated_key_once_then_where_it_is_kept() {
+    let dir = test_support::TempDir::new("descope-local-test");
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let start = || {
+        test_support::process::Process::start(
+            env!("CARGO_BIN_EXE_descope-local").as_ref(),
+            &[
+                ("DESCOPE_LOCAL_DATA_DIR", data),
+                ("DESCOPE_LOCAL_ADDR", "127.0.0.1:0"),
+                ("RUST_LOG", "info"),
+            ],
+            "local Descope at ",
+        )
+    };
+    let first = start();
+    let key = std::fs::read_to_string(dir.path().join("data/management-key")).unwrap();
+    let log = first.log();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("management key: ") && l.contains(&key)),
+        "{log}"
+    );
+    first.kill();
+
+    let second = start();
+    let log = second.log();
+    assert!(log.contains("management key: kept in "), "{log}");
+    assert!(
+        !log.contains(&key),
+        "a later start does not show the key: {log}"
+    );
+}

@@ -254,7 +254,10 @@ async fn a_jwt_update_adds_custom_claims_but_not_over_descopes_own() {
         .unwrap();
     assert!((local.clock.now() + 59..=local.clock.now() + 61).contains(&exp));
 
-    let forged = format!("{}x", &jwt[..jwt.len() - 1]);
+    // A valid signature's first byte changed: still base64url, no longer the signature.
+    let (input, signature) = jwt.rsplit_once('.').unwrap();
+    let flipped = if signature.starts_with('A') { "B" } else { "A" };
+    let forged = format!("{input}.{flipped}{}", &signature[1..]);
     for refused in [forged.as_str(), &refresh_jwt(&signed_up), "not.a.jwt"] {
         let (status, answer) = local
             .mgmt(
@@ -275,4 +278,83 @@ async fn a_jwt_update_adds_custom_claims_but_not_over_descopes_own() {
         )
         .await;
     assert_eq!(status, 400, "an expired token is not updated");
+}
+
+#[tokio::test]
+async fn a_key_bound_to_a_user_stops_with_the_user() {
+    let local = start().await;
+    let user = local.create_test_user("tess@example.com").await;
+    let (id, secret) = key(&local, json!({"userId": user["userId"]})).await;
+    assert_eq!(exchange(&local, &secret, json!({})).await.0, StatusCode::OK);
+    let (_, loaded) = local
+        .mgmt("GET", &format!("/v1/mgmt/accesskey?id={id}"), Value::Null)
+        .await;
+    assert_eq!(loaded["key"]["boundUserId"], user["userId"]);
+    local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/user/update/status",
+            json!({"loginId": "tess@example.com", "status": "disabled"}),
+        )
+        .await;
+    assert_eq!(
+        exchange(&local, &secret, json!({})).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/user/update/status",
+            json!({"loginId": "tess@example.com", "status": "enabled"}),
+        )
+        .await;
+    assert_eq!(exchange(&local, &secret, json!({})).await.0, StatusCode::OK);
+    local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/user/delete",
+            json!({"loginId": "tess@example.com"}),
+        )
+        .await;
+    assert_eq!(
+        exchange(&local, &secret, json!({})).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn a_jwt_update_gives_no_more_than_a_refresh_tokens_life_nor_serves_a_disabled_user() {
+    let local = start().await;
+    let jwt = local
+        .signup("ada@example.com", "correct horse battery")
+        .await["sessionJwt"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, longest) = local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/jwt/update",
+            json!({"jwt": jwt, "customClaims": {}, "refreshDuration": i64::MAX}),
+        )
+        .await;
+    let exp = claims_of(longest["jwt"].as_str().unwrap())["exp"]
+        .as_i64()
+        .unwrap();
+    assert!(exp <= local.clock.now() + 28 * 24 * 3600, "{exp}");
+    local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/user/update/status",
+            json!({"loginId": "ada@example.com", "status": "disabled"}),
+        )
+        .await;
+    let (status, answer) = local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/jwt/update",
+            json!({"jwt": jwt, "customClaims": {"plan": "pro"}}),
+        )
+        .await;
+    assert_eq!(status, 403, "{answer}");
 }

@@ -416,3 +416,119 @@ async fn history_lists_each_sign_in_newest_first_with_its_address() {
     assert_eq!(entries[0]["ip"], "127.0.0.1");
     assert!(entries[0]["loginTime"].as_i64() >= entries[1]["loginTime"].as_i64().map(|t| t + 60));
 }
+
+#[tokio::test]
+async fn a_renamed_project_role_follows_its_holders_into_tenants_and_access_keys() {
+    let local = start().await;
+    model(&local).await;
+    ok(
+        &local,
+        "/v1/mgmt/user/create/test",
+        json!({"loginId": "tess@example.com",
+               "userTenants": [{"tenantId": "T1", "roleNames": ["viewer"]}]}),
+    )
+    .await;
+    let key = ok(
+        &local,
+        "/v1/mgmt/accesskey/create",
+        json!({"name": "CI", "roleNames": ["viewer"],
+               "keyTenants": [{"tenantId": "T1", "roleNames": ["viewer"]}]}),
+    )
+    .await;
+    ok(
+        &local,
+        "/v1/mgmt/role/update",
+        json!({"name": "viewer", "newName": "reader", "permissionNames": ["read"]}),
+    )
+    .await;
+    let (_, user) = local
+        .mgmt("GET", "/v1/mgmt/user?loginId=tess@example.com", Value::Null)
+        .await;
+    assert_eq!(
+        user["user"]["userTenants"][0]["roleNames"],
+        json!(["reader"])
+    );
+    let id = key["key"]["id"].as_str().unwrap();
+    let (_, loaded) = local
+        .mgmt("GET", &format!("/v1/mgmt/accesskey?id={id}"), Value::Null)
+        .await;
+    assert_eq!(loaded["key"]["roleNames"], json!(["reader"]));
+    assert_eq!(
+        loaded["key"]["keyTenants"][0]["roleNames"],
+        json!(["reader"])
+    );
+
+    ok(&local, "/v1/mgmt/role/delete", json!({"name": "reader"})).await;
+    let (_, loaded) = local
+        .mgmt("GET", &format!("/v1/mgmt/accesskey?id={id}"), Value::Null)
+        .await;
+    assert_eq!(loaded["key"]["roleNames"], json!([]));
+    ok(&local, "/v1/mgmt/tenant/delete", json!({"id": "T1"})).await;
+    let (_, loaded) = local
+        .mgmt("GET", &format!("/v1/mgmt/accesskey?id={id}"), Value::Null)
+        .await;
+    assert_eq!(
+        loaded["key"]["keyTenants"],
+        json!([]),
+        "the tenant is gone from the key"
+    );
+}
+
+#[tokio::test]
+async fn a_selected_tenant_ends_with_the_membership() {
+    let local = start().await;
+    model(&local).await;
+    ok(
+        &local,
+        "/v1/mgmt/user/create/test",
+        json!({"loginId": "tess@example.com", "userTenants": [{"tenantId": "T1"}]}),
+    )
+    .await;
+    let token = refresh_jwt(&sign_in(&local, "tess@example.com").await);
+    let (_, _, selected) = local
+        .post(
+            "/v1/auth/tenant/select",
+            Some(&token),
+            json!({"tenant": "T1"}),
+        )
+        .await;
+    assert_eq!(session_claims(&selected)["dct"], "T1");
+    ok(
+        &local,
+        "/v1/mgmt/user/update/tenant/remove",
+        json!({"loginId": "tess@example.com", "tenantId": "T1"}),
+    )
+    .await;
+    let token = refresh_jwt(&selected);
+    let (_, _, mine) = local
+        .post("/v1/auth/me/tenants", Some(&token), json!({"dct": true}))
+        .await;
+    assert_eq!(mine, json!({"tenants": []}), "no longer a member");
+    let (status, refreshed) = local.refresh(&token).await;
+    assert_eq!(status, 200);
+    assert!(
+        session_claims(&refreshed).get("dct").is_none(),
+        "{refreshed}"
+    );
+
+    ok(
+        &local,
+        "/v1/mgmt/user/update/tenant/add",
+        json!({"loginId": "tess@example.com", "tenantId": "T1"}),
+    )
+    .await;
+    ok(
+        &local,
+        "/v1/mgmt/tenant/update",
+        json!({"id": "T1", "name": "Acme", "disabled": true}),
+    )
+    .await;
+    let (status, _, refused) = local
+        .post(
+            "/v1/auth/tenant/select",
+            Some(&refresh_jwt(&refreshed)),
+            json!({"tenant": "T1"}),
+        )
+        .await;
+    assert_eq!(status, 400, "a disabled tenant is not selected: {refused}");
+}

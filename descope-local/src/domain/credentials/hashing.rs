@@ -84,6 +84,22 @@ fn hash_with(password: &[u8], memory: &mut [Block]) -> Result<String, String> {
 
 /// Whether `password` matches the PHC string `phc`, computed in `memory` (or in a buffer of
 /// its own if `phc` asks for more memory than ours). The comparison is constant-time.
+/// The most a stored hash may ask of a check: 64 MiB, 10 passes, 4 lanes. A hash that asks
+/// for more (an imported one, say) never matches rather than take the memory or the time.
+fn affordable(params: &Params) -> bool {
+    params.m_cost() <= 65_536 && params.t_cost() <= 10 && params.p_cost() <= 4
+}
+
+/// Whether `phc` is an argon2id hash this server can check: well formed and [`affordable`].
+pub(crate) fn is_usable_hash(phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|hash| {
+        hash.algorithm == Algorithm::Argon2id.ident()
+            && hash.salt.is_some()
+            && hash.hash.is_some()
+            && Params::try_from(&hash).is_ok_and(|params| affordable(&params))
+    })
+}
+
 fn verify_with(password: &[u8], phc: &str, memory: &mut [Block]) -> bool {
     let Ok(hash) = PasswordHash::new(phc) else {
         return false;
@@ -96,6 +112,9 @@ fn verify_with(password: &[u8], phc: &str, memory: &mut [Block]) -> bool {
     else {
         return false;
     };
+    if !affordable(&params) {
+        return false;
+    }
     let version = hash
         .version
         .map_or(Ok(Version::default()), Version::try_from);
@@ -251,6 +270,21 @@ mod tests {
     use argon2::{PasswordHash, PasswordVerifier};
 
     use super::*;
+
+    #[test]
+    fn a_hash_that_asks_too_much_never_matches_and_is_not_usable() {
+        let greedy = "$argon2id$v=19$m=4294967295,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA";
+        let slow = "$argon2id$v=19$m=19456,t=4000000,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA";
+        for hash in [greedy, slow] {
+            assert!(!is_usable_hash(hash), "{hash}");
+            assert!(!verify_with(b"anything", hash, &mut new_memory(&params())));
+        }
+        let ours = hash_now("correct horse battery").unwrap();
+        assert!(is_usable_hash(&ours));
+        assert!(!is_usable_hash(
+            "$argon2i$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaA"
+        ));
+    }
 
     #[test]
     fn pooled_hashes_agree_with_the_argon2_crate_both_ways() {

@@ -7,8 +7,8 @@ use std::{net::IpAddr, sync::Arc};
 use serde_json::{Map, Value};
 
 use crate::{
-    domain::{authz::grants_of, error::Error, limits::Limits, tokens::Tokens},
-    storage::{access_keys as stored, Store},
+    domain::{authz::grants_of, error::Error, limits::Limits, tokens::Tokens, users::Status},
+    storage::{access_keys as stored, users as stored_users, Store},
     support::{
         clock::Clock,
         ids::{digest, random_id},
@@ -112,8 +112,8 @@ impl AccessKeys {
             .await
     }
 
-    /// A session token for the key whose secret is `secret`, if it is active, unexpired and
-    /// presented from a permitted address; `claims` go under `nsec`, and `tenant`, one of the
+    /// A session token for the key whose secret is `secret`, if it is active, unexpired,
+    /// presented from a permitted address, and bound to no user or to an enabled one; `claims` go under `nsec`, and `tenant`, one of the
     /// key's, becomes `dct`. A wrong secret counts against the address like any wrong secret,
     /// and every refusal answers the same.
     pub(crate) async fn exchange(
@@ -142,6 +142,13 @@ impl AccessKeys {
                 let key = stored::by_secret(conn, &hash)?
                     .filter(usable)
                     .ok_or(Error::InvalidCredentials)?;
+                // A key that acts for a user acts no more once the user is gone or disabled.
+                if !key.user_id.is_empty() {
+                    let holder = stored_users::by_id(conn, &key.user_id)?;
+                    if !holder.is_some_and(|u| u.status == Status::Enabled) {
+                        return Err(Error::InvalidCredentials);
+                    }
+                }
                 let grants = grants_of(conn, &key.roles, &key.tenants)?;
                 let (session_jwt, expiration) =
                     tokens.access_key_session(&key, &grants, &claims, tenant.as_deref())?;

@@ -1,5 +1,5 @@
 //! Access keys and JWT updates through the management API. The rules live in
-//! `domain::management::access_keys` and `domain::tokens`.
+//! `domain::management::access_keys` and `domain::sessions`.
 
 use std::net::IpAddr;
 
@@ -210,10 +210,10 @@ async fn update_jwt(
 ) -> Result<Json<JwtUpdated>, HttpError> {
     let jwt = required(&body.jwt, "jwt")?;
     let lifetime = body.refresh_duration.filter(|d| *d > 0);
-    let jwt = api.services.tokens.with_custom_claims(
-        jwt,
-        &body.custom_claims.unwrap_or_default(),
-        lifetime,
-    )?;
+    let jwt = api
+        .services
+        .sessions
+        .update_jwt(jwt, body.custom_claims.unwrap_or_default(), lifetime)
+        .await?;
     Ok(Json(JwtUpdated { jwt }))
 }
