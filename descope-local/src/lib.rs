@@ -190,8 +190,9 @@ impl LocalDescope {
     /// users (with their password hashes) and access keys (with the digests of their secrets).
     pub fn export_project(config: &Config) -> Result<String, StartError> {
         let store = open_store(config)?;
+        // In one transaction: a running server's writes land wholly before or after it.
         let project = store
-            .read_now(domain::project::Project::export)
+            .write_now(domain::project::Project::export)
             .map_err(|e| StartError::Seed {
                 path: config.data_dir.display().to_string(),
                 source: SeedError::Failed(e.to_string()),

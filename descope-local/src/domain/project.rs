@@ -81,6 +81,9 @@ pub(crate) struct TenantEntry {
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct UserEntry {
+    /// The user's ID, kept by an import so that tokens and bound access keys still name them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    user_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     login_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -88,7 +91,16 @@ pub(crate) struct UserEntry {
     #[serde(default)]
     name: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
+    given_name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    middle_name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    family_name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     phone: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    picture: String,
+    /// A password in clear (seed files); hashed before the import's transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     password: Option<String>,
     /// An argon2id hash in PHC form, as exported.
@@ -105,6 +117,11 @@ pub(crate) struct UserEntry {
     /// Users of a file are trusted with their address unless it says otherwise.
     #[serde(default = "yes")]
     verified_email: bool,
+    #[serde(default)]
+    verified_phone: bool,
+    /// The password must be replaced before it signs in.
+    #[serde(default)]
+    password_expired: bool,
     #[serde(default)]
     disabled: bool,
 }
@@ -160,6 +177,29 @@ fn sorted<T>(mut items: Vec<T>, key: impl Fn(&T) -> String) -> Vec<T> {
 }
 
 impl Project {
+    /// Hashes the passwords given in clear, each checked against `policy`: done before the
+    /// import's transaction, so that hashing never holds the store's write lock.
+    pub(crate) fn hash_passwords(&mut self, policy: &PasswordPolicy) -> Result<(), Error> {
+        for user in &mut self.users {
+            if let Some(password) = user.password.take() {
+                let written = user
+                    .login_id
+                    .as_deref()
+                    .or(user.email.as_deref())
+                    .unwrap_or_default();
+                if user.password_hash.is_some() {
+                    return Err(Error::Validation(format!(
+                        "{written}: give a password or its hash, not both"
+                    )));
+                }
+                hashing::check_policy(policy, &password)
+                    .map_err(|e| Error::Validation(format!("{written}: {e}")))?;
+                user.password_hash = Some(hashing::hash_now(&password).map_err(Error::Internal)?);
+            }
+        }
+        Ok(())
+    }
+
     /// A document of everything in the store.
     pub(crate) fn export(conn: &Connection) -> Result<Self, Error> {
         let hashes = stored_users::password_hashes(conn)?;
@@ -198,10 +238,17 @@ impl Project {
                 .into_iter()
                 .map(|u| UserEntry {
                     password_hash: hashes.get(&u.id).cloned(),
+                    user_id: Some(u.id),
                     login_id: Some(u.login_id),
                     email: Some(u.email),
                     name: u.name,
+                    given_name: u.given_name,
+                    middle_name: u.middle_name,
+                    family_name: u.family_name,
                     phone: u.phone,
+                    picture: u.picture,
+                    verified_phone: u.verified_phone,
+                    password_expired: u.password_expired,
                     password: None,
                     roles: u.roles,
                     tenants: u.tenants,
@@ -230,15 +277,10 @@ impl Project {
         })
     }
 
-    /// Creates each entry that does not exist yet; passwords in clear must meet `policy`. An
-    /// invalid entry is an [`Error::Validation`] naming it; run in one transaction, it changes
-    /// nothing.
-    pub(crate) fn import(
-        self,
-        conn: &Connection,
-        policy: &PasswordPolicy,
-        now: i64,
-    ) -> Result<Imported, Error> {
+    /// Creates each entry that does not exist yet; passwords in clear must have been hashed
+    /// ([`Project::hash_passwords`]). An invalid entry is an [`Error::Validation`] naming it;
+    /// run in one transaction, it changes nothing.
+    pub(crate) fn import(self, conn: &Connection, now: i64) -> Result<Imported, Error> {
         let mut imported = Imported::default();
         let invalid =
             |item: &str, reason: String| Err(Error::Validation(format!("{item}: {reason}")));
@@ -306,18 +348,20 @@ impl Project {
                 continue;
             }
             let hash = match (u.password, u.password_hash) {
-                (Some(_), Some(_)) => {
-                    return invalid(&written, "give a password or its hash, not both".into())
-                }
-                (Some(password), None) => {
-                    if let Err(e) = hashing::check_policy(policy, &password) {
-                        return invalid(&written, e.to_string());
-                    }
-                    Some(hashing::hash_now(&password).map_err(Error::Internal)?)
+                (Some(_), _) => {
+                    return invalid(
+                        &written,
+                        "passwords in clear are hashed before import".into(),
+                    )
                 }
                 (None, Some(hash)) if hashing::is_usable_hash(&hash) => Some(hash),
                 (None, Some(_)) => {
-                    return invalid(&written, "the password hash is not an argon2id hash this server can check (at most 64 MiB, 10 passes, 4 lanes)".into())
+                    return invalid(
+                        &written,
+                        "the password hash is not an argon2id hash this server can check (at \
+                         most 64 MiB, 10 passes, 4 lanes)"
+                            .into(),
+                    )
                 }
                 (None, None) => None,
             };
@@ -329,10 +373,22 @@ impl Project {
                 },
                 None => String::new(),
             };
+            if let Some(id) = u.user_id.as_deref().filter(|id| !id.trim().is_empty()) {
+                if stored_users::by_id(conn, id)?.is_some() {
+                    return invalid(&written, format!("the user ID {id:?} is taken"));
+                }
+            }
             let user = User {
+                id: u.user_id.unwrap_or_default().trim().to_owned(),
                 name: u.name,
+                given_name: u.given_name,
+                middle_name: u.middle_name,
+                family_name: u.family_name,
                 email,
                 phone: u.phone,
+                picture: u.picture,
+                verified_phone: u.verified_phone,
+                password_expired: u.password_expired && hash.is_some(),
                 roles: u.roles,
                 tenants: u.tenants,
                 custom_attributes: u.custom_attributes,

@@ -62,15 +62,17 @@ pub(crate) fn import(
     store: &Store,
     clock: &Clock,
     policy: &PasswordPolicy,
-    project: Project,
+    mut project: Project,
 ) -> Result<Imported, SeedError> {
+    let invalid = |e| match e {
+        Error::Validation(entry) => SeedError::Invalid(entry),
+        other => SeedError::Failed(other.to_string()),
+    };
+    project.hash_passwords(policy).map_err(invalid)?;
     let now = clock.now();
     store
-        .write_now(|conn| project.import(conn, policy, now))
-        .map_err(|e| match e {
-            Error::Validation(entry) => SeedError::Invalid(entry),
-            other => SeedError::Failed(other.to_string()),
-        })
+        .write_now(|conn| project.import(conn, now))
+        .map_err(invalid)
 }
 
 /// Creates what the seed file holds and the store lacks; what exists is left alone.

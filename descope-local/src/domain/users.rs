@@ -55,8 +55,8 @@ fn is_invisible(c: char) -> bool {
         | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}')
 }
 
-/// Creates `user` under `login_id` with a new ID and creation time; its email defaults to the
-/// login ID. [`Error::UserExists`] if the login ID is taken.
+/// Creates `user` under `login_id` with a new ID (unless it has one: an imported user keeps
+/// theirs) and creation time; its email defaults to the login ID. [`Error::UserExists`] if the login ID is taken.
 pub(crate) fn create(
     conn: &Connection,
     login_id: &LoginId,
@@ -70,7 +70,11 @@ pub(crate) fn create(
         user.email
     };
     let user = User {
-        id: format!("U2{}", random_id(26)),
+        id: if user.id.is_empty() {
+            format!("U2{}", random_id(26))
+        } else {
+            user.id
+        },
         login_id: login_id.as_str().to_owned(),
         email,
         created_at: now,

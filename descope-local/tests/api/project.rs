@@ -110,6 +110,16 @@ async fn export_and_import_move_a_whole_project_with_its_passwords_and_keys() {
         )
         .await;
     let secret = key["cleartext"].as_str().unwrap().to_owned();
+    local
+        .mgmt(
+            "PATCH",
+            "/v1/mgmt/user/patch",
+            json!({"loginId": "code@example.com", "givenName": "Cody", "verifiedPhone": true}),
+        )
+        .await;
+    let (_, original) = local
+        .mgmt("GET", "/v1/mgmt/user?loginId=code@example.com", Value::Null)
+        .await;
 
     let exported = cli(&from, &["export"]);
     assert!(!exported.contains("admin password"), "no password in clear");
@@ -129,6 +139,12 @@ async fn export_and_import_move_a_whole_project_with_its_passwords_and_keys() {
 
     let copy = start_in(&to, |_| {}).await;
     sign_in(&copy, "root@example.com", "admin password").await;
+    let (_, copied) = copy
+        .mgmt("GET", "/v1/mgmt/user?loginId=code@example.com", Value::Null)
+        .await;
+    for field in ["userId", "givenName", "verifiedPhone", "name"] {
+        assert_eq!(copied["user"][field], original["user"][field], "{field}");
+    }
     let (status, _, exchanged) = copy
         .post("/v1/auth/accesskey/exchange", Some(&secret), json!({}))
         .await;
