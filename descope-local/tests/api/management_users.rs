@@ -696,3 +696,71 @@ async fn look_alike_login_ids_and_blank_tenants_are_refused() {
     assert_eq!(status, 400, "a blank tenant is not the project: {answer}");
     assert_descope_error(&answer, "E011002");
 }
+
+#[tokio::test]
+async fn single_fields_and_batches_of_ids() {
+    let local = start().await;
+    let tess = local.create_test_user("tess@example.com").await;
+    let tom = local.create_test_user("tom@example.com").await;
+    let call = |path: &'static str, body: Value| local.mgmt("POST", path, body);
+
+    let (_, phoned) = call(
+        "/v1/mgmt/user/update/phone",
+        json!({"loginId": "tess@example.com", "phone": "+15555550100", "verified": true}),
+    )
+    .await;
+    assert_eq!(
+        (&phoned["user"]["phone"], &phoned["user"]["verifiedPhone"]),
+        (&json!("+15555550100"), &json!(true))
+    );
+    let (_, pictured) = call(
+        "/v1/mgmt/user/update/picture",
+        json!({"loginId": tess["userId"], "picture": "https://img.test/t.png"}),
+    )
+    .await;
+    assert_eq!(pictured["user"]["picture"], "https://img.test/t.png");
+    call(
+        "/v1/mgmt/user/update/customAttribute",
+        json!({"loginId": "tess@example.com", "attributeKey": "team", "attributeValue": "core"}),
+    )
+    .await;
+    let (_, attributed) = call(
+        "/v1/mgmt/user/update/customAttribute",
+        json!({"loginId": "tess@example.com", "attributeKey": "level", "attributeValue": 3}),
+    )
+    .await;
+    assert_eq!(
+        attributed["user"]["customAttributes"],
+        json!({"team": "core", "level": 3}),
+        "one attribute at a time"
+    );
+
+    let (status, loaded) = call(
+        "/v1/mgmt/users/load",
+        json!({"userIds": [tom["userId"], "U2nobody", tess["userId"]]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{loaded}");
+    let ids: Vec<_> = loaded["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["userId"].clone())
+        .collect();
+    assert_eq!(ids, [tom["userId"].clone(), tess["userId"].clone()]);
+
+    let (status, deleted) = call(
+        "/v1/mgmt/user/delete/batch",
+        json!({"userIds": [tom["userId"], tess["userId"], "U2nobody"]}),
+    )
+    .await;
+    assert_eq!((status, deleted), (StatusCode::OK, json!({})));
+    let (_, left) = local
+        .mgmt(
+            "POST",
+            "/v2/mgmt/user/search",
+            json!({"withTestUser": true}),
+        )
+        .await;
+    assert_eq!(left["total"], 0);
+}

@@ -43,6 +43,16 @@ pub mod path {
     pub const USER_UPDATE_STATUS: &str = "/v1/mgmt/user/update/status";
     /// `POST`: [`super::UserEmail`] → [`super::UserEnvelope`].
     pub const USER_UPDATE_EMAIL: &str = "/v1/mgmt/user/update/email";
+    /// `POST`: [`super::UserPhone`] → [`super::UserEnvelope`].
+    pub const USER_UPDATE_PHONE: &str = "/v1/mgmt/user/update/phone";
+    /// `POST`: [`super::UserPicture`] → [`super::UserEnvelope`].
+    pub const USER_UPDATE_PICTURE: &str = "/v1/mgmt/user/update/picture";
+    /// `POST`: [`super::UserCustomAttribute`] → [`super::UserEnvelope`].
+    pub const USER_UPDATE_CUSTOM_ATTRIBUTE: &str = "/v1/mgmt/user/update/customAttribute";
+    /// `POST`: [`super::UserIds`] → [`super::UserList`].
+    pub const USERS_LOAD: &str = "/v1/mgmt/users/load";
+    /// `POST`: [`super::UserIds`] → `{}`. IDs of no one are no error.
+    pub const USER_DELETE_BATCH: &str = "/v1/mgmt/user/delete/batch";
     /// `POST`: [`super::UserRequest`] (the name fields) → [`super::UserEnvelope`].
     pub const USER_UPDATE_NAME: &str = "/v1/mgmt/user/update/name";
     /// `POST`: [`super::UserRoles`] → [`super::UserEnvelope`].
@@ -722,4 +732,65 @@ pub struct JwtUpdate {
 pub struct JwtUpdated {
     /// The token with the claims added.
     pub jwt: String,
+}
+
+/// [`path::USER_UPDATE_PHONE`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserPhone {
+    /// The login ID (or user ID).
+    #[serde(default)]
+    pub login_id: Option<String>,
+    /// The new number; none or empty clears it.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Whether it counts as proven.
+    #[serde(default)]
+    pub verified: Option<bool>,
+}
+
+/// [`path::USER_UPDATE_PICTURE`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserPicture {
+    /// The login ID (or user ID).
+    #[serde(default)]
+    pub login_id: Option<String>,
+    /// The picture's URL; none or empty clears it.
+    #[serde(default)]
+    pub picture: Option<String>,
+}
+
+/// [`path::USER_UPDATE_CUSTOM_ATTRIBUTE`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserCustomAttribute {
+    /// The login ID (or user ID).
+    #[serde(default)]
+    pub login_id: Option<String>,
+    /// The attribute.
+    #[serde(default)]
+    pub attribute_key: Option<String>,
+    /// Its new value.
+    #[serde(default)]
+    pub attribute_value: Option<Value>,
+}
+
+/// [`path::USERS_LOAD`] and [`path::USER_DELETE_BATCH`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserIds {
+    /// The users' IDs.
+    #[serde(default)]
+    pub user_ids: Option<Vec<String>>,
+    /// Load: whether disabled users are included (they are, here, either way).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_invalid_users: Option<bool>,
+}
+
+/// The answer of [`path::USERS_LOAD`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserList {
+    /// The users found, in the order asked; unknown IDs are left out.
+    pub users: Vec<UserResponse>,
 }

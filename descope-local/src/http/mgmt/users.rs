@@ -10,8 +10,9 @@ use axum::{
     Json, Router,
 };
 use descope::api::mgmt::{
-    path, BatchCreated, BatchFailure, UserBatch, UserEmail, UserEnvelope, UserPage, UserPassword,
-    UserRequest, UserRoles, UserSearch, UserSelector, UserStatus, UserTenant,
+    path, BatchCreated, BatchFailure, UserBatch, UserCustomAttribute, UserEmail, UserEnvelope,
+    UserIds, UserList, UserPage, UserPassword, UserPhone, UserPicture, UserRequest, UserRoles,
+    UserSearch, UserSelector, UserStatus, UserTenant,
 };
 use serde_json::{json, Value};
 
@@ -42,6 +43,14 @@ pub(super) fn router() -> Router<Shared> {
         .route(path::USER_UPDATE_STATUS, post(set_status))
         .route(path::USER_UPDATE_EMAIL, post(set_email))
         .route(path::USER_UPDATE_NAME, post(set_name))
+        .route(path::USER_UPDATE_PHONE, post(set_phone))
+        .route(path::USER_UPDATE_PICTURE, post(set_picture))
+        .route(
+            path::USER_UPDATE_CUSTOM_ATTRIBUTE,
+            post(set_custom_attribute),
+        )
+        .route(path::USERS_LOAD, post(load_many))
+        .route(path::USER_DELETE_BATCH, post(delete_many))
         .route(path::USER_ROLES_SET, post(set_roles))
         .route(path::USER_ROLES_ADD, post(add_roles))
         .route(path::USER_ROLES_ADD_V1, post(add_roles))
@@ -381,6 +390,96 @@ async fn set_email(
         })
         .await?;
     envelope(&api, &user).await
+}
+
+async fn set_phone(
+    State(api): State<Shared>,
+    _: Manager,
+    ApiJson(body): ApiJson<UserPhone>,
+) -> UserAnswer {
+    let who = by_login(&body.login_id)?;
+    let phone = body.phone.unwrap_or_default().trim().to_owned();
+    let verified = body.verified.unwrap_or(false) && !phone.is_empty();
+    let user = api
+        .services
+        .users
+        .modify(who, move |user| {
+            user.phone = phone;
+            user.verified_phone = verified;
+            Ok(())
+        })
+        .await?;
+    envelope(&api, &user).await
+}
+
+async fn set_picture(
+    State(api): State<Shared>,
+    _: Manager,
+    ApiJson(body): ApiJson<UserPicture>,
+) -> UserAnswer {
+    let who = by_login(&body.login_id)?;
+    let picture = body.picture.unwrap_or_default();
+    let user = api
+        .services
+        .users
+        .modify(who, move |user| {
+            user.picture = picture;
+            Ok(())
+        })
+        .await?;
+    envelope(&api, &user).await
+}
+
+/// Sets one custom attribute; the others stay.
+async fn set_custom_attribute(
+    State(api): State<Shared>,
+    _: Manager,
+    ApiJson(body): ApiJson<UserCustomAttribute>,
+) -> UserAnswer {
+    let who = by_login(&body.login_id)?;
+    let key = required(&body.attribute_key, "attributeKey")?.to_owned();
+    let value = body.attribute_value.unwrap_or(Value::Null);
+    let user = api
+        .services
+        .users
+        .modify(who, move |user| {
+            user.custom_attributes.insert(key, value);
+            Ok(())
+        })
+        .await?;
+    envelope(&api, &user).await
+}
+
+/// The users with these IDs, in the order asked; unknown IDs are left out.
+async fn load_many(
+    State(api): State<Shared>,
+    _: Manager,
+    ApiJson(body): ApiJson<UserIds>,
+) -> Result<Json<UserList>, HttpError> {
+    let ids = body.user_ids.ok_or(HttpError::MissingArgument("userIds"))?;
+    let names = api.services.authz.tenant_names().await?;
+    let mut users = Vec::with_capacity(ids.len());
+    for id in ids {
+        match api.services.users.load(UserRef::Id(id)).await {
+            Ok(user) => users.push(user_response(&user, &names)),
+            Err(Error::UserNotFound) => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Ok(Json(UserList { users }))
+}
+
+/// Deletes the users with these IDs; IDs of no one are no error, as with one delete.
+async fn delete_many(
+    State(api): State<Shared>,
+    _: Manager,
+    ApiJson(body): ApiJson<UserIds>,
+) -> Result<Json<Value>, HttpError> {
+    let ids = body.user_ids.ok_or(HttpError::MissingArgument("userIds"))?;
+    for id in ids {
+        api.services.users.delete(UserRef::Id(id)).await?;
+    }
+    Ok(done())
 }
 
 /// The name fields of a [`UserRequest`]; those left out stay as they are.
