@@ -24,7 +24,7 @@ use leptos_router::{
 
 use crate::{
     layout::Layout,
-    pages::{HomePage, LoginPage, NotFound, ProfilePage},
+    pages::{HomePage, LoginPage, NotFound, ProfilePage, VerifyPage},
 };
 
 /// The product name, shown in the header and the page titles.
@@ -91,6 +91,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=HomePage />
                     <Route path=StaticSegment("login") view=LoginPage />
                     <Route path=StaticSegment("profile") view=ProfilePage />
+                    <Route path=StaticSegment("verify") view=VerifyPage />
                 </Routes>
             </Layout>
         </Router>

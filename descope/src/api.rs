@@ -367,6 +367,18 @@ pub struct LinkStart {
     pub login_options: Option<Value>,
 }
 
+impl LinkStart {
+    /// A link to `uri` for `login_id`, with no login options, as the SDKs send a sign-in.
+    pub fn new(login_id: &str, uri: &str) -> Self {
+        Self {
+            login_id: Some(login_id.into()),
+            uri: Some(uri.into()),
+            user: None,
+            login_options: Some(Value::Object(serde_json::Map::new())),
+        }
+    }
+}
+
 /// [`path::MAGIC_LINK_VERIFY`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -10,8 +10,8 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
 use crate::api::{
-    path, CodeStart, CodeVerify, ErrorBody, JwtResponse, MaskedEmail, PasswordSignIn,
-    PasswordSignUp, UserResponse,
+    path, CodeStart, CodeVerify, ErrorBody, JwtResponse, LinkStart, LinkVerify, MaskedEmail,
+    PasswordSignIn, PasswordSignUp, UserResponse,
 };
 
 /// The `{}` that logout answers and refresh sends.
@@ -100,6 +100,24 @@ impl Client {
     pub async fn otp_verify(&self, email: &str, code: &str) -> Result<JwtResponse, ClientError> {
         let body = CodeVerify::new(email, code);
         self.post(path::OTP_VERIFY, None, &body).await
+    }
+
+    /// [`path::MAGIC_LINK_SIGN_UP_OR_IN`]: emails a link to `uri`, which gets the token as `t`.
+    pub async fn magic_link_sign_up_or_in(
+        &self,
+        email: &str,
+        uri: &str,
+    ) -> Result<MaskedEmail, ClientError> {
+        let body = LinkStart::new(email, uri);
+        self.post(path::MAGIC_LINK_SIGN_UP_OR_IN, None, &body).await
+    }
+
+    /// [`path::MAGIC_LINK_VERIFY`]: the `t` of a link, for a session.
+    pub async fn magic_link_verify(&self, token: &str) -> Result<JwtResponse, ClientError> {
+        let body = LinkVerify {
+            token: Some(token.into()),
+        };
+        self.post(path::MAGIC_LINK_VERIFY, None, &body).await
     }
 
     /// [`path::REFRESH`]: a new session token and, with rotation, a new refresh token.

@@ -144,6 +144,34 @@ test("sign up or in with a one-time code from the development inbox", async ({ p
   expect(consoleErrors).toEqual([]);
 });
 
+test("sign up or in with a link from the development inbox, and go on to next", async ({ page, consoleErrors }) => {
+  const email = uniqueEmail("link");
+  await page.goto("/login?next=/profile");
+  await expectHydrated(page);
+  await page.getByRole("tab", { name: "Email link" }).click();
+  await expect(page.getByLabel("Password")).toHaveCount(0);
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByRole("button", { name: "Send link" }).click();
+  await expect(page.getByText(/We sent a sign-in link to/)).toBeVisible();
+
+  const inbox = await (await page.request.get(`/descope/inbox.json?to=${encodeURIComponent(email)}`)).json();
+  const link: string = inbox.messages[0].link;
+  expect(new URL(link).pathname).toBe("/verify");
+  await page.goto(link);
+  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page.getByTestId("email")).toHaveText(email);
+  await expect(page.getByTestId("secret")).toHaveText(SECRET);
+
+  // The link is used up: opened again, it says so and leads back to sign-in.
+  await logOut(page);
+  await page.goto(link);
+  await expect(page.getByRole("heading", { name: "This link did not work" })).toBeVisible();
+  await expect(page.getByRole("alert")).toContainText("expired");
+  await expect(page.getByRole("link", { name: "Back to sign in" })).toHaveAttribute("href", "/login?next=/profile");
+  expect(consoleErrors.filter((e) => !e.includes("401"))).toEqual([]);
+  consoleErrors.length = 0;
+});
+
 test("an unauthenticated /profile redirects to login and returns after it", async ({ page, consoleErrors }) => {
   const email = uniqueEmail("next");
   await signUp(page, "Edsger Dijkstra", email);

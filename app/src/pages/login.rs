@@ -1,4 +1,4 @@
-//! `/login`: sign in with a password, sign up, or get a one-time code by email.
+//! `/login`: sign in with a password, sign up, or get a one-time code or a sign-in link by email.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,16 +12,18 @@ enum Mode {
     SignIn,
     SignUp,
     EmailCode,
+    EmailLink,
 }
 
 impl Mode {
-    const ALL: [Mode; 3] = [Mode::SignIn, Mode::SignUp, Mode::EmailCode];
+    const ALL: [Mode; 4] = [Mode::SignIn, Mode::SignUp, Mode::EmailCode, Mode::EmailLink];
 
     fn label(self) -> &'static str {
         match self {
             Mode::SignIn => "Sign in",
             Mode::SignUp => "Sign up",
             Mode::EmailCode => "Email code",
+            Mode::EmailLink => "Email link",
         }
     }
 
@@ -30,7 +32,13 @@ impl Mode {
             Mode::SignIn => "signin",
             Mode::SignUp => "signup",
             Mode::EmailCode => "code",
+            Mode::EmailLink => "link",
         }
+    }
+
+    /// Whether the form asks for a password.
+    fn with_password(self) -> bool {
+        matches!(self, Mode::SignIn | Mode::SignUp)
     }
 }
 
@@ -81,7 +89,8 @@ pub fn LoginPage() -> impl IntoView {
         error.set(None);
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            let outcome = authenticate(mode.get_untracked(), fields, code_sent_to).await;
+            let next = next.get_untracked();
+            let outcome = authenticate(mode.get_untracked(), fields, code_sent_to, &next).await;
             pending.set(false);
             match outcome {
                 Ok(Some(response)) => crate::session::browser::signed_in(auth, &response),
@@ -141,7 +150,7 @@ pub fn LoginPage() -> impl IntoView {
                     readonly=move || code_sent_to.get().is_some()
                     bind:value=fields.email
                 />
-                <Show when=move || mode.get() != Mode::EmailCode>
+                <Show when=move || mode.get().with_password()>
                     <label for="password">"Password"</label>
                     <input
                         id="password"
@@ -171,6 +180,12 @@ pub fn LoginPage() -> impl IntoView {
                         bind:value=fields.code
                     />
                 </Show>
+                <Show when=move || mode.get() == Mode::EmailLink && code_sent_to.get().is_some()>
+                    <p class="form-hint" role="status">
+                        "We sent a sign-in link to " {move || code_sent_to.get().unwrap_or_default()}
+                        ". Open it in this browser to continue."
+                    </p>
+                </Show>
                 <button type="submit" class="button" disabled=move || pending.get()>
                     {move || match (mode.get(), code_sent_to.get().is_some(), pending.get()) {
                         (_, _, true) => "Please wait…",
@@ -178,6 +193,8 @@ pub fn LoginPage() -> impl IntoView {
                         (Mode::SignUp, _, _) => "Sign up",
                         (Mode::EmailCode, false, _) => "Send code",
                         (Mode::EmailCode, true, _) => "Verify",
+                        (Mode::EmailLink, false, _) => "Send link",
+                        (Mode::EmailLink, true, _) => "Send another link",
                     }}
                 </button>
                 <p class="form-error" role="alert">{move || error.get()}</p>
@@ -186,12 +203,14 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-/// Runs the selected flow: `Some(tokens)` when signed in, `None` when a code was sent.
+/// Runs the selected flow: `Some(tokens)` when signed in, `None` when a code or a link was
+/// sent. A link leads to `/verify`, which goes on to `next`.
 #[cfg(feature = "hydrate")]
 async fn authenticate(
     mode: Mode,
     fields: Fields,
     code_sent_to: RwSignal<Option<String>>,
+    next: &str,
 ) -> Result<Option<descope::api::JwtResponse>, descope::browser::ClientError> {
     let client = crate::session::browser::client();
     let email = fields.email.get_untracked().trim().to_owned();
@@ -214,12 +233,18 @@ async fn authenticate(
             let code = fields.code.get_untracked().trim().to_owned();
             client.otp_verify(&email, &code).await.map(Some)
         }
+        Mode::EmailLink => {
+            let uri = super::verify::link_target(next);
+            let sent = client.magic_link_sign_up_or_in(&email, &uri).await?;
+            code_sent_to.set(Some(sent.masked_email));
+            Ok(None)
+        }
     }
 }
 
 /// Plain words for what went wrong.
 #[cfg(feature = "hydrate")]
-fn explain(error: &descope::browser::ClientError) -> String {
+pub(super) fn explain(error: &descope::browser::ClientError) -> String {
     use descope::{api::code, browser::ClientError};
     match error {
         ClientError::Network(_) => {
@@ -240,7 +265,8 @@ fn explain(error: &descope::browser::ClientError) -> String {
             }
             code::WRONG_CODE => "That code is not right. Check the email and try again.".into(),
             code::CODE_EXHAUSTED => {
-                "That code has expired or was tried too often. Send a new one.".into()
+                "That code or link has expired, was used, or was tried too often. Ask for a new one."
+                    .into()
             }
             code::INVALID_REQUEST | code::MISSING_ARGUMENTS => body.error_message.clone(),
             _ => "Something went wrong. Please try again.".into(),
