@@ -24,7 +24,7 @@ use leptos_router::{
 
 use crate::{
     layout::Layout,
-    pages::{HomePage, LoginPage, NotFound, ProfilePage, VerifyPage},
+    pages::{HomePage, LoginPage, NotFound, ProfilePage, ResetPasswordPage, VerifyPage},
 };
 
 /// The product name, shown in the header and the page titles.
@@ -92,6 +92,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("login") view=LoginPage />
                     <Route path=StaticSegment("profile") view=ProfilePage />
                     <Route path=StaticSegment("verify") view=VerifyPage />
+                    <Route path=StaticSegment("reset-password") view=ResetPasswordPage />
                 </Routes>
             </Layout>
         </Router>

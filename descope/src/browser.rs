@@ -11,7 +11,7 @@ use web_sys::{Request, RequestInit, Response};
 
 use crate::api::{
     path, CodeStart, CodeVerify, ErrorBody, JwtResponse, LinkStart, LinkVerify, MaskedEmail,
-    PasswordSignIn, PasswordSignUp, UserResponse,
+    PasswordReset, PasswordResetSent, PasswordSignIn, PasswordSignUp, PasswordUpdate, UserResponse,
 };
 
 /// The `{}` that logout answers and refresh sends.
@@ -118,6 +118,38 @@ impl Client {
             token: Some(token.into()),
         };
         self.post(path::MAGIC_LINK_VERIFY, None, &body).await
+    }
+
+    /// [`path::PASSWORD_RESET`]: emails the user a link to `redirect_url`, whose session may
+    /// then set a new password ([`Client::password_update`]).
+    pub async fn password_reset(
+        &self,
+        email: &str,
+        redirect_url: &str,
+    ) -> Result<PasswordResetSent, ClientError> {
+        let body = PasswordReset {
+            login_id: Some(email.into()),
+            redirect_url: Some(redirect_url.into()),
+            template_options: None,
+        };
+        self.post(path::PASSWORD_RESET, None, &body).await
+    }
+
+    /// [`path::PASSWORD_UPDATE`]: a new password for the session holding `refresh_jwt`; every
+    /// other session of the user ends.
+    pub async fn password_update(
+        &self,
+        login_id: &str,
+        new_password: &str,
+        refresh_jwt: &str,
+    ) -> Result<(), ClientError> {
+        let body = PasswordUpdate {
+            login_id: Some(login_id.into()),
+            new_password: Some(new_password.into()),
+        };
+        self.post::<Empty>(path::PASSWORD_UPDATE, Some(refresh_jwt), &body)
+            .await
+            .map(drop)
     }
 
     /// [`path::REFRESH`]: a new session token and, with rotation, a new refresh token.

@@ -304,3 +304,34 @@ test("the profile still loads the secret after 90 s without a new login", async 
   await expectProfile(page, "Frances Allen", email);
   expect(consoleErrors).toEqual([]);
 });
+
+test("a forgotten password is reset through a link from the inbox", async ({ page, consoleErrors }) => {
+  const email = uniqueEmail("reset");
+  await signUp(page, "Barbara Liskov", email);
+  await logOut(page);
+
+  await page.goto("/login?next=/profile");
+  await expectHydrated(page);
+  await page.getByRole("button", { name: "Forgot password?" }).click();
+  await expect(page.getByLabel("Password")).toHaveCount(0);
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByRole("button", { name: "Email me a reset link" }).click();
+  await expect(page.getByText(/we sent it a link to choose a new password/)).toBeVisible();
+
+  const inbox = await (await page.request.get(`/descope/inbox.json?to=${encodeURIComponent(email)}`)).json();
+  const link: string = inbox.messages[0].link;
+  expect(new URL(link).pathname).toBe("/reset-password");
+  await page.goto(link);
+  await expect(page.getByRole("heading", { name: "Choose a new password" })).toBeVisible();
+  await page.getByLabel("New password").fill("a brand new password");
+  await page.getByRole("button", { name: "Save password" }).click();
+  await expect(page).toHaveURL(/\/profile$/);
+  await expectProfile(page, "Barbara Liskov", email);
+
+  await logOut(page);
+  await page.goto("/login");
+  await expectHydrated(page);
+  await signIn(page, email, "a brand new password");
+  await expect(page).toHaveURL(/\/profile$/);
+  expect(consoleErrors).toEqual([]);
+});

@@ -13,6 +13,8 @@ enum Mode {
     SignUp,
     EmailCode,
     EmailLink,
+    /// "Forgot password?": a link to set a new one. Reached from sign-in, not a tab.
+    ResetPassword,
 }
 
 impl Mode {
@@ -24,6 +26,7 @@ impl Mode {
             Mode::SignUp => "Sign up",
             Mode::EmailCode => "Email code",
             Mode::EmailLink => "Email link",
+            Mode::ResetPassword => "Reset password",
         }
     }
 
@@ -33,6 +36,7 @@ impl Mode {
             Mode::SignUp => "signup",
             Mode::EmailCode => "code",
             Mode::EmailLink => "link",
+            Mode::ResetPassword => "reset",
         }
     }
 
@@ -180,6 +184,29 @@ pub fn LoginPage() -> impl IntoView {
                         bind:value=fields.code
                     />
                 </Show>
+                <Show when=move || mode.get() == Mode::SignIn>
+                    <button
+                        type="button"
+                        class="link-button"
+                        on:click=move |_| {
+                            mode.set(Mode::ResetPassword);
+                            error.set(None);
+                            code_sent_to.set(None);
+                        }
+                    >
+                        "Forgot password?"
+                    </button>
+                </Show>
+                <Show when=move || mode.get() == Mode::ResetPassword>
+                    <p class="form-hint" role="status">
+                        {move || match code_sent_to.get() {
+                            Some(to) => format!(
+                                "If {to} has an account, we sent it a link to choose a new password."
+                            ),
+                            None => "We will email you a link to choose a new password.".into(),
+                        }}
+                    </p>
+                </Show>
                 <Show when=move || mode.get() == Mode::EmailLink && code_sent_to.get().is_some()>
                     <p class="form-hint" role="status">
                         "We sent a sign-in link to " {move || code_sent_to.get().unwrap_or_default()}
@@ -195,8 +222,23 @@ pub fn LoginPage() -> impl IntoView {
                         (Mode::EmailCode, true, _) => "Verify",
                         (Mode::EmailLink, false, _) => "Send link",
                         (Mode::EmailLink, true, _) => "Send another link",
+                        (Mode::ResetPassword, false, _) => "Email me a reset link",
+                        (Mode::ResetPassword, true, _) => "Send another reset link",
                     }}
                 </button>
+                <Show when=move || mode.get() == Mode::ResetPassword>
+                    <button
+                        type="button"
+                        class="link-button"
+                        on:click=move |_| {
+                            mode.set(Mode::SignIn);
+                            error.set(None);
+                            code_sent_to.set(None);
+                        }
+                    >
+                        "Back to sign in"
+                    </button>
+                </Show>
                 <p class="form-error" role="alert">{move || error.get()}</p>
             </form>
         </section>
@@ -234,8 +276,14 @@ async fn authenticate(
             client.otp_verify(&email, &code).await.map(Some)
         }
         Mode::EmailLink => {
-            let uri = super::verify::link_target(next);
+            let uri = super::verify::link_target("/verify", next);
             let sent = client.magic_link_sign_up_or_in(&email, &uri).await?;
+            code_sent_to.set(Some(sent.masked_email));
+            Ok(None)
+        }
+        Mode::ResetPassword => {
+            let uri = super::verify::link_target("/reset-password", next);
+            let sent = client.password_reset(&email, &uri).await?;
             code_sent_to.set(Some(sent.masked_email));
             Ok(None)
         }

@@ -9,9 +9,9 @@ use crate::session::safe_next;
 #[cfg(feature = "hydrate")]
 use crate::session::Auth;
 
-/// The URL a sign-in link leads to: this page on this origin, carrying `next` (a path).
+/// The URL an emailed link leads to: `page` on this origin, carrying `next` (a path).
 #[cfg(feature = "hydrate")]
-pub(super) fn link_target(next: &str) -> String {
+pub(super) fn link_target(page: &str, next: &str) -> String {
     let origin = leptos::prelude::window()
         .location()
         .origin()
@@ -22,7 +22,7 @@ pub(super) fn link_target(next: &str) -> String {
             String::from(params.to_string())
         })
         .unwrap_or_default();
-    format!("{origin}/verify?{query}")
+    format!("{origin}{page}?{query}")
 }
 
 /// The page: "Signing you in…" while the token is traded, then `next`, or why not.
