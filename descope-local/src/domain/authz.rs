@@ -50,7 +50,13 @@ pub(crate) fn grants_of(
     roles: &[String],
     tenants: &BTreeMap<String, TenantRoles>,
 ) -> Result<Grants, Error> {
-    let all = authz::roles(conn)?;
+    // Most holders have no role at all: then there is nothing to read.
+    let nothing_to_expand = roles.is_empty() && tenants.values().all(|m| m.roles.is_empty());
+    let all = if nothing_to_expand {
+        Vec::new()
+    } else {
+        authz::roles(conn)?
+    };
     Ok(Grants {
         permissions: permissions_of(&all, "", roles, &[]),
         tenants: tenants
@@ -71,13 +77,38 @@ pub(crate) fn grants_of(
     })
 }
 
-/// The name of each tenant known by ID; a tenant a user belongs to but that was never created
-/// is named by its ID.
-pub(crate) fn tenant_names(conn: &Connection) -> Result<BTreeMap<String, String>, Error> {
-    Ok(authz::tenants(conn)?
-        .into_iter()
-        .map(|t| (t.id, t.name))
-        .collect())
+/// The names of the tenants `ids` names, by ID; one never created is left out (and shown by its
+/// ID).
+pub(crate) fn tenant_names<'a>(
+    conn: &Connection,
+    ids: impl IntoIterator<Item = &'a String>,
+) -> Result<BTreeMap<String, String>, Error> {
+    let mut names = BTreeMap::new();
+    for id in ids {
+        if let Some(tenant) = authz::tenant(conn, id)? {
+            names.insert(tenant.id, tenant.name);
+        }
+    }
+    Ok(names)
+}
+
+/// Applies `change` to the project roles and tenant memberships of every user and access key,
+/// storing each it changed (`change` answers whether it did).
+fn change_holders(
+    conn: &Connection,
+    mut change: impl FnMut(&mut Vec<String>, &mut BTreeMap<String, TenantRoles>) -> bool,
+) -> Result<(), Error> {
+    for mut user in stored_users::all(conn)? {
+        if change(&mut user.roles, &mut user.tenants) {
+            stored_users::update(conn, &user)?;
+        }
+    }
+    for mut key in access_keys::all(conn)? {
+        if change(&mut key.roles, &mut key.tenants) {
+            access_keys::update(conn, &key)?;
+        }
+    }
+    Ok(())
 }
 
 /// Replaces the role `old` of `tenant` (the project's when empty) with `new`, or drops it when
@@ -116,7 +147,7 @@ fn carry_role_change(
             membership == tenant
         }
     };
-    let apply = |roles: &mut Vec<String>, memberships: &mut BTreeMap<String, TenantRoles>| {
+    change_holders(conn, |roles, memberships| {
         let mut changed = tenant.is_empty() && change(roles);
         for (id, membership) in memberships.iter_mut() {
             if applies(id) {
@@ -124,18 +155,7 @@ fn carry_role_change(
             }
         }
         changed
-    };
-    for mut user in stored_users::all(conn)? {
-        if apply(&mut user.roles, &mut user.tenants) {
-            stored_users::update(conn, &user)?;
-        }
-    }
-    for mut key in access_keys::all(conn)? {
-        if apply(&mut key.roles, &mut key.tenants) {
-            access_keys::update(conn, &key)?;
-        }
-    }
-    Ok(())
+    })
 }
 
 fn exists(what: &str, name: &str) -> Error {
@@ -313,17 +333,7 @@ impl Authz {
                 if !authz::delete_tenant(conn, &id)? {
                     return Err(missing("tenant", &id));
                 }
-                for mut user in stored_users::all(conn)? {
-                    if user.tenants.remove(&id).is_some() {
-                        stored_users::update(conn, &user)?;
-                    }
-                }
-                for mut key in access_keys::all(conn)? {
-                    if key.tenants.remove(&id).is_some() {
-                        access_keys::update(conn, &key)?;
-                    }
-                }
-                Ok(())
+                change_holders(conn, |_, memberships| memberships.remove(&id).is_some())
             })
             .await
     }
@@ -334,9 +344,16 @@ impl Authz {
             .await
     }
 
-    /// The name of each tenant, by ID.
-    pub(crate) async fn tenant_names(&self) -> Result<BTreeMap<String, String>, Error> {
-        self.store.read(tenant_names).await
+    /// The names of the tenants `users` belong to, by ID.
+    pub(crate) async fn tenant_names(
+        &self,
+        users: &[stored_users::User],
+    ) -> Result<BTreeMap<String, String>, Error> {
+        let ids: BTreeSet<String> = users
+            .iter()
+            .flat_map(|u| u.tenants.keys().cloned())
+            .collect();
+        self.store.read(move |conn| tenant_names(conn, &ids)).await
     }
 
     pub(crate) async fn tenants(&self) -> Result<Vec<Tenant>, Error> {

@@ -35,7 +35,7 @@ pub(crate) struct SignedIn {
     pub(crate) refresh_max_age: i64,
     /// Whether this sign-in created the user.
     pub(crate) first_seen: bool,
-    /// The names of the tenants there are, by ID, for the user's memberships.
+    /// The names of the user's tenants, by ID.
     pub(crate) tenant_names: BTreeMap<String, String>,
     pub(crate) next_refresh_seconds: i64,
 }
@@ -325,7 +325,7 @@ impl Sessions {
         first_seen: bool,
     ) -> Result<SignedIn, Error> {
         let grants = grants(conn, &user)?;
-        let tenant_names = tenant_names(conn)?;
+        let tenant_names = tenant_names(conn, user.tenants.keys())?;
         let (session_jwt, session_expiration) = self.tokens.session(
             &user,
             &family.amr,

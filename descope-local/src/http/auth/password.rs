@@ -9,9 +9,9 @@ use descope::api::{
     path, JwtResponse, PasswordPolicy, PasswordReplace, PasswordReset, PasswordResetSent,
     PasswordSignIn, PasswordSignUp, PasswordUpdate,
 };
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::http::responses::jwt_response;
+use crate::http::responses::{jwt_response, nothing};
 use crate::{
     domain::{credentials::Audience, users::LoginId},
     http::{
@@ -98,7 +98,7 @@ async fn update(
         .passwords
         .update(&login_id, new, caller.refresh.as_deref(), caller.address)
         .await?;
-    Ok(Json(json!({})))
+    Ok(nothing())
 }
 
 /// Sends a magic link to `redirectUrl` to an existing user: verified, it starts a session in

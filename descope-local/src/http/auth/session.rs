@@ -12,9 +12,9 @@ use descope::api::{
     path, JwtResponse, MyTenant, MyTenants, MyTenantsRequest, SignInRecord, TenantSelect,
     UserResponse,
 };
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::http::responses::{jwt_response, user_response};
+use crate::http::responses::{jwt_response, nothing, user_response};
 use crate::{
     domain::Error,
     http::{
@@ -49,7 +49,7 @@ async fn refresh(
 
 /// Like refresh, but a missing or invalid token answers 200 `{}` instead of an error.
 async fn try_refresh(State(api): State<Shared>, caller: Caller) -> Result<Response, HttpError> {
-    let not_signed_in = || Json(json!({})).into_response();
+    let not_signed_in = || nothing().into_response();
     let Some(token) = caller.refresh else {
         return Ok(not_signed_in());
     };
@@ -62,7 +62,11 @@ async fn try_refresh(State(api): State<Shared>, caller: Caller) -> Result<Respon
 
 async fn me(State(api): State<Shared>, caller: Caller) -> Result<Json<UserResponse>, HttpError> {
     let user = api.services.sessions.user(caller.refresh_token()?).await?;
-    let names = api.services.authz.tenant_names().await?;
+    let names = api
+        .services
+        .authz
+        .tenant_names(std::slice::from_ref(&user))
+        .await?;
     Ok(Json(user_response(&user, &names)))
 }
 
@@ -141,7 +145,7 @@ async fn logout(State(api): State<Shared>, caller: Caller) -> Result<Json<Value>
         .sessions
         .end(caller.refresh_token()?, false)
         .await?;
-    Ok(Json(json!({})))
+    Ok(nothing())
 }
 
 /// Revokes every family of the token's user: all their sessions end.
@@ -150,5 +154,5 @@ async fn logout_all(State(api): State<Shared>, caller: Caller) -> Result<Json<Va
         .sessions
         .end(caller.refresh_token()?, true)
         .await?;
-    Ok(Json(json!({})))
+    Ok(nothing())
 }

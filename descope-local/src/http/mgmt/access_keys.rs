@@ -12,7 +12,7 @@ use descope::api::mgmt::{
     path, AccessKeyCreated, AccessKeyEnvelope, AccessKeyList, AccessKeyRequest, AccessKeyResponse,
     AccessKeySearch, JwtUpdate, JwtUpdated, TenantRoles as WireTenantRoles,
 };
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::{
     domain::{
@@ -22,6 +22,7 @@ use crate::{
     http::{
         error::HttpError,
         extract::{required, ApiJson, ApiQuery, Manager, Shared},
+        responses::nothing,
     },
 };
 
@@ -173,7 +174,7 @@ async fn set_active(
         .access_keys
         .modify(id, move |key| key.active = active)
         .await?;
-    Ok(Json(json!({})))
+    Ok(nothing())
 }
 
 async fn activate(
@@ -199,7 +200,7 @@ async fn delete(
 ) -> Result<Json<Value>, HttpError> {
     let id = required(&body.id, "id")?.to_owned();
     api.services.access_keys.delete(id).await?;
-    Ok(Json(json!({})))
+    Ok(nothing())
 }
 
 /// A live session token with custom claims added, as Descope's JWT update makes it.

@@ -10,13 +10,14 @@ use descope::api::mgmt::{
     path, PermissionRequest, PermissionResponse, Permissions, RoleRequest, RoleResponse, Roles,
     TenantCreated, TenantId, TenantRequest, TenantResponse, TenantSearch, Tenants,
 };
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::{
     domain::authz::{Role, Tenant},
     http::{
         error::HttpError,
         extract::{required, ApiJson, ApiQuery, Manager, Shared},
+        responses::nothing,
     },
 };
 
@@ -40,11 +41,6 @@ pub(super) fn router() -> Router<Shared> {
 
 type Done = Result<Json<Value>, HttpError>;
 
-/// `{}`: what calls with nothing to say answer, for the Node SDK parses every answer.
-fn done() -> Done {
-    Ok(Json(json!({})))
-}
-
 /// A required name or ID, trimmed.
 fn name(value: &Option<String>, field: &'static str) -> Result<String, HttpError> {
     Ok(required(value, field)?.to_owned())
@@ -60,7 +56,7 @@ async fn create_permission(
         .authz
         .create_permission(name, body.description.unwrap_or_default())
         .await?;
-    done()
+    Ok(nothing())
 }
 
 async fn update_permission(
@@ -74,7 +70,7 @@ async fn update_permission(
         .authz
         .update_permission(current, new_name, body.description.unwrap_or_default())
         .await?;
-    done()
+    Ok(nothing())
 }
 
 async fn delete_permission(
@@ -86,7 +82,7 @@ async fn delete_permission(
         .authz
         .delete_permission(name(&body.name, "name")?)
         .await?;
-    done()
+    Ok(nothing())
 }
 
 async fn permissions(
@@ -126,7 +122,7 @@ async fn create_role(
 ) -> Done {
     let name = name(&body.name, "name")?;
     api.services.authz.create_role(role(name, body)).await?;
-    done()
+    Ok(nothing())
 }
 
 /// Replaces every field of the role, as Descope's update does.
@@ -141,7 +137,7 @@ async fn update_role(
         .authz
         .update_role(current, role(new_name, body))
         .await?;
-    done()
+    Ok(nothing())
 }
 
 async fn delete_role(
@@ -152,7 +148,7 @@ async fn delete_role(
     let name = name(&body.name, "name")?;
     let tenant = body.tenant_id.unwrap_or_default().trim().to_owned();
     api.services.authz.delete_role(tenant, name).await?;
-    done()
+    Ok(nothing())
 }
 
 async fn roles(State(api): State<Shared>, _: Manager) -> Result<Json<Roles>, HttpError> {
@@ -215,7 +211,7 @@ async fn update_tenant(
 ) -> Done {
     required(&body.id, "id")?;
     api.services.authz.update_tenant(tenant(body)?).await?;
-    done()
+    Ok(nothing())
 }
 
 /// Deletes the tenant with its roles and memberships, with or without `cascade`.
@@ -228,7 +224,7 @@ async fn delete_tenant(
         .authz
         .delete_tenant(name(&body.id, "id")?)
         .await?;
-    done()
+    Ok(nothing())
 }
 
 async fn load_tenant(

@@ -9,12 +9,15 @@ use axum::{
     routing::{delete, get, patch, post},
     Json, Router,
 };
-use descope::api::mgmt::{
-    path, BatchCreated, BatchFailure, UserBatch, UserCustomAttribute, UserEmail, UserEnvelope,
-    UserIds, UserList, UserPage, UserPassword, UserPhone, UserPicture, UserRequest, UserRoles,
-    UserSearch, UserSelector, UserStatus, UserTenant,
+use descope::api::{
+    mgmt::{
+        path, BatchCreated, BatchFailure, UserBatch, UserCustomAttribute, UserEmail, UserEnvelope,
+        UserIds, UserList, UserPage, UserPassword, UserPhone, UserPicture, UserRequest, UserRoles,
+        UserSearch, UserSelector, UserStatus, UserTenant,
+    },
+    UserResponse,
 };
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::{
     domain::{
@@ -25,7 +28,7 @@ use crate::{
     http::{
         error::HttpError,
         extract::{required, ApiJson, ApiQuery, Manager, Shared},
-        responses::user_response,
+        responses::{nothing, user_response},
     },
 };
 
@@ -71,17 +74,18 @@ pub(super) fn router() -> Router<Shared> {
 
 type UserAnswer = Result<Json<UserEnvelope>, HttpError>;
 
-/// The answer about one user, with their tenants named.
-async fn envelope(api: &Shared, user: &User) -> UserAnswer {
-    let names = api.services.authz.tenant_names().await?;
-    Ok(Json(UserEnvelope {
-        user: user_response(user, &names),
-    }))
+/// Descope's answers for `users`, their tenants named with one read for all.
+async fn responses(api: &Shared, users: &[User]) -> Result<Vec<UserResponse>, HttpError> {
+    let names = api.services.authz.tenant_names(users).await?;
+    Ok(users.iter().map(|u| user_response(u, &names)).collect())
 }
 
-/// `{}`: what calls with nothing to say answer, for the Node SDK parses every answer.
-fn done() -> Json<Value> {
-    Json(json!({}))
+/// The answer about one user.
+async fn envelope(api: &Shared, user: &User) -> UserAnswer {
+    let mut answers = responses(api, std::slice::from_ref(user)).await?;
+    Ok(Json(UserEnvelope {
+        user: answers.remove(0),
+    }))
 }
 
 /// The user a body's `loginId` names: a login ID, or a user ID, as the Node SDK also sends.
@@ -234,17 +238,17 @@ async fn create_batch(
     ApiJson(body): ApiJson<UserBatch>,
 ) -> Result<Json<BatchCreated>, HttpError> {
     let mut answer = BatchCreated::default();
-    let names = api.services.authz.tenant_names().await?;
+    let mut created = Vec::new();
     for request in body.users {
         let echo = user_response(
             &User {
                 login_id: request.login_id.clone().unwrap_or_default(),
                 ..User::default()
             },
-            &names,
+            &BTreeMap::new(),
         );
         match create_one(&api, request, false).await {
-            Ok(user) => answer.created_users.push(user_response(&user, &names)),
+            Ok(user) => created.push(user),
             // A failure of ours fails the call, with its details kept for the log.
             Err(HttpError::Domain(Error::Internal(detail))) => {
                 return Err(Error::Internal(detail).into())
@@ -255,6 +259,7 @@ async fn create_batch(
             }),
         }
     }
+    answer.created_users = responses(&api, &created).await?;
     Ok(Json(answer))
 }
 
@@ -311,9 +316,8 @@ async fn run_search(
         test_users,
     };
     let (users, total) = api.services.users.search(filter, limit, page).await?;
-    let names = api.services.authz.tenant_names().await?;
     Ok(Json(UserPage {
-        users: users.iter().map(|u| user_response(u, &names)).collect(),
+        users: responses(api, &users).await?,
         total,
     }))
 }
@@ -457,16 +461,17 @@ async fn load_many(
     ApiJson(body): ApiJson<UserIds>,
 ) -> Result<Json<UserList>, HttpError> {
     let ids = body.user_ids.ok_or(HttpError::MissingArgument("userIds"))?;
-    let names = api.services.authz.tenant_names().await?;
     let mut users = Vec::with_capacity(ids.len());
     for id in ids {
         match api.services.users.load(UserRef::Id(id)).await {
-            Ok(user) => users.push(user_response(&user, &names)),
+            Ok(user) => users.push(user),
             Err(Error::UserNotFound) => {}
             Err(other) => return Err(other.into()),
         }
     }
-    Ok(Json(UserList { users }))
+    Ok(Json(UserList {
+        users: responses(&api, &users).await?,
+    }))
 }
 
 /// Deletes the users with these IDs; IDs of no one are no error, as with one delete.
@@ -479,7 +484,7 @@ async fn delete_many(
     for id in ids {
         api.services.users.delete(UserRef::Id(id)).await?;
     }
-    Ok(done())
+    Ok(nothing())
 }
 
 /// The name fields of a [`UserRequest`]; those left out stay as they are.
@@ -585,7 +590,7 @@ async fn set_password(
         .users
         .set_password(who, password, expired)
         .await?;
-    Ok(done())
+    Ok(nothing())
 }
 
 async fn set_active_password(
@@ -610,7 +615,7 @@ async fn expire_password(
     ApiJson(body): ApiJson<UserSelector>,
 ) -> Result<Json<Value>, HttpError> {
     api.services.users.expire_password(selected(&body)?).await?;
-    Ok(done())
+    Ok(nothing())
 }
 
 async fn log_out(
@@ -619,7 +624,7 @@ async fn log_out(
     ApiJson(body): ApiJson<UserSelector>,
 ) -> Result<Json<Value>, HttpError> {
     api.services.users.log_out(selected(&body)?).await?;
-    Ok(done())
+    Ok(nothing())
 }
 
 async fn delete_user(
@@ -628,7 +633,7 @@ async fn delete_user(
     ApiJson(body): ApiJson<UserSelector>,
 ) -> Result<Json<Value>, HttpError> {
     api.services.users.delete(selected(&body)?).await?;
-    Ok(done())
+    Ok(nothing())
 }
 
 async fn delete_test_users(
@@ -637,5 +642,5 @@ async fn delete_test_users(
 ) -> Result<Json<Value>, HttpError> {
     let deleted = api.services.users.delete_test_users().await?;
     tracing::info!(deleted, "deleted every test user");
-    Ok(done())
+    Ok(nothing())
 }
