@@ -4,8 +4,9 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
+use super::verify::{LinkFailed, NO_TOKEN};
 use crate::session::safe_next;
 #[cfg(feature = "hydrate")]
 use crate::session::Auth;
@@ -28,7 +29,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let next = Memo::new(move |_| safe_next(query.read().get("next")));
     let token = query.read_untracked().get("t").unwrap_or_default();
     let step = RwSignal::new(if token.is_empty() {
-        Step::Failed("This page needs the link from your email.".into())
+        Step::Failed(NO_TOKEN.into())
     } else {
         Step::Checking
     });
@@ -44,17 +45,15 @@ pub fn ResetPasswordPage() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     if !token.is_empty() {
         leptos::task::spawn_local(async move {
-            let client = crate::session::browser::client();
-            match client.magic_link_verify(&token).await {
+            match super::verify::sign_in_with_link(auth, &token).await {
                 Ok(response) => {
-                    crate::session::browser::signed_in(auth, &response);
                     let login_id = response
                         .user
                         .and_then(|u| u.login_ids.into_iter().next())
                         .unwrap_or_default();
                     step.set(Step::Choose(login_id));
                 }
-                Err(e) => step.set(Step::Failed(super::login::explain(&e))),
+                Err(why) => step.set(Step::Failed(why)),
             }
         });
     }
@@ -121,14 +120,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     </form>
                 }
                 .into_any(),
-                Step::Failed(why) => view! {
-                    <h1>"This link did not work"</h1>
-                    <p role="alert">{why}</p>
-                    <A href=move || format!("/login?next={}", next.get()) attr:class="button">
-                        "Back to sign in"
-                    </A>
-                }
-                .into_any(),
+                Step::Failed(why) => view! { <LinkFailed why next /> }.into_any(),
             }}
         </section>
     }
