@@ -201,7 +201,7 @@ impl Users {
                 if user.status == Status::Disabled {
                     sessions::revoke_user_families(conn, &user.id, None)?;
                 }
-                stored::by_id(conn, &user.id)?.ok_or(Error::UserNotFound)
+                Ok(user)
             })
             .await
     }
@@ -304,6 +304,31 @@ impl Users {
                     Err(Error::UserNotFound) => Ok(()),
                     Err(other) => Err(other),
                 }
+            })
+            .await
+    }
+
+    /// The users with these IDs, in the order asked; unknown IDs are left out.
+    pub(crate) async fn load_many(&self, ids: Vec<String>) -> Result<Vec<User>, Error> {
+        self.store
+            .read(move |conn| -> Result<_, Error> {
+                let mut users = Vec::with_capacity(ids.len());
+                for id in &ids {
+                    users.extend(stored::by_id(conn, id)?);
+                }
+                Ok(users)
+            })
+            .await
+    }
+
+    /// Deletes the users with these IDs in one transaction; IDs of no one are no error.
+    pub(crate) async fn delete_many(&self, ids: Vec<String>) -> Result<(), Error> {
+        self.store
+            .write(move |conn| -> Result<_, Error> {
+                for id in &ids {
+                    stored::delete(conn, id)?;
+                }
+                Ok(())
             })
             .await
     }

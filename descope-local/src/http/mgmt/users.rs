@@ -340,18 +340,28 @@ async fn patch_user(
 
 /// Update (`replace`) or patch; a password cannot be set this way.
 async fn modify(api: &Shared, body: UserRequest, replace: bool) -> UserAnswer {
-    let who = by_login(&body.login_id)?;
     if body.password.is_some() {
         return Err(HttpError::Unsupported(
             "a password in an update: use the password calls".into(),
         ));
     }
+    let login_id = body.login_id.clone();
     let checked = check(body)?;
+    change_user(api, &login_id, move |user| checked.write(user, replace)).await
+}
+
+/// Applies `change` to the user a body's `loginId` names; answers them as they now are.
+async fn change_user(
+    api: &Shared,
+    login_id: &Option<String>,
+    change: impl FnOnce(&mut User) + Send + 'static,
+) -> UserAnswer {
+    let who = by_login(login_id)?;
     let user = api
         .services
         .users
         .modify(who, move |user| {
-            checked.write(user, replace);
+            change(user);
             Ok(())
         })
         .await?;
@@ -363,17 +373,8 @@ async fn set_status(
     _: Manager,
     ApiJson(body): ApiJson<UserStatus>,
 ) -> UserAnswer {
-    let who = by_login(&body.login_id)?;
     let status = status(required(&body.status, "status")?)?;
-    let user = api
-        .services
-        .users
-        .modify(who, move |user| {
-            user.status = status;
-            Ok(())
-        })
-        .await?;
-    envelope(&api, &user).await
+    change_user(&api, &body.login_id, move |user| user.status = status).await
 }
 
 async fn set_email(
@@ -381,19 +382,13 @@ async fn set_email(
     _: Manager,
     ApiJson(body): ApiJson<UserEmail>,
 ) -> UserAnswer {
-    let who = by_login(&body.login_id)?;
     let email = LoginId::parse(required(&body.email, "email")?)?;
     let verified = body.verified.unwrap_or(false);
-    let user = api
-        .services
-        .users
-        .modify(who, move |user| {
-            user.email = email.as_str().to_owned();
-            user.verified_email = verified;
-            Ok(())
-        })
-        .await?;
-    envelope(&api, &user).await
+    change_user(&api, &body.login_id, move |user| {
+        user.email = email.as_str().to_owned();
+        user.verified_email = verified;
+    })
+    .await
 }
 
 async fn set_phone(
@@ -401,19 +396,13 @@ async fn set_phone(
     _: Manager,
     ApiJson(body): ApiJson<UserPhone>,
 ) -> UserAnswer {
-    let who = by_login(&body.login_id)?;
     let phone = body.phone.unwrap_or_default().trim().to_owned();
     let verified = body.verified.unwrap_or(false) && !phone.is_empty();
-    let user = api
-        .services
-        .users
-        .modify(who, move |user| {
-            user.phone = phone;
-            user.verified_phone = verified;
-            Ok(())
-        })
-        .await?;
-    envelope(&api, &user).await
+    change_user(&api, &body.login_id, move |user| {
+        user.phone = phone;
+        user.verified_phone = verified;
+    })
+    .await
 }
 
 async fn set_picture(
@@ -421,17 +410,8 @@ async fn set_picture(
     _: Manager,
     ApiJson(body): ApiJson<UserPicture>,
 ) -> UserAnswer {
-    let who = by_login(&body.login_id)?;
     let picture = body.picture.unwrap_or_default();
-    let user = api
-        .services
-        .users
-        .modify(who, move |user| {
-            user.picture = picture;
-            Ok(())
-        })
-        .await?;
-    envelope(&api, &user).await
+    change_user(&api, &body.login_id, move |user| user.picture = picture).await
 }
 
 /// Sets one custom attribute; the others stay.
@@ -440,18 +420,12 @@ async fn set_custom_attribute(
     _: Manager,
     ApiJson(body): ApiJson<UserCustomAttribute>,
 ) -> UserAnswer {
-    let who = by_login(&body.login_id)?;
     let key = required(&body.attribute_key, "attributeKey")?.to_owned();
     let value = body.attribute_value.unwrap_or(Value::Null);
-    let user = api
-        .services
-        .users
-        .modify(who, move |user| {
-            user.custom_attributes.insert(key, value);
-            Ok(())
-        })
-        .await?;
-    envelope(&api, &user).await
+    change_user(&api, &body.login_id, move |user| {
+        user.custom_attributes.insert(key, value);
+    })
+    .await
 }
 
 /// The users with these IDs, in the order asked; unknown IDs are left out.
@@ -461,14 +435,7 @@ async fn load_many(
     ApiJson(body): ApiJson<UserIds>,
 ) -> Result<Json<UserList>, HttpError> {
     let ids = body.user_ids.ok_or(HttpError::MissingArgument("userIds"))?;
-    let mut users = Vec::with_capacity(ids.len());
-    for id in ids {
-        match api.services.users.load(UserRef::Id(id)).await {
-            Ok(user) => users.push(user),
-            Err(Error::UserNotFound) => {}
-            Err(other) => return Err(other.into()),
-        }
-    }
+    let users = api.services.users.load_many(ids).await?;
     Ok(Json(UserList {
         users: responses(&api, &users).await?,
     }))
@@ -481,9 +448,7 @@ async fn delete_many(
     ApiJson(body): ApiJson<UserIds>,
 ) -> Result<Json<Value>, HttpError> {
     let ids = body.user_ids.ok_or(HttpError::MissingArgument("userIds"))?;
-    for id in ids {
-        api.services.users.delete(UserRef::Id(id)).await?;
-    }
+    api.services.users.delete_many(ids).await?;
     Ok(nothing())
 }
 
