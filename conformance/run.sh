@@ -22,6 +22,7 @@ JSON
 DESCOPE_LOCAL_ADDR="127.0.0.1:$port" DESCOPE_LOCAL_DATA_DIR="$data" \
   DESCOPE_LOCAL_MANAGEMENT_KEY="$DESCOPE_MANAGEMENT_KEY" \
   DESCOPE_LOCAL_SEED_FILE="$data/users.json" RUST_LOG=warn \
+  DESCOPE_LOCAL_MAGIC_LINK_REDIRECT_URL=http://127.0.0.1:3000/verify \
   "${CARGO_TARGET_DIR:-target}/debug/descope-local" &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$data"' EXIT

@@ -89,6 +89,30 @@ test("a magic link signs in once, and only points at approved origins", async ()
   assert.equal(elsewhere.code, 400);
 });
 
+test("an email update by code, then by link, moves the user's address", async () => {
+  const address = `node-move-${Date.now()}@example.com`;
+  const signUp = await client.password.signUp(address, password, { name: "Mover" });
+  const moved = `moved-${address}`;
+  const sent = await client.otp.update.email(address, moved, signUp.data.refreshJwt, {
+    addToLoginIDs: true,
+  });
+  assert.equal(sent.ok, true, JSON.stringify(sent.error));
+  const verified = await client.otp.verify.email(address, (await newestMessage(moved)).code);
+  assert.equal(verified.ok, true, JSON.stringify(verified.error));
+  assert.equal(verified.data.user.email, moved);
+  assert.deepEqual(verified.data.user.loginIds, [address, moved]);
+  const again = `again-${address}`;
+  const linked = await client.magicLink.update.email(
+    address,
+    again,
+    "http://127.0.0.1:3000/verify",
+    verified.data.refreshJwt,
+  );
+  assert.equal(linked.ok, true, JSON.stringify(linked.error));
+  const token = new URL((await newestMessage(again)).link).searchParams.get("t");
+  assert.equal((await client.magicLink.verify(token)).data.user.email, again);
+});
+
 test("a password update ends the other sessions, and replace signs in", async () => {
   const address = `node-change-${Date.now()}@example.com`;
   const signUp = await client.password.signUp(address, password, { name: "Changer" });

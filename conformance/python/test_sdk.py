@@ -155,3 +155,28 @@ def test_password_reset_by_a_link_then_update(client):
     session = client.magiclink.verify(token)
     client.password.update(email, "a brand new password", refresh_jwt(session))
     assert client.password.sign_in(email, "a brand new password")
+
+
+def test_email_update_by_code_and_by_link(client):
+    email = f"py-move-{time.time_ns()}@example.com"
+    session = client.password.sign_up(email, PASSWORD, {"name": "Mover"})
+    moved = f"moved-{email}"
+    masked = client.otp.update_user_email(email, moved, refresh_jwt(session), add_to_login_ids=True)
+    assert "***" in masked
+    response = client.otp.verify_code(DeliveryMethod.EMAIL, email, newest_message(moved)["code"])
+    assert response["user"]["email"] == moved and response["user"]["verifiedEmail"]
+    assert client.password.sign_in(moved, PASSWORD)  # a login ID now
+
+    again = f"again-{email}"
+    client.magiclink.update_user_email(email, again, refresh_jwt(response))
+    link = newest_message(again)["link"]
+    token = urllib.parse.parse_qs(urllib.parse.urlparse(link).query)["t"][0]
+    assert client.magiclink.verify(token)["user"]["email"] == again
+    with pytest.raises(AuthException) as error:
+        client.otp.update_user_email(email, "x@example.com", refresh_jwt(signed_in_elsewhere(client)))
+    assert error.value.status_code == 401
+
+
+def signed_in_elsewhere(client):
+    """A session of some other user."""
+    return client.password.sign_up(f"py-other-{time.time_ns()}@example.com", PASSWORD, {"name": "Other"})

@@ -117,6 +117,9 @@ pub mod path {
     pub const OTP_SIGN_IN: &str = "/v1/auth/otp/signin/email";
     /// `POST`: [`super::CodeVerify`] → [`super::JwtResponse`].
     pub const OTP_VERIFY: &str = "/v1/auth/otp/verify/email";
+    /// `POST` with the refresh token: [`super::EmailUpdate`] → [`super::MaskedEmail`]: a code
+    /// to the new address, which [`OTP_VERIFY`] (with the user's login ID) then makes theirs.
+    pub const OTP_UPDATE_EMAIL: &str = "/v1/auth/otp/update/email";
     /// `POST`: [`super::LinkStart`] → [`super::MaskedEmail`].
     pub const MAGIC_LINK_SIGN_UP_OR_IN: &str = "/v1/auth/magiclink/signup-in/email";
     /// `POST`: [`super::LinkStart`] → [`super::MaskedEmail`].
@@ -125,6 +128,9 @@ pub mod path {
     pub const MAGIC_LINK_SIGN_IN: &str = "/v1/auth/magiclink/signin/email";
     /// `POST`: [`super::LinkVerify`] → [`super::JwtResponse`].
     pub const MAGIC_LINK_VERIFY: &str = "/v1/auth/magiclink/verify";
+    /// `POST` with the refresh token: [`super::EmailUpdate`] → [`super::MaskedEmail`]: a link
+    /// to the new address, which [`MAGIC_LINK_VERIFY`] then makes theirs.
+    pub const MAGIC_LINK_UPDATE_EMAIL: &str = "/v1/auth/magiclink/update/email";
     /// `POST` with the refresh token → [`super::JwtResponse`].
     pub const REFRESH: &str = "/v1/auth/refresh";
     /// `POST` with or without a refresh token → [`super::JwtResponse`], or `{}` without a
@@ -263,6 +269,27 @@ pub struct PasswordUpdate {
     pub login_id: Option<String>,
     /// The new password.
     pub new_password: Option<String>,
+}
+
+/// [`path::OTP_UPDATE_EMAIL`] and [`path::MAGIC_LINK_UPDATE_EMAIL`]: a new email address for
+/// the user whose refresh token comes with it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmailUpdate {
+    /// The user's login ID.
+    pub login_id: Option<String>,
+    /// The new address.
+    pub email: Option<String>,
+    /// Where the link leads (magic links only); the token is added to it as `t`.
+    #[serde(rename = "URI", default, skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+    /// The new address also becomes one of the user's login IDs.
+    #[serde(rename = "addToLoginIDs", default)]
+    pub add_to_login_ids: bool,
+    /// Descope's merge of two users who share the new address; not supported here: such a
+    /// change is refused.
+    #[serde(default)]
+    pub on_merge_use_existing: bool,
 }
 
 /// [`path::PASSWORD_RESET`].

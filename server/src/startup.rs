@@ -171,6 +171,14 @@ fn open_embedded(
     if local.redirect_origins.is_empty() {
         local.redirect_origins = own_origins(listening, local.public_url.as_deref());
     }
+    if local.magic_link_redirect_url.is_none() {
+        // The app's page that completes a link: sign-in, password reset or email change.
+        let app = local
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://127.0.0.1:{}", listening.port()));
+        local.magic_link_redirect_url = Some(format!("{}/verify", app.trim_end_matches('/')));
+    }
     tracing::info!(
         "Descope: embedded local server at {base_url} (project {}, data in {}); codes and \
          magic links go to the inbox at {base_url}/inbox",

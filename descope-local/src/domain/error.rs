@@ -11,6 +11,12 @@ pub(crate) enum Error {
     /// The input breaks a rule, such as the password policy or the login ID's form.
     #[error("{0}")]
     Validation(String),
+    /// A magic link was asked for without a URL, and the project sets no default.
+    #[error(
+        "The request names no URL for the link (URI or redirectUrl), and no default is set \
+         (DESCOPE_LOCAL_MAGIC_LINK_REDIRECT_URL)."
+    )]
+    NoLinkTarget,
     /// Sign-up for a login ID that exists.
     #[error("user already exists")]
     UserExists,

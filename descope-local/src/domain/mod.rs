@@ -102,6 +102,7 @@ impl Services {
             links: Links {
                 mail,
                 redirect_origins: config.redirect_origins.clone(),
+                default_redirect: config.magic_link_redirect_url.clone(),
             },
             clock,
             tokens,

@@ -86,6 +86,8 @@ pub(crate) struct UserEntry {
     user_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     login_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    additional_login_ids: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     email: Option<String>,
     #[serde(default)]
@@ -240,6 +242,7 @@ impl Project {
                     password_hash: hashes.get(&u.id).cloned(),
                     user_id: Some(u.id),
                     login_id: Some(u.login_id),
+                    additional_login_ids: u.additional_login_ids,
                     email: Some(u.email),
                     name: u.name,
                     given_name: u.given_name,
@@ -347,6 +350,17 @@ impl Project {
             if stored_users::by_login(conn, login_id.as_str())?.is_some() {
                 continue;
             }
+            let mut additional_login_ids = Vec::new();
+            for id in &u.additional_login_ids {
+                let id = match LoginId::parse(id) {
+                    Ok(id) => id.as_str().to_owned(),
+                    Err(e) => return invalid(&written, e.to_string()),
+                };
+                if stored_users::login_taken(conn, &id)? {
+                    return invalid(&written, format!("the login ID {id:?} is taken"));
+                }
+                additional_login_ids.push(id);
+            }
             let hash = match (u.password, u.password_hash) {
                 (Some(_), _) => {
                     return invalid(
@@ -380,6 +394,7 @@ impl Project {
             }
             let user = User {
                 id: u.user_id.unwrap_or_default().trim().to_owned(),
+                additional_login_ids,
                 name: u.name,
                 given_name: u.given_name,
                 middle_name: u.middle_name,

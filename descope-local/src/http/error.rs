@@ -76,6 +76,9 @@ impl HttpError {
                 Error::Validation(_) => {
                     (S::BAD_REQUEST, code::INVALID_REQUEST, "Request is invalid")
                 }
+                Error::NoLinkTarget => {
+                    (S::BAD_REQUEST, code::MISSING_ARGUMENTS, "Missing arguments")
+                }
                 Error::UserExists => (S::CONFLICT, code::USER_EXISTS, "User already exists"),
                 Error::NotFound(_) => (S::BAD_REQUEST, code::INVALID_REQUEST, "Not found"),
                 Error::Conflict(_) => (S::CONFLICT, code::INVALID_REQUEST, "Already exists"),

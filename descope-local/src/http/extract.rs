@@ -10,10 +10,11 @@ use axum::{
     extract::{ConnectInfo, FromRequest, FromRequestParts, Request},
     http::{header, request::Parts, StatusCode},
 };
+use descope::api::EmailUpdate;
 use serde::de::DeserializeOwned;
 
 use super::error::HttpError;
-use crate::domain::{management::key::ManagementKey, Error, Services};
+use crate::domain::{management::key::ManagementKey, users::LoginId, Error, Services};
 
 /// What the handlers share: the domain services and what a request is checked against.
 pub(crate) struct Api {
@@ -178,4 +179,12 @@ pub(crate) fn required<'a>(
         .map(str::trim)
         .filter(|v| !v.is_empty())
         .ok_or(HttpError::MissingArgument(name))
+}
+
+/// The user's login ID and the new address of an email update.
+pub(crate) fn email_update(body: &EmailUpdate) -> Result<(LoginId, LoginId), HttpError> {
+    let login_id = LoginId::parse(required(&body.login_id, "loginId")?)?;
+    let email = LoginId::parse(required(&body.email, "email")?)
+        .map_err(|_| Error::Validation("The email is not an email address.".into()))?;
+    Ok((login_id, email))
 }

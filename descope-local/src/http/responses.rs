@@ -31,7 +31,10 @@ pub(crate) fn jwt_response(signed_in: SignedIn) -> JwtResponse {
 /// named by its ID).
 pub(crate) fn user_response(user: &User, tenant_names: &BTreeMap<String, String>) -> UserResponse {
     UserResponse {
-        login_ids: vec![user.login_id.clone()],
+        login_ids: std::iter::once(&user.login_id)
+            .chain(&user.additional_login_ids)
+            .cloned()
+            .collect(),
         user_id: user.id.clone(),
         name: user.name.clone(),
         given_name: user.given_name.clone(),

@@ -11,6 +11,19 @@ pub(crate) struct PendingCode {
     pub(crate) hash: String,
     pub(crate) name: String,
     pub(crate) attempts: i64,
+    /// Set when the secret was sent to prove a new address rather than to sign in.
+    pub(crate) email_change: Option<EmailChange>,
+}
+
+/// A change of a user's email waiting for the new address to be proven.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct EmailChange {
+    pub(crate) user_id: String,
+    /// The session that asked: the change dies with it.
+    pub(crate) family_id: String,
+    pub(crate) new_email: String,
+    /// The new address becomes one of the user's login IDs too.
+    pub(crate) add_login_id: bool,
 }
 
 /// The kinds of emailed secret. Each is looked up only as its own kind: a code is never a
@@ -32,7 +45,9 @@ impl CodeKind {
     }
 }
 
-/// Stores a new code for `login_id`, replacing any earlier one of the same kind.
+/// Stores a new code for `login_id`, replacing any earlier one of the same kind and purpose: a
+/// sign-in code replaces a sign-in code, an email change an email change, so that asking for
+/// one never cancels the other.
 pub(crate) fn insert(
     tx: &Connection,
     login_id: &str,
@@ -40,19 +55,34 @@ pub(crate) fn insert(
     hash: &str,
     name: &str,
     expires_at: i64,
+    email_change: Option<&EmailChange>,
 ) -> Result<(), StoreError> {
     tx.execute(
-        "UPDATE codes SET consumed = 1 WHERE login_id = ?1 AND kind = ?2 AND consumed = 0",
-        rusqlite::params![login_id, kind.as_str()],
+        "UPDATE codes SET consumed = 1
+         WHERE login_id = ?1 AND kind = ?2 AND consumed = 0 AND (new_email IS NULL) = ?3",
+        rusqlite::params![login_id, kind.as_str(), email_change.is_none()],
     )?;
     tx.execute(
-        "INSERT INTO codes (login_id, kind, hash, name, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        rusqlite::params![login_id, kind.as_str(), hash, name, expires_at],
+        "INSERT INTO codes (login_id, kind, hash, name, expires_at, user_id, new_email,
+             add_login_id, family_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        rusqlite::params![
+            login_id,
+            kind.as_str(),
+            hash,
+            name,
+            expires_at,
+            email_change.map(|c| &c.user_id),
+            email_change.map(|c| &c.new_email),
+            email_change.is_some_and(|c| c.add_login_id),
+            email_change.map(|c| &c.family_id),
+        ],
     )?;
     Ok(())
 }
 
-const CODE_COLUMNS: &str = "id, login_id, hash, name, attempts";
+const CODE_COLUMNS: &str =
+    "id, login_id, hash, name, attempts, user_id, new_email, add_login_id, family_id";
 
 fn code_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PendingCode> {
     Ok(PendingCode {
@@ -61,27 +91,35 @@ fn code_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PendingCode> {
         hash: r.get(2)?,
         name: r.get(3)?,
         attempts: r.get(4)?,
+        email_change: match (r.get(5)?, r.get(6)?, r.get(8)?) {
+            (Some(user_id), Some(new_email), Some(family_id)) => Some(EmailChange {
+                user_id,
+                family_id,
+                new_email,
+                add_login_id: r.get(7)?,
+            }),
+            _ => None,
+        },
     })
 }
 
-/// The live (unused, unexpired) code of `kind` for `login_id`.
+/// The live (unused, unexpired) codes of `kind` for `login_id`: at most one for a sign-in and
+/// one for an email change.
 pub(crate) fn live(
     tx: &Connection,
     login_id: &str,
     kind: CodeKind,
     now: i64,
-) -> Result<Option<PendingCode>, StoreError> {
-    Ok(tx
-        .query_row(
-            &format!(
-                "SELECT {CODE_COLUMNS} FROM codes
-             WHERE login_id = ?1 AND kind = ?2 AND consumed = 0 AND expires_at > ?3
-             ORDER BY id DESC LIMIT 1"
-            ),
-            rusqlite::params![login_id, kind.as_str(), now],
-            code_row,
-        )
-        .optional()?)
+) -> Result<Vec<PendingCode>, StoreError> {
+    let mut statement = tx.prepare(&format!(
+        "SELECT {CODE_COLUMNS} FROM codes
+         WHERE login_id = ?1 AND kind = ?2 AND consumed = 0 AND expires_at > ?3
+         ORDER BY id DESC"
+    ))?;
+    let codes = statement
+        .query_map(rusqlite::params![login_id, kind.as_str(), now], code_row)?
+        .collect::<Result<_, _>>()?;
+    Ok(codes)
 }
 
 /// The live code of `kind` with this hash (magic links are looked up by their token).

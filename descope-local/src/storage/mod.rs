@@ -153,6 +153,21 @@ const MIGRATIONS: &[&str] = &[
         permitted_ips TEXT NOT NULL DEFAULT '[]',
         created_at INTEGER NOT NULL
     );",
+    // 6: login IDs beyond a user's first; whether the first was proven, apart from the email
+    // (which an email change proves instead); and pending email changes: a code or link sent
+    // to a new address for a session, that once proven makes it the user's email (and maybe a
+    // login ID). Until now the email was the login ID, so its verification was the login's.
+    "CREATE TABLE additional_login_ids (
+        login_id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id)
+    );
+    CREATE INDEX additional_login_ids_user ON additional_login_ids(user_id);
+    ALTER TABLE users ADD COLUMN login_verified INTEGER NOT NULL DEFAULT 0;
+    UPDATE users SET login_verified = verified_email;
+    ALTER TABLE codes ADD COLUMN user_id TEXT;
+    ALTER TABLE codes ADD COLUMN family_id TEXT;
+    ALTER TABLE codes ADD COLUMN new_email TEXT;
+    ALTER TABLE codes ADD COLUMN add_login_id INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// Brings the schema up to the newest version, one migration per transaction. Each takes the

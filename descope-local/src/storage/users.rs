@@ -13,6 +13,8 @@ use super::error::StoreError;
 pub(crate) struct User {
     pub(crate) id: String,
     pub(crate) login_id: String,
+    /// Login IDs beyond the first, each as unique as a first one.
+    pub(crate) additional_login_ids: Vec<String>,
     pub(crate) email: String,
     pub(crate) phone: String,
     pub(crate) name: String,
@@ -24,6 +26,9 @@ pub(crate) struct User {
     pub(crate) tenants: BTreeMap<String, TenantRoles>,
     pub(crate) custom_attributes: BTreeMap<String, Value>,
     pub(crate) verified_email: bool,
+    /// The first login ID was proven by a code or link sent to it (the email may since have
+    /// changed, proven on its own).
+    pub(crate) login_verified: bool,
     pub(crate) verified_phone: bool,
     pub(crate) status: Status,
     /// Created as a test user: the management API may mint codes and links for them, and
@@ -35,6 +40,13 @@ pub(crate) struct User {
     /// Created through the management API rather than by signing up.
     pub(crate) managed: bool,
     pub(crate) created_at: i64,
+}
+
+impl User {
+    /// Whether the user signs in with `login_id`.
+    pub(crate) fn has_login_id(&self, login_id: &str) -> bool {
+        self.login_id == login_id || self.additional_login_ids.iter().any(|id| id == login_id)
+    }
 }
 
 /// Whether a user may sign in.
@@ -73,7 +85,9 @@ pub(crate) struct TenantRoles {
 
 const USER_COLUMNS: &str = "id, login_id, email, name, roles, tenants, verified_email, \
      password_hash IS NOT NULL, created_at, status, test, phone, verified_phone, given_name, \
-     middle_name, family_name, picture, custom_attributes, password_expired, managed";
+     middle_name, family_name, picture, custom_attributes, password_expired, managed, \
+     (SELECT json_group_array(login_id) FROM additional_login_ids WHERE user_id = users.id), \
+     login_verified";
 
 fn json_column<T: serde::de::DeserializeOwned + Default>(
     r: &rusqlite::Row<'_>,
@@ -106,6 +120,8 @@ fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
         custom_attributes: json_column(r, 17)?,
         password_expired: r.get(18)?,
         managed: r.get(19)?,
+        additional_login_ids: json_column(r, 20)?,
+        login_verified: r.get(21)?,
     })
 }
 
@@ -113,19 +129,50 @@ fn to_json(value: &impl Serialize) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
-/// Adds `user` (its `has_password` is taken from `password_hash`); `None` when the login ID is
-/// taken.
+/// Whether some user signs in with `login_id`.
+pub(crate) fn login_taken(conn: &Connection, login_id: &str) -> Result<bool, StoreError> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM users WHERE login_id = ?1)
+             OR EXISTS (SELECT 1 FROM additional_login_ids WHERE login_id = ?1)",
+        [login_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Gives the user one more login ID; false (and nothing written) when some user has it.
+pub(crate) fn add_login_id(
+    conn: &Connection,
+    user_id: &str,
+    login_id: &str,
+) -> Result<bool, StoreError> {
+    if login_taken(conn, login_id)? {
+        return Ok(false);
+    }
+    conn.execute(
+        "INSERT INTO additional_login_ids (login_id, user_id) VALUES (?1, ?2)",
+        [login_id, user_id],
+    )?;
+    Ok(true)
+}
+
+/// Adds `user` with its additional login IDs (its `has_password` is taken from
+/// `password_hash`); `None`, with nothing written, when one of its login IDs is taken.
 pub(crate) fn insert(
     conn: &Connection,
     user: &User,
     password_hash: Option<&str>,
 ) -> Result<Option<User>, StoreError> {
+    for login_id in std::iter::once(&user.login_id).chain(&user.additional_login_ids) {
+        if login_taken(conn, login_id)? {
+            return Ok(None);
+        }
+    }
     let inserted = conn.execute(
         "INSERT INTO users (id, login_id, password_hash, created_at, test, email, name, roles,
              tenants, verified_email, status, phone, verified_phone, given_name, middle_name,
-             family_name, picture, custom_attributes, password_expired, managed)
+             family_name, picture, custom_attributes, password_expired, managed, login_verified)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-             ?18, ?19, ?20)",
+             ?18, ?19, ?20, ?21)",
         rusqlite::params![
             user.id,
             user.login_id,
@@ -147,10 +194,20 @@ pub(crate) fn insert(
             to_json(&user.custom_attributes),
             user.password_expired,
             user.managed,
+            user.login_verified,
         ],
     );
     match inserted {
-        Ok(_) => Ok(by_id(conn, &user.id)?),
+        Ok(_) => {
+            for login_id in &user.additional_login_ids {
+                if !add_login_id(conn, &user.id, login_id)? {
+                    // Listed twice: undo the user, so that nothing is written.
+                    delete(conn, &user.id)?;
+                    return Ok(None);
+                }
+            }
+            Ok(by_id(conn, &user.id)?)
+        }
         Err(rusqlite::Error::SqliteFailure(e, _))
             if e.code == rusqlite::ErrorCode::ConstraintViolation =>
         {
@@ -198,16 +255,20 @@ pub(crate) fn by_id(conn: &Connection, id: &str) -> Result<Option<User>, StoreEr
         .optional()?)
 }
 
-/// The user with `login_id` and their password hash.
+/// The user who signs in with `login_id` (their first or an additional one) and their
+/// password hash.
 pub(crate) fn by_login(
     conn: &Connection,
     login_id: &str,
 ) -> Result<Option<(User, Option<String>)>, StoreError> {
     Ok(conn
         .query_row(
-            &format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE login_id = ?1"),
+            &format!(
+                "SELECT {USER_COLUMNS}, password_hash FROM users WHERE login_id = ?1
+                 OR id = (SELECT user_id FROM additional_login_ids WHERE login_id = ?1)"
+            ),
             [login_id],
-            |r| Ok((user_row(r)?, r.get(20)?)),
+            |r| Ok((user_row(r)?, r.get(22)?)),
         )
         .optional()?)
 }
@@ -237,23 +298,33 @@ pub(crate) fn set_password(
     Ok(())
 }
 
-/// Marks the user's email verified.
-pub(crate) fn verify_email(conn: &Connection, user_id: &str) -> Result<(), StoreError> {
+/// Marks the user's first login ID proven, and their email verified if it is that address.
+pub(crate) fn prove_login(conn: &Connection, user_id: &str) -> Result<(), StoreError> {
     conn.execute(
-        "UPDATE users SET verified_email = 1 WHERE id = ?1",
+        "UPDATE users SET login_verified = 1,
+             verified_email = CASE WHEN email = login_id THEN 1 ELSE verified_email END
+         WHERE id = ?1",
         [user_id],
     )?;
     Ok(())
 }
 
-/// Marks the user's email verified and drops their password.
-pub(crate) fn verify_email_dropping_password(
-    conn: &Connection,
-    user_id: &str,
-) -> Result<(), StoreError> {
+/// Hands the user to whoever just proved their first login ID: the login ID is proven and is
+/// their email again, and whatever the account gained before (a password, additional login
+/// IDs, pending email changes) is dropped. Sessions are the caller's to end.
+pub(crate) fn claim(conn: &Connection, user_id: &str) -> Result<(), StoreError> {
     conn.execute(
-        "UPDATE users SET verified_email = 1, password_hash = NULL, password_expired = 0
+        "UPDATE users SET login_verified = 1, email = login_id, verified_email = 1,
+             password_hash = NULL, password_expired = 0
          WHERE id = ?1",
+        [user_id],
+    )?;
+    conn.execute(
+        "DELETE FROM additional_login_ids WHERE user_id = ?1",
+        [user_id],
+    )?;
+    conn.execute(
+        "UPDATE codes SET consumed = 1 WHERE user_id = ?1",
         [user_id],
     )?;
     Ok(())
@@ -270,7 +341,13 @@ pub(crate) fn delete(conn: &Connection, user_id: &str) -> Result<bool, StoreErro
     conn.execute("DELETE FROM refresh_families WHERE user_id = ?1", [user_id])?;
     conn.execute("DELETE FROM sign_ins WHERE user_id = ?1", [user_id])?;
     conn.execute(
-        "DELETE FROM codes WHERE login_id = (SELECT login_id FROM users WHERE id = ?1)",
+        "DELETE FROM codes WHERE user_id = ?1
+             OR login_id = (SELECT login_id FROM users WHERE id = ?1)
+             OR login_id IN (SELECT login_id FROM additional_login_ids WHERE user_id = ?1)",
+        [user_id],
+    )?;
+    conn.execute(
+        "DELETE FROM additional_login_ids WHERE user_id = ?1",
         [user_id],
     )?;
     Ok(conn.execute("DELETE FROM users WHERE id = ?1", [user_id])? > 0)

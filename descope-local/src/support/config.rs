@@ -4,7 +4,7 @@ use std::{path::PathBuf, time::Duration};
 
 use descope::api::LOCAL_PROJECT_ID;
 
-use super::urls::origin;
+use super::urls::{link_target, origin};
 
 /// The project ID the local server uses unless told otherwise (see [`LOCAL_PROJECT_ID`]).
 pub const DEFAULT_PROJECT_ID: &str = LOCAL_PROJECT_ID;
@@ -76,6 +76,10 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     /// Origins a magic link may point at (`scheme://host[:port]`). Empty: any loopback origin.
     pub redirect_origins: Vec<String>,
+    /// Where a magic link leads when the request names no URL (a password reset or an email
+    /// update from the Python SDK, which sends none), as a Descope project's magic-link
+    /// redirect URL. None: such requests must name one.
+    pub magic_link_redirect_url: Option<String>,
     /// Wrong passwords, and wrong codes, allowed per account (each kind on its own) per 10
     /// minutes before 429: defaults to 10, so at most 60 guesses an hour.
     pub account_failures: u32,
@@ -216,6 +220,11 @@ impl Config {
         if var("DESCOPE_LOCAL_REDIRECT_ORIGINS").is_some() {
             config.redirect_origins = urls("DESCOPE_LOCAL_REDIRECT_ORIGINS")?;
         }
+        if let Some(url) = var("DESCOPE_LOCAL_MAGIC_LINK_REDIRECT_URL") {
+            config.magic_link_redirect_url = Some(link_target(&url).ok_or_else(|| {
+                EnvError::NotAnUrl("DESCOPE_LOCAL_MAGIC_LINK_REDIRECT_URL", url.clone())
+            })?);
+        }
         config.account_failures = count("DESCOPE_LOCAL_ACCOUNT_FAILURES", config.account_failures)?;
         config.address_failures = count("DESCOPE_LOCAL_ADDRESS_FAILURES", config.address_failures)?;
         config.address_signups = count("DESCOPE_LOCAL_ADDRESS_SIGNUPS", config.address_signups)?;
@@ -290,6 +299,7 @@ impl Config {
             rotate_refresh_tokens: false,
             allowed_origins: Vec::new(),
             redirect_origins: Vec::new(),
+            magic_link_redirect_url: None,
             account_failures: 10,
             address_failures: 100,
             address_signups: 100,
@@ -323,6 +333,8 @@ struct Settings {
     address_signups: Option<u32>,
     /// Origins magic links may point at.
     approved_domains: Option<Vec<String>>,
+    /// Where magic links lead when a request names no URL.
+    magic_link_redirect_url: Option<String>,
     /// Browser origins allowed to call the API with credentials.
     allowed_origins: Option<Vec<String>>,
     /// What new passwords must have.
@@ -365,6 +377,12 @@ impl Settings {
                     origin(d).ok_or_else(|| format!("approvedDomains: {d:?} is not an http(s) URL"))
                 })
                 .collect::<Result<_, _>>()?;
+        }
+        if let Some(url) = self.magic_link_redirect_url {
+            config.magic_link_redirect_url =
+                Some(link_target(&url).ok_or_else(|| {
+                    format!("magicLinkRedirectUrl: {url:?} is not an http(s) URL")
+                })?);
         }
         if let Some(origins) = self.allowed_origins {
             config.allowed_origins = origins;
@@ -508,6 +526,11 @@ mod tests {
             ("DESCOPE_LOCAL_REFRESH_ROTATION", "on"),
             ("DESCOPE_LOCAL_PUBLIC_URL", "demo.example.com"),
             ("DESCOPE_LOCAL_REDIRECT_ORIGINS", "javascript:alert(1)"),
+            (
+                "DESCOPE_LOCAL_MAGIC_LINK_REDIRECT_URL",
+                "javascript:alert(1)",
+            ),
+            ("DESCOPE_LOCAL_MAGIC_LINK_REDIRECT_URL", "/verify"),
             (
                 "DESCOPE_LOCAL_REDIRECT_ORIGINS",
                 "http://user:pw@example.com",

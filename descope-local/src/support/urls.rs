@@ -12,6 +12,12 @@ pub(crate) fn origin(url: &str) -> Option<String> {
     plain.then(|| url.origin().ascii_serialization())
 }
 
+/// An http(s) URL without credentials, as a link may lead to: the URL as parsed.
+pub(crate) fn link_target(url: &str) -> Option<String> {
+    origin(url.trim())?;
+    Some(url::Url::parse(url.trim()).ok()?.into())
+}
+
 /// `localhost`, a name under it, or a loopback IP address (IPv6 without brackets).
 pub(crate) fn is_loopback_name(host: &str) -> bool {
     host == "localhost"

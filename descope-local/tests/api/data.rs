@@ -184,7 +184,7 @@ async fn a_data_folder_from_before_schema_versions_upgrades_in_place() {
     let version: i64 = rusqlite_open(dir.path())
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 5);
+    assert_eq!(version, 6);
 }
 
 #[tokio::test]

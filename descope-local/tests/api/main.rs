@@ -3,6 +3,7 @@
 
 mod codes;
 mod data;
+mod email_update;
 mod limits;
 mod links;
 mod management;

@@ -202,7 +202,7 @@ pub struct UserRequest {
     /// A password hashed elsewhere (batch create); the local server refuses it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hashed_password: Option<Value>,
-    /// Login IDs besides the first; the local server refuses them.
+    /// Login IDs besides the first (the local server takes them at creation only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_login_ids: Option<Vec<String>>,
     /// Whether to send an invitation; the local server sends none.

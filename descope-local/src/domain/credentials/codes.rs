@@ -63,6 +63,35 @@ impl Codes {
             .await
     }
 
+    /// Sends a code to `new_email` that, verified with `login_id`, makes it the email of the
+    /// user holding `refresh_token`; answers the masked new address.
+    pub(crate) async fn send_email_change(
+        &self,
+        login_id: LoginId,
+        new_email: LoginId,
+        add_login_id: bool,
+        refresh_token: Option<&str>,
+        address: IpAddr,
+    ) -> Result<String, Error> {
+        let code = six_digits();
+        let outgoing = Outgoing {
+            kind: CodeKind::Otp,
+            hash: code_hash(login_id.as_str(), &code),
+            code: Some(code),
+            link: None,
+        };
+        self.mail
+            .send_email_change(
+                login_id,
+                new_email,
+                add_login_id,
+                refresh_token,
+                address,
+                outgoing,
+            )
+            .await
+    }
+
     /// A new code for the test user `login_id`, answered instead of sent.
     pub(crate) async fn generate_for_test_user(&self, login_id: LoginId) -> Result<String, Error> {
         let code = six_digits();
@@ -76,8 +105,10 @@ impl Codes {
         Ok(code)
     }
 
-    /// Checks `code` against the live code of `login_id` and signs its owner in. A wrong code
-    /// counts against the code (5 kill it) and against the account's and address's limits.
+    /// Checks `code` against the live codes of `login_id` (a sign-in's and an email change's)
+    /// and signs its owner in, completing the email change it was sent for, if any. A wrong
+    /// code counts against each live code (5 kill it) and against the account's and address's
+    /// limits.
     pub(crate) async fn verify(
         &self,
         login_id: LoginId,
@@ -94,30 +125,39 @@ impl Codes {
             .mail
             .store
             .write(move |conn| -> Result<_, Error> {
-                let Some(pending) = codes::live(conn, login_id.as_str(), CodeKind::Otp, now)?
-                else {
+                let mut live = codes::live(conn, login_id.as_str(), CodeKind::Otp, now)?;
+                if live.is_empty() {
                     return Ok(Err(Error::CodeExhausted));
-                };
-                let matches = aws_lc_rs::constant_time::verify_slices_are_equal(
-                    pending.hash.as_bytes(),
-                    presented.as_bytes(),
-                )
-                .is_ok();
+                }
+                let matching = live.iter().position(|pending| {
+                    aws_lc_rs::constant_time::verify_slices_are_equal(
+                        pending.hash.as_bytes(),
+                        presented.as_bytes(),
+                    )
+                    .is_ok()
+                });
                 // Committed either way: a wrong try is counted even though it is refused.
-                Ok(if matches {
-                    codes::consume(conn, pending.id)?;
-                    Ok(pending)
-                } else {
-                    codes::failed(conn, pending.id, MAX_ATTEMPTS)?;
-                    Err(if pending.attempts + 1 >= MAX_ATTEMPTS {
-                        Error::CodeExhausted
-                    } else {
-                        Error::WrongCode
-                    })
+                Ok(match matching {
+                    Some(index) => {
+                        let pending = live.swap_remove(index);
+                        codes::consume(conn, pending.id)?;
+                        Ok(pending)
+                    }
+                    None => {
+                        for pending in &live {
+                            codes::failed(conn, pending.id, MAX_ATTEMPTS)?;
+                        }
+                        let dead = live.iter().all(|p| p.attempts + 1 >= MAX_ATTEMPTS);
+                        Err(if dead {
+                            Error::CodeExhausted
+                        } else {
+                            Error::WrongCode
+                        })
+                    }
                 })
             })
             .await??;
         guess.succeeded();
-        self.mail.sign_in_owner(pending, address).await
+        self.mail.redeem(pending, address).await
     }
 }

@@ -12,7 +12,7 @@ use crate::{
         users::{self, LoginId, Status, User},
     },
     storage::{
-        codes::{self, CodeKind, PendingCode},
+        codes::{self, CodeKind, EmailChange, PendingCode},
         sessions, users as stored_users, Store,
     },
     support::{
@@ -82,7 +82,15 @@ impl Mailer {
                     (Audience::ExistingUsers, false) => (digest(&random_id(43)), false),
                     _ => (hash, true),
                 };
-                codes::insert(conn, login.as_str(), kind, &hash, name.trim(), expires_at)?;
+                codes::insert(
+                    conn,
+                    login.as_str(),
+                    kind,
+                    &hash,
+                    name.trim(),
+                    expires_at,
+                    None,
+                )?;
                 Ok(send)
             })
             .await?;
@@ -124,19 +132,125 @@ impl Mailer {
                     &outgoing.hash,
                     "",
                     expires_at,
+                    None,
                 )?;
                 Ok(())
             })
             .await
     }
 
+    /// Sends `outgoing` to `new_email` for the user of `login_id`, who proves they are by
+    /// their session's `refresh_token`: once proven, the address becomes their email (and,
+    /// with `add_login_id`, one of their login IDs). Answers the masked new address.
+    ///
+    /// The secret is filed under `login_id`, as the user verifies a code with their own login
+    /// ID; it replaces any earlier email change there, and lives only as long as the session
+    /// that asked for it.
+    pub(super) async fn send_email_change(
+        &self,
+        login_id: LoginId,
+        new_email: LoginId,
+        add_login_id: bool,
+        refresh_token: Option<&str>,
+        address: IpAddr,
+        outgoing: Outgoing,
+    ) -> Result<String, Error> {
+        // Taken before the token is looked at, so a request without one counts as a wrong one.
+        let guess = self.limits.guess(None, address)?;
+        let token = refresh_token.ok_or(Error::InvalidRefreshToken)?;
+        let (family, user) = self.sessions.holder(token).await?;
+        let user = user
+            .filter(|user| user.has_login_id(login_id.as_str()))
+            .ok_or(Error::InvalidRefreshToken)?;
+        guess.succeeded();
+        self.limits.sign_up(address)?;
+        let expires_at = self.clock.now() + SECRET_TTL;
+        let change = EmailChange {
+            user_id: user.id,
+            family_id: family.id,
+            new_email: new_email.as_str().to_owned(),
+            add_login_id,
+        };
+        let (kind, hash) = (outgoing.kind, outgoing.hash);
+        self.store
+            .write(move |conn| -> Result<_, Error> {
+                if add_login_id && stored_users::login_taken(conn, &change.new_email)? {
+                    return Err(Error::UserExists);
+                }
+                codes::insert(
+                    conn,
+                    login_id.as_str(),
+                    kind,
+                    &hash,
+                    "",
+                    expires_at,
+                    Some(&change),
+                )?;
+                Ok(())
+            })
+            .await?;
+        self.inbox.deliver(Message {
+            to: new_email.as_str().to_owned(),
+            kind: kind.as_str(),
+            code: outgoing.code,
+            link: outgoing.link,
+            sent_at: self.clock.now(),
+        });
+        Ok(mask_email(new_email.as_str()))
+    }
+
+    /// Completes what a verified code or link was sent for: a sign-in, or an email change.
+    pub(super) async fn redeem(
+        &self,
+        pending: PendingCode,
+        address: IpAddr,
+    ) -> Result<SignedIn, Error> {
+        match pending.email_change {
+            Some(change) => self.change_email(change, address).await,
+            None => self.sign_in_owner(pending, address).await,
+        }
+    }
+
+    /// Makes a proven new address the user's email (and maybe a login ID) and signs them in,
+    /// if the session that asked for it is still live.
+    async fn change_email(&self, change: EmailChange, address: IpAddr) -> Result<SignedIn, Error> {
+        let user = self
+            .store
+            .write(move |conn| -> Result<_, Error> {
+                let mut user =
+                    stored_users::by_id(conn, &change.user_id)?.ok_or(Error::UserNotFound)?;
+                if user.status == Status::Disabled {
+                    return Err(Error::UserDisabled);
+                }
+                if !sessions::family_is_live(conn, &change.family_id)? {
+                    return Err(Error::CodeExhausted);
+                }
+                if change.add_login_id
+                    && !user.has_login_id(&change.new_email)
+                    && !stored_users::add_login_id(conn, &user.id, &change.new_email)?
+                {
+                    return Err(Error::UserExists);
+                }
+                user.email = change.new_email;
+                user.verified_email = true;
+                stored_users::update(conn, &user)?;
+                stored_users::by_id(conn, &user.id)?.ok_or(Error::UserNotFound)
+            })
+            .await?;
+        self.sessions
+            .start(user, vec!["email".into()], false, address)
+            .await
+    }
+
     /// Signs in (creating on first use) the owner of a verified email address.
     ///
-    /// The first proof of an address that an account was created for without one (a password
-    /// sign-up) claims the account for the address's owner: a password set before, possibly
-    /// by someone else waiting for the owner to arrive, is dropped with every session. A user
-    /// the management API created keeps theirs: the project vouched for them.
-    pub(super) async fn sign_in_owner(
+    /// The first proof of a first login ID that an account was created for without one (a
+    /// password sign-up) claims the account for the address's owner: whatever it gained
+    /// before, possibly from someone else waiting for the owner to arrive (a password, other
+    /// login IDs, an email change, sessions), is dropped. A user the management API created
+    /// keeps theirs: the project vouched for them. Additional login IDs were proven (or
+    /// vouched for) when added.
+    async fn sign_in_owner(
         &self,
         pending: PendingCode,
         address: IpAddr,
@@ -149,10 +263,11 @@ impl Mailer {
                     if user.status == Status::Disabled {
                         return Err(Error::UserDisabled);
                     }
-                    if !user.verified_email && user.managed {
-                        stored_users::verify_email(conn, &user.id)?;
-                    } else if !user.verified_email {
-                        stored_users::verify_email_dropping_password(conn, &user.id)?;
+                    let proves_first = user.login_id == pending.login_id;
+                    if proves_first && !user.login_verified && user.managed {
+                        stored_users::prove_login(conn, &user.id)?;
+                    } else if proves_first && !user.login_verified {
+                        stored_users::claim(conn, &user.id)?;
                         sessions::revoke_user_families(conn, &user.id, None)?;
                     }
                     let user =
@@ -164,6 +279,7 @@ impl Mailer {
                 let user = User {
                     name: pending.name,
                     verified_email: true,
+                    login_verified: true,
                     ..User::default()
                 };
                 let user = users::create(conn, &login_id, user, None, now)?;

@@ -19,6 +19,8 @@ pub(crate) struct Links {
     pub(crate) mail: Mailer,
     /// Origins a link may point at; empty: any loopback origin.
     pub(crate) redirect_origins: Vec<String>,
+    /// Where a link leads when the request names no URL.
+    pub(crate) default_redirect: Option<String>,
 }
 
 /// `uri` with the token added to its query as `t`, as Descope's links carry it; serialised
@@ -50,8 +52,16 @@ impl Links {
             .any(|approved| origin(approved).as_deref() == Some(&*wanted))
     }
 
-    /// The link to `uri` (an approved origin) and its token.
-    fn new_link(&self, uri: &str) -> Result<(String, String), Error> {
+    /// The link to `uri` (an approved origin; none or empty: the project's default) and its
+    /// token.
+    fn new_link(&self, uri: Option<&str>) -> Result<(String, String), Error> {
+        let uri = match uri.map(str::trim).filter(|u| !u.is_empty()) {
+            Some(uri) => uri,
+            None => self
+                .default_redirect
+                .as_deref()
+                .ok_or(Error::NoLinkTarget)?,
+        };
         if !self.redirect_allowed(uri) {
             return Err(Error::Validation(
                 "The URI is not on an approved redirect origin (DESCOPE_LOCAL_REDIRECT_ORIGINS)."
@@ -66,7 +76,7 @@ impl Links {
     pub(crate) async fn generate_for_test_user(
         &self,
         login_id: LoginId,
-        uri: &str,
+        uri: Option<&str>,
     ) -> Result<String, Error> {
         let (link, token) = self.new_link(uri)?;
         let outgoing = Outgoing {
@@ -79,11 +89,41 @@ impl Links {
         Ok(link)
     }
 
+    /// Sends a link to `uri` to `new_email` that makes it the email of the user of `login_id`,
+    /// who holds `refresh_token`; answers the masked new address.
+    pub(crate) async fn send_email_change(
+        &self,
+        login_id: LoginId,
+        new_email: LoginId,
+        add_login_id: bool,
+        uri: Option<&str>,
+        refresh_token: Option<&str>,
+        address: IpAddr,
+    ) -> Result<String, Error> {
+        let (link, token) = self.new_link(uri)?;
+        let outgoing = Outgoing {
+            kind: CodeKind::MagicLink,
+            hash: link_hash(&token),
+            code: None,
+            link: Some(link),
+        };
+        self.mail
+            .send_email_change(
+                login_id,
+                new_email,
+                add_login_id,
+                refresh_token,
+                address,
+                outgoing,
+            )
+            .await
+    }
+
     /// Sends a link to `uri` to `login_id` if `audience` allows; answers the masked address.
     pub(crate) async fn send(
         &self,
         login_id: LoginId,
-        uri: &str,
+        uri: Option<&str>,
         name: String,
         audience: Audience,
         address: IpAddr,
@@ -100,7 +140,8 @@ impl Links {
             .await
     }
 
-    /// Signs in the owner of the live link with this token; the token is then used up.
+    /// Signs in the owner of the live link with this token, completing the email change it was
+    /// sent for, if any; the token is then used up.
     pub(crate) async fn verify(&self, token: &str, address: IpAddr) -> Result<SignedIn, Error> {
         let hash = link_hash(token);
         let guess = self.mail.limits.guess(None, address)?;
@@ -116,6 +157,6 @@ impl Links {
             })
             .await?;
         guess.succeeded();
-        self.mail.sign_in_owner(pending, address).await
+        self.mail.redeem(pending, address).await
     }
 }

@@ -68,7 +68,10 @@ impl Filter {
             TestUsers::Only => user.test,
         };
         test_ok
-            && (self.login_ids.is_empty() || lower(&self.login_ids).contains(&user.login_id))
+            && (self.login_ids.is_empty()
+                || lower(&self.login_ids)
+                    .iter()
+                    .any(|id| user.has_login_id(id)))
             && (self.user_ids.is_empty() || self.user_ids.contains(&user.id))
             && self
                 .custom_attributes

@@ -1,4 +1,4 @@
-//! Magic links by email: sign-up-or-in, sign-in, sign-up and verify. The rules of links live
+//! Magic links by email: sign-up-or-in, sign-in, sign-up, verify and email update. The rules of links live
 //! in `domain::credentials::links`.
 
 use axum::{
@@ -6,14 +6,14 @@ use axum::{
     routing::{post, MethodRouter},
     Json, Router,
 };
-use descope::api::{path, JwtResponse, LinkStart, LinkVerify, MaskedEmail};
+use descope::api::{path, EmailUpdate, JwtResponse, LinkStart, LinkVerify, MaskedEmail};
 
 use crate::http::responses::jwt_response;
 use crate::{
     domain::{credentials::Audience, users::LoginId},
     http::{
         error::HttpError,
-        extract::{required, ApiJson, Caller, Shared},
+        extract::{email_update, required, ApiJson, Caller, Shared},
     },
 };
 
@@ -23,6 +23,7 @@ pub(super) fn router() -> Router<Shared> {
         .route(path::MAGIC_LINK_SIGN_IN, start(Audience::ExistingUsers))
         .route(path::MAGIC_LINK_SIGN_UP, start(Audience::NewUsers))
         .route(path::MAGIC_LINK_VERIFY, post(verify))
+        .route(path::MAGIC_LINK_UPDATE_EMAIL, post(update_email))
 }
 
 /// The endpoint that sends a link to `audience`.
@@ -30,7 +31,7 @@ fn start(audience: Audience) -> MethodRouter<Shared> {
     post(
         move |State(api): State<Shared>, caller: Caller, ApiJson(body): ApiJson<LinkStart>| async move {
             let login_id = LoginId::parse(required(&body.login_id, "loginId")?)?;
-            let uri = required(&body.uri, "URI")?;
+            let uri = body.uri.as_deref();
             let name = body.user.and_then(|u| u.name).unwrap_or_default();
             let masked_email = api
                 .services
@@ -50,4 +51,28 @@ async fn verify(
     let token = required(&body.token, "token")?;
     let signed_in = api.services.links.verify(token, caller.address).await?;
     Ok(Json(jwt_response(signed_in)))
+}
+
+/// Sends a link to a new address for the session's user; [`path::MAGIC_LINK_VERIFY`]
+/// completes it.
+async fn update_email(
+    State(api): State<Shared>,
+    caller: Caller,
+    ApiJson(body): ApiJson<EmailUpdate>,
+) -> Result<Json<MaskedEmail>, HttpError> {
+    let (login_id, new_email) = email_update(&body)?;
+    let uri = body.uri.as_deref();
+    let masked_email = api
+        .services
+        .links
+        .send_email_change(
+            login_id,
+            new_email,
+            body.add_to_login_ids,
+            uri,
+            caller.refresh.as_deref(),
+            caller.address,
+        )
+        .await?;
+    Ok(Json(MaskedEmail { masked_email }))
 }

@@ -1,4 +1,4 @@
-//! One-time codes by email: sign-up-or-in, sign-up, sign-in and verify. The rules of codes
+//! One-time codes by email: sign-up-or-in, sign-up, sign-in, verify and email update. The rules of codes
 //! live in `domain::credentials::codes`.
 
 use axum::{
@@ -6,14 +6,14 @@ use axum::{
     routing::{post, MethodRouter},
     Json, Router,
 };
-use descope::api::{path, CodeStart, CodeVerify, JwtResponse, MaskedEmail};
+use descope::api::{path, CodeStart, CodeVerify, EmailUpdate, JwtResponse, MaskedEmail};
 
 use crate::http::responses::jwt_response;
 use crate::{
     domain::{credentials::Audience, users::LoginId},
     http::{
         error::HttpError,
-        extract::{required, ApiJson, Caller, Shared},
+        extract::{email_update, required, ApiJson, Caller, Shared},
     },
 };
 
@@ -23,6 +23,7 @@ pub(super) fn router() -> Router<Shared> {
         .route(path::OTP_SIGN_UP, start(Audience::NewUsers))
         .route(path::OTP_SIGN_IN, start(Audience::ExistingUsers))
         .route(path::OTP_VERIFY, post(verify))
+        .route(path::OTP_UPDATE_EMAIL, post(update_email))
 }
 
 /// The endpoint that sends a code to `audience`.
@@ -54,4 +55,25 @@ async fn verify(
         .verify(login_id, code, caller.address)
         .await?;
     Ok(Json(jwt_response(signed_in)))
+}
+
+/// Sends a code to a new address for the session's user; [`path::OTP_VERIFY`] completes it.
+async fn update_email(
+    State(api): State<Shared>,
+    caller: Caller,
+    ApiJson(body): ApiJson<EmailUpdate>,
+) -> Result<Json<MaskedEmail>, HttpError> {
+    let (login_id, new_email) = email_update(&body)?;
+    let masked_email = api
+        .services
+        .codes
+        .send_email_change(
+            login_id,
+            new_email,
+            body.add_to_login_ids,
+            caller.refresh.as_deref(),
+            caller.address,
+        )
+        .await?;
+    Ok(Json(MaskedEmail { masked_email }))
 }

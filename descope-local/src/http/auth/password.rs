@@ -110,7 +110,7 @@ async fn reset(
     ApiJson(body): ApiJson<PasswordReset>,
 ) -> Result<Json<PasswordResetSent>, HttpError> {
     let login_id = LoginId::parse(required(&body.login_id, "loginId")?)?;
-    let uri = required(&body.redirect_url, "redirectUrl")?;
+    let uri = body.redirect_url.as_deref();
     let masked_email = api
         .services
         .links

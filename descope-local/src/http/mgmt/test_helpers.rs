@@ -53,7 +53,7 @@ async fn generate_link(
 ) -> Result<Json<GeneratedLink>, HttpError> {
     email_only(body.delivery_method.as_deref())?;
     let login_id = LoginId::parse(required(&body.login_id, "loginId")?)?;
-    let uri = required(&body.uri, "URI")?;
+    let uri = body.uri.as_deref();
     let link = api
         .services
         .links

@@ -136,13 +136,6 @@ fn check(mut request: UserRequest) -> Result<Checked, HttpError> {
     if request.hashed_password.is_some() {
         return Err(HttpError::Unsupported("hashed passwords".into()));
     }
-    if request
-        .additional_login_ids
-        .as_ref()
-        .is_some_and(|ids| !ids.is_empty())
-    {
-        return Err(HttpError::Unsupported("additional login IDs".into()));
-    }
     let email = match request.email.as_deref().map(str::trim) {
         Some("") | None => None,
         Some(email) => Some(LoginId::parse(email)?.as_str().to_owned()),
@@ -203,11 +196,19 @@ impl Checked {
 }
 
 /// Creates the user `request` describes; a test user if `test` or the request says so.
-async fn create_one(api: &Shared, request: UserRequest, test: bool) -> Result<User, HttpError> {
+async fn create_one(api: &Shared, mut request: UserRequest, test: bool) -> Result<User, HttpError> {
     let login_id = LoginId::parse(required(&request.login_id, "loginId")?)?;
+    let mut additional_login_ids = Vec::new();
+    for id in request.additional_login_ids.take().unwrap_or_default() {
+        let id = LoginId::parse(&id)?.as_str().to_owned();
+        if id != login_id.as_str() && !additional_login_ids.contains(&id) {
+            additional_login_ids.push(id);
+        }
+    }
     let password = request.password.clone();
     let mut user = User {
         login_id: login_id.as_str().to_owned(),
+        additional_login_ids,
         test: test || request.test == Some(true),
         ..User::default()
     };
@@ -343,6 +344,15 @@ async fn modify(api: &Shared, body: UserRequest, replace: bool) -> UserAnswer {
     if body.password.is_some() {
         return Err(HttpError::Unsupported(
             "a password in an update: use the password calls".into(),
+        ));
+    }
+    if body
+        .additional_login_ids
+        .as_ref()
+        .is_some_and(|ids| !ids.is_empty())
+    {
+        return Err(HttpError::Unsupported(
+            "changing additional login IDs in an update".into(),
         ));
     }
     let login_id = body.login_id.clone();
