@@ -10,8 +10,9 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
 use crate::api::{
-    path, CodeStart, CodeVerify, ErrorBody, JwtResponse, LinkStart, LinkVerify, MaskedEmail,
-    PasswordReset, PasswordResetSent, PasswordSignIn, PasswordSignUp, PasswordUpdate, UserResponse,
+    path, CodeStart, CodeVerify, EmailUpdate, ErrorBody, JwtResponse, LinkStart, LinkVerify,
+    MaskedEmail, PasswordReset, PasswordResetSent, PasswordSignIn, PasswordSignUp, PasswordUpdate,
+    UserResponse,
 };
 
 /// The `{}` that logout answers and refresh sends.
@@ -150,6 +151,26 @@ impl Client {
         self.post::<Empty>(path::PASSWORD_UPDATE, Some(refresh_jwt), &body)
             .await
             .map(drop)
+    }
+
+    /// [`path::OTP_UPDATE_EMAIL`]: emails a code to `new_email`; [`Client::otp_verify`] with the
+    /// user's `login_id` and that code then makes it their email (and, with `add_to_login_ids`,
+    /// a login ID).
+    pub async fn otp_update_email(
+        &self,
+        login_id: &str,
+        new_email: &str,
+        add_to_login_ids: bool,
+        refresh_jwt: &str,
+    ) -> Result<MaskedEmail, ClientError> {
+        let body = EmailUpdate {
+            login_id: Some(login_id.into()),
+            email: Some(new_email.into()),
+            add_to_login_ids,
+            ..EmailUpdate::default()
+        };
+        self.post(path::OTP_UPDATE_EMAIL, Some(refresh_jwt), &body)
+            .await
     }
 
     /// [`path::REFRESH`]: a new session token and, with rotation, a new refresh token.

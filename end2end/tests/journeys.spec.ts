@@ -335,3 +335,33 @@ test("a forgotten password is reset through a link from the inbox", async ({ pag
   await expect(page).toHaveURL(/\/profile$/);
   expect(consoleErrors).toEqual([]);
 });
+
+test("the email is changed on the profile with a code sent to the new address", async ({ page, consoleErrors }) => {
+  const email = uniqueEmail("move");
+  const moved = uniqueEmail("moved");
+  await signUp(page, "Radia Perlman", email);
+  await expectProfile(page, "Radia Perlman", email);
+
+  await page.getByRole("button", { name: "Change email" }).click();
+  await page.getByLabel("New email").fill(moved);
+  await page.getByRole("button", { name: "Send code" }).click();
+  await expect(page.getByText(/We sent a 6-digit code to/)).toBeVisible();
+  const inbox = await (await page.request.get(`/descope/inbox.json?to=${encodeURIComponent(moved)}`)).json();
+  const code: string = inbox.messages[0].code;
+  await page.getByLabel("Code").fill(code === "000000" ? "111111" : "000000");
+  await page.getByRole("button", { name: "Confirm new email" }).click();
+  await expect(page.getByRole("alert")).toContainText("That code is not right");
+  await page.getByLabel("Code").fill(code);
+  await page.getByRole("button", { name: "Confirm new email" }).click();
+  await expect(page.getByTestId("email-changed")).toHaveText(`Your email is now ${moved}.`);
+  await expect(page.getByTestId("email")).toHaveText(moved);
+
+  // The new address signs in, with the same password.
+  await logOut(page);
+  await page.goto("/login");
+  await expectHydrated(page);
+  await signIn(page, moved, PASSWORD);
+  await expect(page).toHaveURL(/\/profile$/);
+  await expectProfile(page, "Radia Perlman", moved);
+  expect(consoleErrors).toEqual([]);
+});

@@ -1,4 +1,6 @@
-//! `/profile`: the signed-in user's name, email and the server's secret message.
+//! `/profile`: the signed-in user's name, email and the server's secret message, and a way to
+//! change the email: a code goes to the new address, and entering it here makes the address
+//! the user's email and one of their login IDs.
 //!
 //! The server only renders this page for a valid `DS` cookie (others are redirected to
 //! `/login?next=/profile` with an empty body); the details load in the browser, where the
@@ -10,11 +12,12 @@ use leptos_router::{components::A, hooks::use_navigate};
 
 use crate::{layout::LogoutButton, session::Auth};
 
-/// Name and email, as `/v1/auth/me` tells them.
+/// Name, email and the login ID, as `/v1/auth/me` tells them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Details {
     name: String,
     email: String,
+    login_id: String,
 }
 
 /// The profile page.
@@ -29,6 +32,8 @@ pub fn ProfilePage() -> impl IntoView {
     });
     let details = LocalResource::new(move || load_details(auth));
     let secret = LocalResource::new(move || load_secret(auth));
+    // Set by a change of email, which shows without loading the details again.
+    let changed_email = RwSignal::new(None::<String>);
 
     view! {
         <Title text="Profile" />
@@ -36,14 +41,18 @@ pub fn ProfilePage() -> impl IntoView {
             <h1>"Profile"</h1>
             <Suspense fallback=|| view! { <p class="muted loading">"Loading your details…"</p> }>
                 {move || details.get().map(|result| match result {
-                    Ok(d) => view! {
-                        <dl class="details">
-                            <dt>"Name"</dt>
-                            <dd data-testid="name">{if d.name.is_empty() { "—".to_owned() } else { d.name }}</dd>
-                            <dt>"Email"</dt>
-                            <dd data-testid="email">{d.email}</dd>
-                        </dl>
-                    }.into_any(),
+                    Ok(d) => {
+                        let email = d.email;
+                        view! {
+                            <dl class="details">
+                                <dt>"Name"</dt>
+                                <dd data-testid="name">{if d.name.is_empty() { "—".to_owned() } else { d.name }}</dd>
+                                <dt>"Email"</dt>
+                                <dd data-testid="email">{move || changed_email.get().unwrap_or_else(|| email.clone())}</dd>
+                            </dl>
+                            <ChangeEmail login_id=d.login_id changed_email />
+                        }.into_any()
+                    }
                     Err(message) => view! { <p class="form-error" role="alert">{message}</p> }.into_any(),
                 })}
             </Suspense>
@@ -62,6 +71,173 @@ pub fn ProfilePage() -> impl IntoView {
     }
 }
 
+/// Where a change of email is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum EmailStep {
+    /// Nothing asked yet; or done, saying so.
+    Closed(Option<String>),
+    /// Asking for the new address.
+    Address,
+    /// A code went to the new address (masked here); asking for it. Only the browser gets here.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    Code(String),
+}
+
+/// "Change email": sends a code to a new address, and makes the address the user's email (and
+/// a login ID) once they enter it, setting `changed_email`. The code's sign-in becomes this
+/// tab's session.
+#[component]
+fn ChangeEmail(login_id: String, changed_email: RwSignal<Option<String>>) -> impl IntoView {
+    let step = RwSignal::new(EmailStep::Closed(None));
+    let address = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let login_id = StoredValue::new(login_id);
+    #[cfg(feature = "hydrate")]
+    let auth = Auth::get();
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        error.set(None);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let outcome = change_email_step(
+                auth,
+                &login_id.get_value(),
+                &step.get_untracked(),
+                &address.get_untracked(),
+                &code.get_untracked(),
+            )
+            .await;
+            pending.set(false);
+            match outcome {
+                Ok((next, email)) => {
+                    if email.is_some() {
+                        changed_email.set(email);
+                    }
+                    code.set(String::new());
+                    step.set(next);
+                }
+                Err(why) => error.set(Some(why)),
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (login_id, changed_email);
+    };
+    let open = move |_| {
+        error.set(None);
+        step.set(EmailStep::Address);
+    };
+    let cancel = move |_| {
+        error.set(None);
+        step.set(EmailStep::Closed(None));
+    };
+
+    view! {
+        {move || match step.get() {
+            EmailStep::Closed(done) => view! {
+                <p class="form-hint" role="status" data-testid="email-changed">{done}</p>
+                <button type="button" class="link-button" on:click=open>"Change email"</button>
+            }
+            .into_any(),
+            EmailStep::Address => view! {
+                <form class="form change-email" on:submit=submit aria-busy=move || pending.get().to_string()>
+                    <label for="new-email">"New email"</label>
+                    <input
+                        id="new-email"
+                        name="new-email"
+                        type="email"
+                        autocomplete="email"
+                        required
+                        bind:value=address
+                    />
+                    <p class="form-hint">"We will email a code to the new address."</p>
+                    <div class="actions">
+                        <button type="submit" class="button" disabled=move || pending.get()>
+                            {move || if pending.get() { "Please wait…" } else { "Send code" }}
+                        </button>
+                        <button type="button" class="button button-secondary" on:click=cancel>"Cancel"</button>
+                    </div>
+                    <p class="form-error" role="alert">{move || error.get()}</p>
+                </form>
+            }
+            .into_any(),
+            EmailStep::Code(masked) => view! {
+                <form class="form change-email" on:submit=submit aria-busy=move || pending.get().to_string()>
+                    <label for="email-code">"Code"</label>
+                    <input
+                        id="email-code"
+                        name="email-code"
+                        inputmode="numeric"
+                        autocomplete="one-time-code"
+                        pattern="[0-9]{6}"
+                        maxlength="6"
+                        required
+                        bind:value=code
+                    />
+                    <p class="form-hint">"We sent a 6-digit code to " {masked} "."</p>
+                    <div class="actions">
+                        <button type="submit" class="button" disabled=move || pending.get()>
+                            {move || if pending.get() { "Please wait…" } else { "Confirm new email" }}
+                        </button>
+                        <button type="button" class="button button-secondary" on:click=cancel>"Cancel"</button>
+                    </div>
+                    <p class="form-error" role="alert">{move || error.get()}</p>
+                </form>
+            }
+            .into_any(),
+        }}
+    }
+}
+
+/// One step of an email change: sends the code to `address`, or checks `code` and keeps the
+/// session it starts. Answers the next step (and, once changed, the new email), or why this
+/// one failed.
+#[cfg(feature = "hydrate")]
+async fn change_email_step(
+    auth: Auth,
+    login_id: &str,
+    step: &EmailStep,
+    address: &str,
+    code: &str,
+) -> Result<(EmailStep, Option<String>), String> {
+    use crate::session::browser;
+    use descope::{api::code as codes, browser::ClientError};
+    let explain = |e: ClientError| match &e {
+        ClientError::Api { body, .. } if body.error_code == codes::USER_EXISTS => {
+            "Another account already signs in with this email.".to_owned()
+        }
+        _ => super::login::explain(&e),
+    };
+    let client = browser::client();
+    match step {
+        EmailStep::Address => {
+            let refresh = browser::tokens().map(|t| t.refresh).unwrap_or_default();
+            let sent = client
+                .otp_update_email(login_id, address.trim(), true, &refresh)
+                .await
+                .map_err(explain)?;
+            Ok((EmailStep::Code(sent.masked_email), None))
+        }
+        EmailStep::Code(_) => {
+            let response = client
+                .otp_verify(login_id, code.trim())
+                .await
+                .map_err(explain)?;
+            browser::signed_in(auth, &response);
+            let email = response.user.map(|u| u.email).unwrap_or_default();
+            let done = format!("Your email is now {email}.");
+            Ok((EmailStep::Closed(Some(done)), Some(email)))
+        }
+        EmailStep::Closed(_) => Ok((step.clone(), None)),
+    }
+}
+
 /// Asks Descope who the user is, with the stored refresh token.
 #[cfg(feature = "hydrate")]
 async fn load_details(auth: Auth) -> Result<Details, String> {
@@ -71,6 +247,7 @@ async fn load_details(auth: Auth) -> Result<Details, String> {
     };
     match browser::client().me(&tokens.refresh).await {
         Ok(user) => Ok(Details {
+            login_id: user.login_ids.into_iter().next().unwrap_or_default(),
             name: user.name,
             email: user.email,
         }),
