@@ -7,10 +7,7 @@ step "Conformance: building descope-local"
 RUSTFLAGS="$DEBUG_RUSTFLAGS" cargo build --locked -q -p descope-local
 
 data="$(mktemp -d)"
-port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 export DESCOPE_PROJECT_ID="P2LocalDescopeCompatible0000"
-export DESCOPE_BASE_URL="http://127.0.0.1:$port"
-export DESCOPE_BASE_URI="$DESCOPE_BASE_URL" # the Python SDK's name for it
 export SEED_ADMIN_EMAIL="admin@example.com" SEED_ADMIN_PASSWORD="admin password"
 # The management key: the server's setting, and the name the official SDKs read it from.
 export DESCOPE_MANAGEMENT_KEY="K2ConformanceManagementKey0000000000"
@@ -19,14 +16,16 @@ cat > "$data/users.json" <<JSON
   "roles": ["admin"], "tenants": {"T1": {"roles": ["editor"]}}}]
 JSON
 
-DESCOPE_LOCAL_ADDR="127.0.0.1:$port" DESCOPE_LOCAL_DATA_DIR="$data" \
-  DESCOPE_LOCAL_MANAGEMENT_KEY="$DESCOPE_MANAGEMENT_KEY" \
-  DESCOPE_LOCAL_SEED_FILE="$data/users.json" RUST_LOG=warn \
-  DESCOPE_LOCAL_MAGIC_LINK_REDIRECT_URL=http://127.0.0.1:3000/verify \
-  "${CARGO_TARGET_DIR:-target}/debug/descope-local" &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$data"' EXIT
-python3 - "$DESCOPE_BASE_URL/v2/keys/$DESCOPE_PROJECT_ID" <<'PY'
+# Starts a server on a free port with the settings given as NAME=value and, once it answers,
+# sets the variable named first to its port.
+start_server() {
+  local into="$1" free
+  shift
+  free="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  env DESCOPE_LOCAL_ADDR="127.0.0.1:$free" DESCOPE_LOCAL_MANAGEMENT_KEY="$DESCOPE_MANAGEMENT_KEY" \
+    RUST_LOG=warn "$@" "${CARGO_TARGET_DIR:-target}/debug/descope-local" >&2 &
+  servers+=("$!")
+  python3 - "http://127.0.0.1:$free/v2/keys/$DESCOPE_PROJECT_ID" <<'PY'
 import sys, time, urllib.request
 for _ in range(100):
     try:
@@ -36,10 +35,25 @@ for _ in range(100):
         time.sleep(0.1)
 sys.exit("the local Descope server did not start")
 PY
+  printf -v "$into" '%s' "$free"
+}
+servers=()
+cookie_data="$(mktemp -d)"
+trap 'kill "${servers[@]}" 2>/dev/null; rm -rf "$data" "$cookie_data"' EXIT
+
+start_server port DESCOPE_LOCAL_DATA_DIR="$data" DESCOPE_LOCAL_SEED_FILE="$data/users.json" \
+  DESCOPE_LOCAL_MAGIC_LINK_REDIRECT_URL=http://127.0.0.1:3000/verify
+export DESCOPE_BASE_URL="http://127.0.0.1:$port"
+export DESCOPE_BASE_URI="$DESCOPE_BASE_URL" # the Python SDK's name for it
+# The same project delivering refresh tokens as cookies only ("manage in cookies").
+start_server cookie_port DESCOPE_LOCAL_DATA_DIR="$cookie_data" DESCOPE_LOCAL_TOKEN_DELIVERY=cookies
 
 for version in 2 1.6.5; do
   step "Conformance: Python descope $version"
   (cd conformance/python && "$ROOT/.venv/descope-$version/bin/python" -m pytest -q -p no:cacheprovider test_sdk.py test_management.py)
+  step "Conformance: Python descope $version, refresh tokens in cookies"
+  (cd conformance/python && DESCOPE_BASE_URI="http://127.0.0.1:$cookie_port" \
+    "$ROOT/.venv/descope-$version/bin/python" -m pytest -q -p no:cacheprovider test_cookies.py)
 done
 
 step "Conformance: @descope/node-sdk"

@@ -39,7 +39,8 @@ pub use storage::StoreError;
 pub use support::{
     clock::Clock,
     config::{
-        Config, EnvError, PasswordPolicy, DEFAULT_ADDR, DEFAULT_DATA_DIR, DEFAULT_PROJECT_ID,
+        Config, EnvError, PasswordPolicy, RefreshCookie, SameSite, TokenDelivery, DEFAULT_ADDR,
+        DEFAULT_DATA_DIR, DEFAULT_PROJECT_ID,
     },
 };
 
@@ -173,6 +174,7 @@ impl LocalDescope {
             project_id: config.project_id.clone(),
             hosts: http::network::configured_hosts(&config),
             management_key,
+            delivery: http::Delivery::new(&config),
         });
         Ok(Self {
             inner: Arc::new(Inner { config, api }),

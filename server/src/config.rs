@@ -92,7 +92,7 @@ impl DescopeConfig {
                 let mut local =
                     descope_local::Config::from_vars_over(embedded_defaults(&data_dir), nonempty)?;
                 local.project_id = LOCAL_PROJECT_ID.to_owned();
-                let ignored = local_settings
+                let mut ignored: Vec<String> = local_settings
                     .filter(|name| STANDALONE_ONLY.contains(&name.as_str()))
                     .map(|name| {
                         format!(
@@ -102,6 +102,15 @@ impl DescopeConfig {
                         )
                     })
                     .collect();
+                if local.token_delivery != descope_local::TokenDelivery::ResponseBody {
+                    local.token_delivery = descope_local::TokenDelivery::ResponseBody;
+                    ignored.push(
+                        "cookie delivery of refresh tokens (DESCOPE_LOCAL_TOKEN_DELIVERY, \
+                         tokenResponseMethod) is ignored: this app's browser client keeps the \
+                         refresh token itself, so the embedded server returns it in the body"
+                            .into(),
+                    );
+                }
                 Ok((Self::Embedded(Box::new(local)), ignored))
             }
             #[cfg(not(feature = "local"))]
@@ -260,6 +269,23 @@ mod tests {
         assert_eq!(local.data_dir, PathBuf::from("/tmp/app/descope-local"));
         assert_eq!(ignored.len(), 1);
         assert!(ignored[0].starts_with("DESCOPE_LOCAL_PROJECT_ID is ignored"));
+    }
+
+    #[cfg(feature = "local")]
+    #[test]
+    fn the_embedded_server_returns_refresh_tokens_in_the_body_whatever_the_setting() {
+        let (embedded, ignored) = config(&[("DESCOPE_LOCAL_TOKEN_DELIVERY", "cookies")]);
+        let DescopeConfig::Embedded(local) = &embedded else {
+            panic!("embedded: {embedded:?}");
+        };
+        assert_eq!(
+            local.token_delivery,
+            descope_local::TokenDelivery::ResponseBody
+        );
+        assert!(
+            ignored[0].contains("DESCOPE_LOCAL_TOKEN_DELIVERY"),
+            "{ignored:?}"
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use axum::{
 use descope::api::EmailUpdate;
 use serde::de::DeserializeOwned;
 
-use super::error::HttpError;
+use super::{error::HttpError, responses::Delivery};
 use crate::domain::{management::key::ManagementKey, users::LoginId, Error, Services};
 
 /// What the handlers share: the domain services and what a request is checked against.
@@ -25,6 +25,8 @@ pub(crate) struct Api {
     pub(crate) hosts: Vec<String>,
     /// What management calls must present.
     pub(crate) management_key: ManagementKey,
+    /// How refresh tokens are handed out, and the cookie they may come back in.
+    pub(crate) delivery: Delivery,
 }
 
 /// The state of every handler.
@@ -136,7 +138,7 @@ impl FromRequestParts<Shared> for KeyHolder {
 }
 
 /// The caller as Descope's convention names it: `Authorization: Bearer <projectId>[:<token>]`,
-/// with the refresh token also accepted from a `DSR` cookie.
+/// with the refresh token also accepted from the refresh cookie (`DSR` unless renamed).
 pub(crate) struct Caller {
     /// The refresh token, when one was sent.
     pub(crate) refresh: Option<String>,
@@ -150,7 +152,8 @@ impl FromRequestParts<Shared> for Caller {
     async fn from_request_parts(parts: &mut Parts, api: &Shared) -> Result<Self, HttpError> {
         let refresh = bearer(parts, api)?.map(str::to_owned).or_else(|| {
             let cookies = parts.headers.get_all(header::COOKIE);
-            descope::api::cookie(cookies.iter().filter_map(|v| v.to_str().ok()), "DSR")
+            let name = api.delivery.cookie_name();
+            descope::api::cookie(cookies.iter().filter_map(|v| v.to_str().ok()), name)
                 .map(str::to_owned)
         });
         Ok(Self {

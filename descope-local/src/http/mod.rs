@@ -23,6 +23,7 @@ use tower_http::cors::CorsLayer;
 
 use error::HttpError;
 pub(crate) use extract::{Api, Shared};
+pub(crate) use responses::Delivery;
 
 /// Largest request body accepted: Descope's requests are small JSON documents.
 const MAX_BODY_BYTES: usize = 64 * 1024;

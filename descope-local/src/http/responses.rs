@@ -1,24 +1,105 @@
-//! The answers the auth and management APIs share: Descope's `JWTResponse` and
-//! `UserResponse`, built from domain values in the shapes of [`descope::api`].
+//! The answers the auth and management APIs share: Descope's `JWTResponse`, with the refresh
+//! token in the body or in a cookie as the project delivers it, and `UserResponse`, built from
+//! domain values in the shapes of [`descope::api`].
 
 use std::collections::BTreeMap;
 
-use axum::Json;
+use axum::{
+    http::header,
+    response::{IntoResponse, Response},
+    Json,
+};
 use descope::api::{JwtResponse, UserResponse, UserTenant};
 use serde_json::{json, Value};
 
-use crate::domain::{sessions::SignedIn, users::User};
+use crate::{
+    domain::{sessions::SignedIn, users::User},
+    support::config::{Config, RefreshCookie, SameSite, TokenDelivery},
+};
 
-/// Descope's `JWTResponse` for a session just started or refreshed.
-pub(crate) fn jwt_response(signed_in: SignedIn) -> JwtResponse {
+/// How this project hands out refresh tokens ([`TokenDelivery`]).
+pub(crate) struct Delivery {
+    method: TokenDelivery,
+    cookie: RefreshCookie,
+    /// Cookies carry `Secure`: browsers reach the server over https, or `SameSite=None`, which
+    /// browsers take only with it.
+    secure: bool,
+}
+
+impl Delivery {
+    pub(crate) fn new(config: &Config) -> Self {
+        let reached_at = config.public_url.as_deref().unwrap_or(&config.base_url);
+        Self {
+            method: config.token_delivery,
+            cookie: config.refresh_cookie.clone(),
+            secure: reached_at.starts_with("https:")
+                || config.refresh_cookie.same_site == SameSite::None,
+        }
+    }
+
+    /// The cookie a refresh token may come in.
+    pub(crate) fn cookie_name(&self) -> &str {
+        &self.cookie.name
+    }
+
+    /// Descope's `JWTResponse` for a session just started or refreshed. With cookies, the
+    /// refresh token goes in an httpOnly cookie and not in the body.
+    pub(crate) fn tokens(&self, signed_in: SignedIn) -> Response {
+        let max_age = signed_in.refresh_max_age;
+        let mut body = jwt_response(signed_in, &self.cookie);
+        match (self.method, body.refresh_jwt.take()) {
+            (TokenDelivery::Cookies, Some(token)) => {
+                let cookie = self.set_cookie(&token, max_age);
+                ([(header::SET_COOKIE, cookie)], Json(body)).into_response()
+            }
+            (_, token) => {
+                body.refresh_jwt = token;
+                Json(body).into_response()
+            }
+        }
+    }
+
+    /// `{}` for a session that ended; with cookies, the refresh cookie is expired too.
+    pub(crate) fn logged_out(&self) -> Response {
+        match self.method {
+            TokenDelivery::Cookies => {
+                ([(header::SET_COOKIE, self.set_cookie("", 0))], nothing()).into_response()
+            }
+            TokenDelivery::ResponseBody => nothing().into_response(),
+        }
+    }
+
+    /// The `Set-Cookie` value for the refresh cookie holding `value` for `max_age` seconds.
+    fn set_cookie(&self, value: &str, max_age: i64) -> String {
+        let cookie = &self.cookie;
+        let mut set = format!(
+            "{}={value}; Path={}; Max-Age={max_age}; HttpOnly; SameSite={}",
+            cookie.name,
+            cookie.path,
+            cookie.same_site.as_str()
+        );
+        if let Some(domain) = &cookie.domain {
+            set.push_str("; Domain=");
+            set.push_str(domain);
+        }
+        if self.secure {
+            set.push_str("; Secure");
+        }
+        set
+    }
+}
+
+/// Descope's `JWTResponse` for a session just started or refreshed, naming `cookie` as where
+/// a browser keeps the refresh token.
+fn jwt_response(signed_in: SignedIn, cookie: &RefreshCookie) -> JwtResponse {
     JwtResponse {
         session_jwt: signed_in.session_jwt,
         refresh_jwt: Some(signed_in.refresh.token),
-        cookie_domain: String::new(),
-        cookie_path: "/".into(),
+        cookie_domain: cookie.domain.clone().unwrap_or_default(),
+        cookie_path: cookie.path.clone(),
         cookie_max_age: signed_in.refresh_max_age,
         cookie_expiration: signed_in.refresh.expires_at,
-        cookie_name: "DSR".into(),
+        cookie_name: cookie.name.clone(),
         session_expiration: signed_in.session_expiration,
         user: Some(user_response(&signed_in.user, &signed_in.tenant_names)),
         first_seen: signed_in.first_seen,

@@ -50,6 +50,116 @@ const MAX_PASSWORD_MIN_LENGTH: usize = 128;
 /// The shortest password any policy allows.
 pub const MIN_PASSWORD_LENGTH: usize = 8;
 
+/// How sign-ins and refreshes hand out the refresh token, as a Descope project's "token
+/// response method" says.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TokenDelivery {
+    /// In the JSON body, as `refreshJwt` (Descope's default).
+    #[default]
+    ResponseBody,
+    /// As an httpOnly cookie only ("manage in cookies"): script on the page never sees it.
+    Cookies,
+}
+
+/// A cookie's `SameSite` attribute: the project's cookie policy.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SameSite {
+    /// Sent only with requests from the cookie's own site.
+    #[default]
+    Strict,
+    /// Also with top-level navigations from other sites.
+    Lax,
+    /// With every request, which browsers allow only with `Secure`.
+    None,
+}
+
+impl SameSite {
+    /// The attribute's value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Strict => "Strict",
+            Self::Lax => "Lax",
+            Self::None => "None",
+        }
+    }
+}
+
+/// The refresh-token cookie of [`TokenDelivery::Cookies`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefreshCookie {
+    /// Its name: `DSR` unless the project renames it.
+    pub name: String,
+    /// Its `SameSite`: `Strict` by default.
+    pub same_site: SameSite,
+    /// Its `Domain`: none (the host that set it) by default.
+    pub domain: Option<String>,
+    /// Its `Path`: `/` by default.
+    pub path: String,
+}
+
+impl Default for RefreshCookie {
+    fn default() -> Self {
+        Self {
+            name: "DSR".into(),
+            same_site: SameSite::Strict,
+            domain: None,
+            path: "/".into(),
+        }
+    }
+}
+
+impl RefreshCookie {
+    /// Refuses a cookie a browser would drop or that would forge other attributes: a name
+    /// that is not an RFC 6265 token, a domain that is not a host name, a path that does not
+    /// start with `/` or holds `;` or control characters.
+    fn check(&self) -> Result<(), String> {
+        // RFC 6265's separators; `\u{22}` is the double quote.
+        const SEPARATORS: &[char] = &[
+            '(', ')', '<', '>', '@', ',', ';', ':', '\\', '\u{22}', '/', '[', ']', '?', '=', '{',
+            '}',
+        ];
+        let token = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_graphic() && !SEPARATORS.contains(&c))
+        };
+        if !token(&self.name) {
+            return Err(format!(
+                "the refresh cookie name (DESCOPE_LOCAL_REFRESH_COOKIE_NAME, \
+                 refreshTokenCookieName) {:?} is not a cookie name",
+                self.name
+            ));
+        }
+        if let Some(domain) = &self.domain {
+            let host = domain.trim_start_matches('.');
+            if host.is_empty()
+                || !host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+            {
+                return Err(format!(
+                    "the cookie domain (DESCOPE_LOCAL_COOKIE_DOMAIN, cookieDomain) {domain:?} \
+                     is not a host name"
+                ));
+            }
+        }
+        if !self.path.starts_with('/')
+            || self
+                .path
+                .chars()
+                .any(|c| c == ';' || c.is_control() || c == ' ')
+        {
+            return Err(format!(
+                "the cookie path (DESCOPE_LOCAL_COOKIE_PATH, cookiePath) {:?} must be a path",
+                self.path
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// How the local server runs. [`Config::new`] gives the documented defaults.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -69,6 +179,10 @@ pub struct Config {
     /// presented again ends the session). Off by default, as in a Descope project: the refresh
     /// token then stays the same until it expires or is revoked.
     pub rotate_refresh_tokens: bool,
+    /// Whether refresh tokens go in the body (the default, as in Descope) or in a cookie.
+    pub token_delivery: TokenDelivery,
+    /// The cookie refresh tokens go in with [`TokenDelivery::Cookies`].
+    pub refresh_cookie: RefreshCookie,
     /// How long the tokens a rotation replaced may still be used, for clients that refreshed
     /// at the same moment or lost the answer. At most 60 s; defaults to 10 s.
     pub refresh_grace: Duration,
@@ -120,6 +234,9 @@ pub enum EnvError {
     /// Neither `true` nor `false` (nor `1`, `0`).
     #[error("{0} must be true or false")]
     NotABool(&'static str),
+    /// Not one of the values the setting takes.
+    #[error("{0} must be one of: {1}")]
+    NotOneOf(&'static str, &'static str),
     /// Not an `http(s)://host[:port]` URL.
     #[error("{0} must hold http(s) URLs, not {1:?}")]
     NotAnUrl(&'static str, String),
@@ -142,9 +259,10 @@ impl Config {
     /// Descope project's settings by their names: `sessionTokenExpiration`, `passwordPolicy`…),
     /// overridden in turn by the `DESCOPE_LOCAL_*` variables that are set (`.env.example` lists
     /// them): `PROJECT_ID`, `DATA_DIR`, `SESSION_TTL`, `REFRESH_TTL`, `REFRESH_GRACE`
-    /// (seconds), `REFRESH_ROTATION`, `ALLOWED_ORIGINS`, `REDIRECT_ORIGINS` (comma-separated), `ACCOUNT_FAILURES`,
-    /// `ADDRESS_FAILURES`, `ADDRESS_SIGNUPS`, `EXPOSE`, `PUBLIC_URL`, `MANAGEMENT_KEY` and
-    /// `SEED_FILE`.
+    /// (seconds), `REFRESH_ROTATION`, `TOKEN_DELIVERY`, `REFRESH_COOKIE_NAME`,
+    /// `COOKIE_POLICY`, `COOKIE_DOMAIN`, `COOKIE_PATH`, `ALLOWED_ORIGINS`, `REDIRECT_ORIGINS`
+    /// (comma-separated), `MAGIC_LINK_REDIRECT_URL`, `ACCOUNT_FAILURES`, `ADDRESS_FAILURES`,
+    /// `ADDRESS_SIGNUPS`, `EXPOSE`, `PUBLIC_URL`, `MANAGEMENT_KEY` and `SEED_FILE`.
     pub fn from_env(default_data_dir: impl Into<PathBuf>) -> Result<Self, EnvError> {
         Self::from_vars(default_data_dir, |name| std::env::var(name).ok())
     }
@@ -235,6 +353,41 @@ impl Config {
             Some(_) => Err(EnvError::NotABool(name)),
         };
         config.expose = flag("DESCOPE_LOCAL_EXPOSE", config.expose)?;
+        match var("DESCOPE_LOCAL_TOKEN_DELIVERY")
+            .as_deref()
+            .map(str::trim)
+        {
+            None => {}
+            Some("body") => config.token_delivery = TokenDelivery::ResponseBody,
+            Some("cookies") => config.token_delivery = TokenDelivery::Cookies,
+            Some(_) => {
+                return Err(EnvError::NotOneOf(
+                    "DESCOPE_LOCAL_TOKEN_DELIVERY",
+                    "body, cookies",
+                ))
+            }
+        }
+        match var("DESCOPE_LOCAL_COOKIE_POLICY").as_deref().map(str::trim) {
+            None => {}
+            Some("strict") => config.refresh_cookie.same_site = SameSite::Strict,
+            Some("lax") => config.refresh_cookie.same_site = SameSite::Lax,
+            Some("none") => config.refresh_cookie.same_site = SameSite::None,
+            Some(_) => {
+                return Err(EnvError::NotOneOf(
+                    "DESCOPE_LOCAL_COOKIE_POLICY",
+                    "strict, lax, none",
+                ))
+            }
+        }
+        if let Some(name) = var("DESCOPE_LOCAL_REFRESH_COOKIE_NAME") {
+            config.refresh_cookie.name = name.trim().to_owned();
+        }
+        if let Some(domain) = var("DESCOPE_LOCAL_COOKIE_DOMAIN") {
+            config.refresh_cookie.domain = Some(domain.trim().to_owned());
+        }
+        if let Some(path) = var("DESCOPE_LOCAL_COOKIE_PATH") {
+            config.refresh_cookie.path = path.trim().to_owned();
+        }
         config.rotate_refresh_tokens = flag(
             "DESCOPE_LOCAL_REFRESH_ROTATION",
             config.rotate_refresh_tokens,
@@ -283,7 +436,7 @@ impl Config {
             Some(bad) => Err(format!(
                 "allowed origins must be http(s) origins, not {bad:?}"
             )),
-            None => Ok(()),
+            None => self.refresh_cookie.check(),
         }
     }
 
@@ -297,6 +450,8 @@ impl Config {
             refresh_ttl: Duration::from_secs(28 * 24 * 3600),
             refresh_grace: Duration::from_secs(10),
             rotate_refresh_tokens: false,
+            token_delivery: TokenDelivery::ResponseBody,
+            refresh_cookie: RefreshCookie::default(),
             allowed_origins: Vec::new(),
             redirect_origins: Vec::new(),
             magic_link_redirect_url: None,
@@ -335,6 +490,16 @@ struct Settings {
     approved_domains: Option<Vec<String>>,
     /// Where magic links lead when a request names no URL.
     magic_link_redirect_url: Option<String>,
+    /// `responseBody` or `cookies`.
+    token_response_method: Option<TokenDelivery>,
+    /// The refresh cookie's name.
+    refresh_token_cookie_name: Option<String>,
+    /// The refresh cookie's `SameSite`: `strict`, `lax` or `none`.
+    cookie_policy: Option<SameSite>,
+    /// The refresh cookie's `Domain`.
+    cookie_domain: Option<String>,
+    /// The refresh cookie's `Path`.
+    cookie_path: Option<String>,
     /// Browser origins allowed to call the API with credentials.
     allowed_origins: Option<Vec<String>>,
     /// What new passwords must have.
@@ -377,6 +542,22 @@ impl Settings {
                     origin(d).ok_or_else(|| format!("approvedDomains: {d:?} is not an http(s) URL"))
                 })
                 .collect::<Result<_, _>>()?;
+        }
+        if let Some(delivery) = self.token_response_method {
+            config.token_delivery = delivery;
+        }
+        let cookie = &mut config.refresh_cookie;
+        if let Some(name) = self.refresh_token_cookie_name {
+            cookie.name = name;
+        }
+        if let Some(policy) = self.cookie_policy {
+            cookie.same_site = policy;
+        }
+        if self.cookie_domain.is_some() {
+            cookie.domain = self.cookie_domain.filter(|d| !d.is_empty());
+        }
+        if let Some(path) = self.cookie_path {
+            cookie.path = path;
         }
         if let Some(url) = self.magic_link_redirect_url {
             config.magic_link_redirect_url =
@@ -531,6 +712,13 @@ mod tests {
                 "javascript:alert(1)",
             ),
             ("DESCOPE_LOCAL_MAGIC_LINK_REDIRECT_URL", "/verify"),
+            ("DESCOPE_LOCAL_TOKEN_DELIVERY", "cookie"),
+            ("DESCOPE_LOCAL_COOKIE_POLICY", "strictest"),
+            ("DESCOPE_LOCAL_REFRESH_COOKIE_NAME", "D;S"),
+            ("DESCOPE_LOCAL_REFRESH_COOKIE_NAME", "DS\u{22}R"),
+            ("DESCOPE_LOCAL_COOKIE_DOMAIN", "app.test; Secure"),
+            ("DESCOPE_LOCAL_COOKIE_PATH", "descope"),
+            ("DESCOPE_LOCAL_COOKIE_PATH", "/a;b"),
             (
                 "DESCOPE_LOCAL_REDIRECT_ORIGINS",
                 "http://user:pw@example.com",

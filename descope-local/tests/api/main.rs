@@ -2,6 +2,7 @@
 //! behaviour of each API family, one module each. The harness is `test_support::local`.
 
 mod codes;
+mod cookies;
 mod data;
 mod email_update;
 mod limits;

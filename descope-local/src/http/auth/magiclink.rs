@@ -1,14 +1,14 @@
-//! Magic links by email: sign-up-or-in, sign-in, sign-up, verify and email update. The rules of links live
-//! in `domain::credentials::links`.
+//! Magic links by email: sign-up-or-in, sign-in, sign-up, verify and email update. The rules
+//! of links live in `domain::credentials::links`.
 
 use axum::{
     extract::State,
+    response::Response,
     routing::{post, MethodRouter},
     Json, Router,
 };
-use descope::api::{path, EmailUpdate, JwtResponse, LinkStart, LinkVerify, MaskedEmail};
+use descope::api::{path, EmailUpdate, LinkStart, LinkVerify, MaskedEmail};
 
-use crate::http::responses::jwt_response;
 use crate::{
     domain::{credentials::Audience, users::LoginId},
     http::{
@@ -47,10 +47,10 @@ async fn verify(
     State(api): State<Shared>,
     caller: Caller,
     ApiJson(body): ApiJson<LinkVerify>,
-) -> Result<Json<JwtResponse>, HttpError> {
+) -> Result<Response, HttpError> {
     let token = required(&body.token, "token")?;
     let signed_in = api.services.links.verify(token, caller.address).await?;
-    Ok(Json(jwt_response(signed_in)))
+    Ok(api.delivery.tokens(signed_in))
 }
 
 /// Sends a link to a new address for the session's user; [`path::MAGIC_LINK_VERIFY`]

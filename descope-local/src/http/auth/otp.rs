@@ -1,14 +1,14 @@
-//! One-time codes by email: sign-up-or-in, sign-up, sign-in, verify and email update. The rules of codes
-//! live in `domain::credentials::codes`.
+//! One-time codes by email: sign-up-or-in, sign-up, sign-in, verify and email update. The
+//! rules of codes live in `domain::credentials::codes`.
 
 use axum::{
     extract::State,
+    response::Response,
     routing::{post, MethodRouter},
     Json, Router,
 };
-use descope::api::{path, CodeStart, CodeVerify, EmailUpdate, JwtResponse, MaskedEmail};
+use descope::api::{path, CodeStart, CodeVerify, EmailUpdate, MaskedEmail};
 
-use crate::http::responses::jwt_response;
 use crate::{
     domain::{credentials::Audience, users::LoginId},
     http::{
@@ -46,7 +46,7 @@ async fn verify(
     State(api): State<Shared>,
     caller: Caller,
     ApiJson(body): ApiJson<CodeVerify>,
-) -> Result<Json<JwtResponse>, HttpError> {
+) -> Result<Response, HttpError> {
     let login_id = LoginId::parse(required(&body.login_id, "loginId")?)?;
     let code = required(&body.code, "code")?;
     let signed_in = api
@@ -54,7 +54,7 @@ async fn verify(
         .codes
         .verify(login_id, code, caller.address)
         .await?;
-    Ok(Json(jwt_response(signed_in)))
+    Ok(api.delivery.tokens(signed_in))
 }
 
 /// Sends a code to a new address for the session's user; [`path::OTP_VERIFY`] completes it.

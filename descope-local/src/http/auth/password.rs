@@ -2,16 +2,17 @@
 
 use axum::{
     extract::State,
+    response::Response,
     routing::{get, post},
     Json, Router,
 };
 use descope::api::{
-    path, JwtResponse, PasswordPolicy, PasswordReplace, PasswordReset, PasswordResetSent,
-    PasswordSignIn, PasswordSignUp, PasswordUpdate,
+    path, PasswordPolicy, PasswordReplace, PasswordReset, PasswordResetSent, PasswordSignIn,
+    PasswordSignUp, PasswordUpdate,
 };
 use serde_json::Value;
 
-use crate::http::responses::{jwt_response, nothing};
+use crate::http::responses::nothing;
 use crate::{
     domain::{credentials::Audience, users::LoginId},
     http::{
@@ -34,7 +35,7 @@ async fn signup(
     State(api): State<Shared>,
     caller: Caller,
     ApiJson(body): ApiJson<PasswordSignUp>,
-) -> Result<Json<JwtResponse>, HttpError> {
+) -> Result<Response, HttpError> {
     let login_id = LoginId::parse(required(&body.login_id, "loginId")?)?;
     let password = body
         .password
@@ -45,14 +46,14 @@ async fn signup(
         .passwords
         .sign_up(login_id, password, name, caller.address)
         .await?;
-    Ok(Json(jwt_response(signed_in)))
+    Ok(api.delivery.tokens(signed_in))
 }
 
 async fn signin(
     State(api): State<Shared>,
     caller: Caller,
     ApiJson(body): ApiJson<PasswordSignIn>,
-) -> Result<Json<JwtResponse>, HttpError> {
+) -> Result<Response, HttpError> {
     let login_id = LoginId::parse(required(&body.login_id, "loginId")?)?;
     let password = body
         .password
@@ -62,14 +63,14 @@ async fn signin(
         .passwords
         .sign_in(&login_id, password, caller.address)
         .await?;
-    Ok(Json(jwt_response(signed_in)))
+    Ok(api.delivery.tokens(signed_in))
 }
 
 async fn replace(
     State(api): State<Shared>,
     caller: Caller,
     ApiJson(body): ApiJson<PasswordReplace>,
-) -> Result<Json<JwtResponse>, HttpError> {
+) -> Result<Response, HttpError> {
     let login_id = LoginId::parse(required(&body.login_id, "loginId")?)?;
     let old = body
         .old_password
@@ -82,7 +83,7 @@ async fn replace(
         .passwords
         .replace(&login_id, old, new, caller.address)
         .await?;
-    Ok(Json(jwt_response(signed_in)))
+    Ok(api.delivery.tokens(signed_in))
 }
 
 async fn update(

@@ -9,12 +9,10 @@ use axum::{
     Json, Router,
 };
 use descope::api::{
-    path, JwtResponse, MyTenant, MyTenants, MyTenantsRequest, SignInRecord, TenantSelect,
-    UserResponse,
+    path, MyTenant, MyTenants, MyTenantsRequest, SignInRecord, TenantSelect, UserResponse,
 };
-use serde_json::Value;
 
-use crate::http::responses::{jwt_response, nothing, user_response};
+use crate::http::responses::{nothing, user_response};
 use crate::{
     domain::Error,
     http::{
@@ -35,16 +33,13 @@ pub(super) fn router() -> Router<Shared> {
         .route(path::LOGOUT_ALL, post(logout_all))
 }
 
-async fn refresh(
-    State(api): State<Shared>,
-    caller: Caller,
-) -> Result<Json<JwtResponse>, HttpError> {
+async fn refresh(State(api): State<Shared>, caller: Caller) -> Result<Response, HttpError> {
     let signed_in = api
         .services
         .sessions
         .refresh(caller.refresh_token()?)
         .await?;
-    Ok(Json(jwt_response(signed_in)))
+    Ok(api.delivery.tokens(signed_in))
 }
 
 /// Like refresh, but a missing or invalid token answers 200 `{}` instead of an error.
@@ -54,7 +49,7 @@ async fn try_refresh(State(api): State<Shared>, caller: Caller) -> Result<Respon
         return Ok(not_signed_in());
     };
     match api.services.sessions.refresh(&token).await {
-        Ok(signed_in) => Ok(Json(jwt_response(signed_in)).into_response()),
+        Ok(signed_in) => Ok(api.delivery.tokens(signed_in)),
         Err(Error::InvalidRefreshToken | Error::LoggedOut) => Ok(not_signed_in()),
         Err(other) => Err(other.into()),
     }
@@ -75,14 +70,14 @@ async fn select_tenant(
     State(api): State<Shared>,
     caller: Caller,
     ApiJson(body): ApiJson<TenantSelect>,
-) -> Result<Json<JwtResponse>, HttpError> {
+) -> Result<Response, HttpError> {
     let tenant = required(&body.tenant, "tenant")?.to_owned();
     let signed_in = api
         .services
         .sessions
         .select_tenant(caller.refresh_token()?, tenant)
         .await?;
-    Ok(Json(jwt_response(signed_in)))
+    Ok(api.delivery.tokens(signed_in))
 }
 
 /// The selected tenant (`dct: true`) or those of `ids` the user belongs to; exactly one of the
@@ -140,19 +135,19 @@ async fn history(
 }
 
 /// Revokes the refresh token's family: this session ends, others go on.
-async fn logout(State(api): State<Shared>, caller: Caller) -> Result<Json<Value>, HttpError> {
+async fn logout(State(api): State<Shared>, caller: Caller) -> Result<Response, HttpError> {
     api.services
         .sessions
         .end(caller.refresh_token()?, false)
         .await?;
-    Ok(nothing())
+    Ok(api.delivery.logged_out())
 }
 
 /// Revokes every family of the token's user: all their sessions end.
-async fn logout_all(State(api): State<Shared>, caller: Caller) -> Result<Json<Value>, HttpError> {
+async fn logout_all(State(api): State<Shared>, caller: Caller) -> Result<Response, HttpError> {
     api.services
         .sessions
         .end(caller.refresh_token()?, true)
         .await?;
-    Ok(nothing())
+    Ok(api.delivery.logged_out())
 }
