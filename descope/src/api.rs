@@ -290,6 +290,10 @@ pub struct EmailUpdate {
     /// change is refused.
     #[serde(default)]
     pub on_merge_use_existing: bool,
+    /// The new session keeps the ways the asking session had signed in (its `amr`), the
+    /// email's proof added, instead of the email's proof alone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mfa: bool,
 }
 
 /// [`path::PASSWORD_RESET`].

@@ -342,6 +342,7 @@ test("the email is changed on the profile with a code sent to the new address", 
   await signUp(page, "Radia Perlman", email);
   await expectProfile(page, "Radia Perlman", email);
 
+  const before = await page.evaluate(() => localStorage.getItem("DSR"));
   await page.getByRole("button", { name: "Change email" }).click();
   await page.getByLabel("New email").fill(moved);
   await page.getByRole("button", { name: "Send code" }).click();
@@ -351,10 +352,18 @@ test("the email is changed on the profile with a code sent to the new address", 
   await page.getByLabel("Code").fill(code === "000000" ? "111111" : "000000");
   await page.getByRole("button", { name: "Confirm new email" }).click();
   await expect(page.getByRole("alert")).toContainText("That code is not right");
+  // Chromium logs the 401 of the wrong code itself; nothing else may appear.
+  expect(consoleErrors.filter((e) => !e.includes("401"))).toEqual([]);
+  consoleErrors.length = 0;
   await page.getByLabel("Code").fill(code);
   await page.getByRole("button", { name: "Confirm new email" }).click();
   await expect(page.getByTestId("email-changed")).toHaveText(`Your email is now ${moved}.`);
   await expect(page.getByTestId("email")).toHaveText(moved);
+  // The tab holds the new session; the one it replaced was revoked.
+  const revoked = await page.request.post("/descope/v1/auth/refresh", {
+    headers: { Authorization: `Bearer ${PROJECT_ID}:${before}` },
+  });
+  expect(revoked.status()).toBe(401);
 
   // The new address signs in, with the same password.
   await logOut(page);

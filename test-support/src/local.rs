@@ -228,6 +228,24 @@ impl Local {
         body["messages"][0].clone()
     }
 
+    /// The code in the newest inbox message to `to`.
+    pub async fn inbox_code(&self, to: &str) -> String {
+        let message = self.inbox(to).await;
+        message["code"].as_str().expect("a code").to_owned()
+    }
+
+    /// `POST /v1/auth/otp/verify/email` for `login_id` with `code`: (status, body).
+    pub async fn verify_code(&self, login_id: &str, code: &str) -> (StatusCode, Value) {
+        let (status, _, body) = self
+            .post(
+                "/v1/auth/otp/verify/email",
+                None,
+                json!({"loginId": login_id, "code": code}),
+            )
+            .await;
+        (status, body)
+    }
+
     /// Sends a code to `email` and reads it from the inbox.
     pub async fn code_for(&self, email: &str) -> String {
         let (status, _, body) = self

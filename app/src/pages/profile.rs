@@ -138,6 +138,23 @@ fn ChangeEmail(login_id: String, changed_email: RwSignal<Option<String>>) -> imp
         step.set(EmailStep::Closed(None));
     };
 
+    // A step's form: its field, then the buttons and the error line every step shares.
+    let form = move |field: AnyView, action: &'static str| {
+        view! {
+            <form class="form change-email" on:submit=submit aria-busy=move || pending.get().to_string()>
+                {field}
+                <div class="actions">
+                    <button type="submit" class="button" disabled=move || pending.get()>
+                        {move || if pending.get() { "Please wait…" } else { action }}
+                    </button>
+                    <button type="button" class="button button-secondary" on:click=cancel>"Cancel"</button>
+                </div>
+                <p class="form-error" role="alert">{move || error.get()}</p>
+            </form>
+        }
+        .into_any()
+    };
+
     view! {
         {move || match step.get() {
             EmailStep::Closed(done) => view! {
@@ -145,8 +162,8 @@ fn ChangeEmail(login_id: String, changed_email: RwSignal<Option<String>>) -> imp
                 <button type="button" class="link-button" on:click=open>"Change email"</button>
             }
             .into_any(),
-            EmailStep::Address => view! {
-                <form class="form change-email" on:submit=submit aria-busy=move || pending.get().to_string()>
+            EmailStep::Address => form(
+                view! {
                     <label for="new-email">"New email"</label>
                     <input
                         id="new-email"
@@ -157,18 +174,12 @@ fn ChangeEmail(login_id: String, changed_email: RwSignal<Option<String>>) -> imp
                         bind:value=address
                     />
                     <p class="form-hint">"We will email a code to the new address."</p>
-                    <div class="actions">
-                        <button type="submit" class="button" disabled=move || pending.get()>
-                            {move || if pending.get() { "Please wait…" } else { "Send code" }}
-                        </button>
-                        <button type="button" class="button button-secondary" on:click=cancel>"Cancel"</button>
-                    </div>
-                    <p class="form-error" role="alert">{move || error.get()}</p>
-                </form>
-            }
-            .into_any(),
-            EmailStep::Code(masked) => view! {
-                <form class="form change-email" on:submit=submit aria-busy=move || pending.get().to_string()>
+                }
+                .into_any(),
+                "Send code",
+            ),
+            EmailStep::Code(masked) => form(
+                view! {
                     <label for="email-code">"Code"</label>
                     <input
                         id="email-code"
@@ -181,16 +192,10 @@ fn ChangeEmail(login_id: String, changed_email: RwSignal<Option<String>>) -> imp
                         bind:value=code
                     />
                     <p class="form-hint">"We sent a 6-digit code to " {masked} "."</p>
-                    <div class="actions">
-                        <button type="submit" class="button" disabled=move || pending.get()>
-                            {move || if pending.get() { "Please wait…" } else { "Confirm new email" }}
-                        </button>
-                        <button type="button" class="button button-secondary" on:click=cancel>"Cancel"</button>
-                    </div>
-                    <p class="form-error" role="alert">{move || error.get()}</p>
-                </form>
-            }
-            .into_any(),
+                }
+                .into_any(),
+                "Confirm new email",
+            ),
         }}
     }
 }
@@ -225,11 +230,17 @@ async fn change_email_step(
             Ok((EmailStep::Code(sent.masked_email), None))
         }
         EmailStep::Code(_) => {
+            let replaced = browser::tokens().map(|t| t.refresh);
             let response = client
                 .otp_verify(login_id, code.trim())
                 .await
                 .map_err(explain)?;
             browser::signed_in(auth, &response);
+            // The code's sign-in replaces the tab's session, which is no longer needed; a
+            // revocation that fails leaves it to expire.
+            if let Some(replaced) = replaced {
+                let _ = client.logout(&replaced).await;
+            }
             let email = response.user.map(|u| u.email).unwrap_or_default();
             let done = format!("Your email is now {email}.");
             Ok((EmailStep::Closed(Some(done)), Some(email)))

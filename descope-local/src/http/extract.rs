@@ -14,7 +14,9 @@ use descope::api::EmailUpdate;
 use serde::de::DeserializeOwned;
 
 use super::{error::HttpError, responses::Delivery};
-use crate::domain::{management::key::ManagementKey, users::LoginId, Error, Services};
+use crate::domain::{
+    credentials::NewEmail, management::key::ManagementKey, users::LoginId, Error, Services,
+};
 
 /// What the handlers share: the domain services and what a request is checked against.
 pub(crate) struct Api {
@@ -184,10 +186,15 @@ pub(crate) fn required<'a>(
         .ok_or(HttpError::MissingArgument(name))
 }
 
-/// The user's login ID and the new address of an email update.
-pub(crate) fn email_update(body: &EmailUpdate) -> Result<(LoginId, LoginId), HttpError> {
+/// What an email update asks for.
+pub(crate) fn email_update(body: &EmailUpdate) -> Result<NewEmail, HttpError> {
     let login_id = LoginId::parse(required(&body.login_id, "loginId")?)?;
     let email = LoginId::parse(required(&body.email, "email")?)
         .map_err(|_| Error::Validation("The email is not an email address.".into()))?;
-    Ok((login_id, email))
+    Ok(NewEmail {
+        login_id,
+        email,
+        add_login_id: body.add_to_login_ids,
+        keep_amr: body.mfa,
+    })
 }

@@ -24,6 +24,9 @@ pub(crate) struct EmailChange {
     pub(crate) new_email: String,
     /// The new address becomes one of the user's login IDs too.
     pub(crate) add_login_id: bool,
+    /// How the asking session had signed in, kept in the new session's `amr` (Descope's
+    /// `mfa` option); empty: the new session has only the email's proof.
+    pub(crate) kept_amr: Vec<String>,
 }
 
 /// The kinds of emailed secret. Each is looked up only as its own kind: a code is never a
@@ -64,8 +67,8 @@ pub(crate) fn insert(
     )?;
     tx.execute(
         "INSERT INTO codes (login_id, kind, hash, name, expires_at, user_id, new_email,
-             add_login_id, family_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             add_login_id, family_id, kept_amr)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         rusqlite::params![
             login_id,
             kind.as_str(),
@@ -76,13 +79,15 @@ pub(crate) fn insert(
             email_change.map(|c| &c.new_email),
             email_change.is_some_and(|c| c.add_login_id),
             email_change.map(|c| &c.family_id),
+            serde_json::to_string(&email_change.map_or(&[][..], |c| &c.kept_amr[..]))
+                .unwrap_or_default(),
         ],
     )?;
     Ok(())
 }
 
 const CODE_COLUMNS: &str =
-    "id, login_id, hash, name, attempts, user_id, new_email, add_login_id, family_id";
+    "id, login_id, hash, name, attempts, user_id, new_email, add_login_id, family_id, kept_amr";
 
 fn code_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PendingCode> {
     Ok(PendingCode {
@@ -97,6 +102,7 @@ fn code_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PendingCode> {
                 family_id,
                 new_email,
                 add_login_id: r.get(7)?,
+                kept_amr: serde_json::from_str(&r.get::<_, String>(9)?).unwrap_or_default(),
             }),
             _ => None,
         },

@@ -166,6 +166,7 @@ const MIGRATIONS: &[&str] = &[
     UPDATE users SET login_verified = verified_email;
     ALTER TABLE codes ADD COLUMN user_id TEXT;
     ALTER TABLE codes ADD COLUMN family_id TEXT;
+    ALTER TABLE codes ADD COLUMN kept_amr TEXT NOT NULL DEFAULT '[]';
     ALTER TABLE codes ADD COLUMN new_email TEXT;
     ALTER TABLE codes ADD COLUMN add_login_id INTEGER NOT NULL DEFAULT 0;",
 ];

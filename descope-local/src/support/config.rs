@@ -132,6 +132,15 @@ impl RefreshCookie {
                 self.name
             ));
         }
+        if self.name == "DS" {
+            return Err("the refresh cookie (DESCOPE_LOCAL_REFRESH_COOKIE_NAME, \
+                 refreshTokenCookieName) cannot be named DS: that is the session token's \
+                 cookie, which it would overwrite"
+                .into());
+        }
+        if self.name.starts_with("__Host-") && (self.domain.is_some() || self.path != "/") {
+            return Err("a __Host- cookie takes no domain and the path /".into());
+        }
         if let Some(domain) = &self.domain {
             let host = domain.trim_start_matches('.');
             if host.is_empty()
@@ -428,16 +437,29 @@ impl Config {
                 "the password policy's minimum length must be at most {MAX_PASSWORD_MIN_LENGTH}"
             ));
         }
-        match self
+        if let Some(bad) = self
             .allowed_origins
             .iter()
             .find(|o| origin(o).as_deref() != Some(o.trim_end_matches('/')))
         {
-            Some(bad) => Err(format!(
+            return Err(format!(
                 "allowed origins must be http(s) origins, not {bad:?}"
-            )),
-            None => self.refresh_cookie.check(),
+            ));
         }
+        self.refresh_cookie.check()?;
+        let cookies = self.token_delivery == TokenDelivery::Cookies;
+        let plain_http = self
+            .public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("http:"));
+        if cookies && self.refresh_cookie.same_site == SameSite::None && plain_http {
+            return Err(
+                "the cookie policy none (SameSite=None) needs Secure cookies, which \
+                 browsers keep only over https: give an https public URL or another policy"
+                    .into(),
+            );
+        }
+        Ok(())
     }
 
     /// The defaults for `project_id`, with data in `data_dir`.
@@ -701,6 +723,28 @@ mod tests {
     }
 
     #[test]
+    fn cookie_settings_browsers_would_drop_are_refused() {
+        let none_over = |url| {
+            config(&[
+                ("DESCOPE_LOCAL_TOKEN_DELIVERY", "cookies"),
+                ("DESCOPE_LOCAL_COOKIE_POLICY", "none"),
+                ("DESCOPE_LOCAL_PUBLIC_URL", url),
+            ])
+        };
+        let error = none_over("http://demo.example.com")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("SameSite=None"), "{error}");
+        assert!(none_over("https://demo.example.com").is_ok());
+        let host_prefixed = config(&[
+            ("DESCOPE_LOCAL_REFRESH_COOKIE_NAME", "__Host-DSR"),
+            ("DESCOPE_LOCAL_COOKIE_DOMAIN", "example.com"),
+        ]);
+        assert!(host_prefixed.unwrap_err().to_string().contains("__Host-"));
+        assert!(config(&[("DESCOPE_LOCAL_REFRESH_COOKIE_NAME", "__Host-DSR")]).is_ok());
+    }
+
+    #[test]
     fn malformed_values_name_their_variable() {
         for (name, value) in [
             ("DESCOPE_LOCAL_EXPOSE", "yes"),
@@ -719,6 +763,7 @@ mod tests {
             ("DESCOPE_LOCAL_COOKIE_DOMAIN", "app.test; Secure"),
             ("DESCOPE_LOCAL_COOKIE_PATH", "descope"),
             ("DESCOPE_LOCAL_COOKIE_PATH", "/a;b"),
+            ("DESCOPE_LOCAL_REFRESH_COOKIE_NAME", "DS"),
             (
                 "DESCOPE_LOCAL_REDIRECT_ORIGINS",
                 "http://user:pw@example.com",

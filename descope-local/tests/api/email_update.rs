@@ -52,13 +52,7 @@ async fn a_code_to_the_new_address_makes_it_the_users_email_and_a_login_id() {
     // Until the code is used, nothing has changed.
     assert_eq!(password_sign_in(&local, "ada@new.example").await, 401);
 
-    let (status, _, body) = local
-        .post(
-            "/v1/auth/otp/verify/email",
-            None,
-            json!({"loginId": "ada@example.com", "code": code}),
-        )
-        .await;
+    let (status, body) = local.verify_code("ada@example.com", &code).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["user"]["email"], "ada@new.example");
     assert_eq!(body["user"]["verifiedEmail"], true);
@@ -190,10 +184,7 @@ async fn an_address_another_user_signs_in_with_cannot_become_a_login_id() {
     )
     .await;
     assert_eq!(status, 200);
-    let code = local.inbox("shared@example.com").await["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let code = local.inbox_code("shared@example.com").await;
     let (status, _) = update_email(
         &local,
         "otp",
@@ -203,25 +194,10 @@ async fn an_address_another_user_signs_in_with_cannot_become_a_login_id() {
     )
     .await;
     assert_eq!(status, 200);
-    let grace_code = local.inbox("shared@example.com").await["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let (status, _, _) = local
-        .post(
-            "/v1/auth/otp/verify/email",
-            None,
-            json!({"loginId": "grace@example.com", "code": grace_code}),
-        )
-        .await;
+    let grace_code = local.inbox_code("shared@example.com").await;
+    let (status, _) = local.verify_code("grace@example.com", &grace_code).await;
     assert_eq!(status, 200);
-    let (status, _, body) = local
-        .post(
-            "/v1/auth/otp/verify/email",
-            None,
-            json!({"loginId": "ada@example.com", "code": code}),
-        )
-        .await;
+    let (status, body) = local.verify_code("ada@example.com", &code).await;
     assert_eq!(status, 409, "{body}");
     assert_descope_error(&body, "E062107");
     let (_, _, body) = local
@@ -369,28 +345,13 @@ async fn a_squatter_who_changed_the_email_loses_everything_when_the_owner_proves
     )
     .await;
     assert_eq!(status, 200);
-    let code = local.inbox("mallory@evil.example").await["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let (status, _, _) = local
-        .post(
-            "/v1/auth/otp/verify/email",
-            None,
-            json!({"loginId": "ada@example.com", "code": code}),
-        )
-        .await;
+    let code = local.inbox_code("mallory@evil.example").await;
+    let (status, _) = local.verify_code("ada@example.com", &code).await;
     assert_eq!(status, 200);
 
     // Ada proves her address: the account is hers alone.
     let code = local.code_for("ada@example.com").await;
-    let (status, _, ada) = local
-        .post(
-            "/v1/auth/otp/verify/email",
-            None,
-            json!({"loginId": "ada@example.com", "code": code}),
-        )
-        .await;
+    let (status, ada) = local.verify_code("ada@example.com", &code).await;
     assert_eq!(status, 200, "{ada}");
     assert_eq!(ada["user"]["userId"], squatted["user"]["userId"]);
     assert_eq!(ada["user"]["loginIds"], json!(["ada@example.com"]));
@@ -402,13 +363,7 @@ async fn a_squatter_who_changed_the_email_loses_everything_when_the_owner_proves
     assert_eq!(password_sign_in(&local, "mallory@evil.example").await, 401);
     // Mallory's address is hers again, on an account of its own.
     let code = local.code_for("mallory@evil.example").await;
-    let (_, _, theirs) = local
-        .post(
-            "/v1/auth/otp/verify/email",
-            None,
-            json!({"loginId": "mallory@evil.example", "code": code}),
-        )
-        .await;
+    let (_, theirs) = local.verify_code("mallory@evil.example", &code).await;
     assert_eq!(theirs["firstSeen"], true);
     assert_ne!(theirs["user"]["userId"], squatted["user"]["userId"]);
 }
@@ -418,13 +373,7 @@ async fn a_pending_change_dies_with_the_session_that_asked_for_it() {
     let local = start().await;
     // A session the owner proved, whose refresh token a thief holds.
     let code = local.code_for("owner@example.com").await;
-    let (_, _, stolen) = local
-        .post(
-            "/v1/auth/otp/verify/email",
-            None,
-            json!({"loginId": "owner@example.com", "code": code}),
-        )
-        .await;
+    let (_, stolen) = local.verify_code("owner@example.com", &code).await;
     let stolen = refresh_jwt(&stolen);
     let (status, _) = update_email(
         &local,
@@ -472,10 +421,7 @@ async fn a_sign_in_code_and_an_email_change_code_do_not_cancel_each_other() {
         json!({"loginId": "ada@example.com", "email": "ada@new.example"}),
     )
     .await;
-    let change_code = local.inbox("ada@new.example").await["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let change_code = local.inbox_code("ada@new.example").await;
     // Anyone may ask for a sign-in code for Ada; it does not cancel her change.
     local
         .post(
@@ -484,27 +430,12 @@ async fn a_sign_in_code_and_an_email_change_code_do_not_cancel_each_other() {
             json!({"loginId": "ada@example.com"}),
         )
         .await;
-    let sign_in_code = local.inbox("ada@example.com").await["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let sign_in_code = local.inbox_code("ada@example.com").await;
 
-    let (status, _, body) = local
-        .post(
-            "/v1/auth/otp/verify/email",
-            None,
-            json!({"loginId": "ada@example.com", "code": change_code}),
-        )
-        .await;
+    let (status, body) = local.verify_code("ada@example.com", &change_code).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["user"]["email"], "ada@new.example");
-    let (status, _, body) = local
-        .post(
-            "/v1/auth/otp/verify/email",
-            None,
-            json!({"loginId": "ada@example.com", "code": sign_in_code}),
-        )
-        .await;
+    let (status, body) = local.verify_code("ada@example.com", &sign_in_code).await;
     assert_eq!(status, 200, "{body}");
 }
 
@@ -529,4 +460,29 @@ async fn an_update_may_carry_an_empty_list_of_additional_login_ids() {
         )
         .await;
     assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn with_mfa_the_new_session_keeps_how_the_old_one_signed_in() {
+    let local = start().await;
+    let ada = refresh_jwt(&local.signup("ada@example.com", PASSWORD).await);
+    for (mfa, amr) in [(true, vec!["pwd", "email"]), (false, vec!["email"])] {
+        let (status, body) = update_email(
+            &local,
+            "otp",
+            Some(&ada),
+            json!({"loginId": "ada@example.com", "email": "ada@new.example", "mfa": mfa}),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let code = local.inbox_code("ada@new.example").await;
+        let (status, body) = local.verify_code("ada@example.com", &code).await;
+        assert_eq!(status, 200, "{body}");
+        let claims = local
+            .validator()
+            .validate(body["sessionJwt"].as_str().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(claims.amr, amr, "mfa: {mfa}");
+    }
 }

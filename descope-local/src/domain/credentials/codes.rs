@@ -8,7 +8,7 @@ use std::net::IpAddr;
 
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 
-use super::email::{Audience, Mailer, Outgoing};
+use super::email::{Audience, Mailer, NewEmail, Outgoing};
 use crate::{
     domain::{error::Error, limits::Secret, sessions::SignedIn, users::LoginId},
     storage::codes::{self, CodeKind},
@@ -42,6 +42,19 @@ fn six_digits() -> String {
     }
 }
 
+/// A new code for `login_id`: what is stored and, if `sent`, what the message shows; and the
+/// code itself.
+fn new_code(login_id: &LoginId, sent: bool) -> (Outgoing, String) {
+    let code = six_digits();
+    let outgoing = Outgoing {
+        kind: CodeKind::Otp,
+        hash: code_hash(login_id.as_str(), &code),
+        code: sent.then(|| code.clone()),
+        link: None,
+    };
+    (outgoing, code)
+}
+
 impl Codes {
     /// Sends a new code to `login_id` if `audience` allows; answers the masked address.
     pub(crate) async fn send(
@@ -51,56 +64,29 @@ impl Codes {
         audience: Audience,
         address: IpAddr,
     ) -> Result<String, Error> {
-        let code = six_digits();
-        let outgoing = Outgoing {
-            kind: CodeKind::Otp,
-            hash: code_hash(login_id.as_str(), &code),
-            code: Some(code),
-            link: None,
-        };
+        let (outgoing, _) = new_code(&login_id, true);
         self.mail
             .send(login_id, name, audience, address, outgoing)
             .await
     }
 
-    /// Sends a code to `new_email` that, verified with `login_id`, makes it the email of the
-    /// user holding `refresh_token`; answers the masked new address.
+    /// Sends a code to the new address that, verified with the user's login ID, makes it the
+    /// email of the user holding `refresh_token`; answers the masked new address.
     pub(crate) async fn send_email_change(
         &self,
-        login_id: LoginId,
-        new_email: LoginId,
-        add_login_id: bool,
+        change: NewEmail,
         refresh_token: Option<&str>,
         address: IpAddr,
     ) -> Result<String, Error> {
-        let code = six_digits();
-        let outgoing = Outgoing {
-            kind: CodeKind::Otp,
-            hash: code_hash(login_id.as_str(), &code),
-            code: Some(code),
-            link: None,
-        };
+        let (outgoing, _) = new_code(&change.login_id, true);
         self.mail
-            .send_email_change(
-                login_id,
-                new_email,
-                add_login_id,
-                refresh_token,
-                address,
-                outgoing,
-            )
+            .send_email_change(change, refresh_token, address, outgoing)
             .await
     }
 
     /// A new code for the test user `login_id`, answered instead of sent.
     pub(crate) async fn generate_for_test_user(&self, login_id: LoginId) -> Result<String, Error> {
-        let code = six_digits();
-        let outgoing = Outgoing {
-            kind: CodeKind::Otp,
-            hash: code_hash(login_id.as_str(), &code),
-            code: None,
-            link: None,
-        };
+        let (outgoing, code) = new_code(&login_id, false);
         self.mail.issue_to_test_user(login_id, outgoing).await?;
         Ok(code)
     }

@@ -35,6 +35,17 @@ pub(crate) enum Audience {
     ExistingUsers,
 }
 
+/// An email update: the user's login ID (their session's user must have it), the new address
+/// and what its proof does.
+pub(crate) struct NewEmail {
+    pub(crate) login_id: LoginId,
+    pub(crate) email: LoginId,
+    /// The new address becomes a login ID too.
+    pub(crate) add_login_id: bool,
+    /// The new session keeps the asking session's `amr` (Descope's `mfa`).
+    pub(crate) keep_amr: bool,
+}
+
 /// A code or link on its way: its stored form, and what the message shows.
 pub(super) struct Outgoing {
     pub(super) kind: CodeKind,
@@ -139,22 +150,26 @@ impl Mailer {
             .await
     }
 
-    /// Sends `outgoing` to `new_email` for the user of `login_id`, who proves they are by
-    /// their session's `refresh_token`: once proven, the address becomes their email (and,
-    /// with `add_login_id`, one of their login IDs). Answers the masked new address.
+    /// Sends `outgoing` to the new address for the user of `change.login_id`, who proves they
+    /// are by their session's `refresh_token`: once proven, the address becomes their email
+    /// (and maybe one of their login IDs). Answers the masked new address.
     ///
-    /// The secret is filed under `login_id`, as the user verifies a code with their own login
-    /// ID; it replaces any earlier email change there, and lives only as long as the session
-    /// that asked for it.
+    /// The secret is filed under the login ID, as the user verifies a code with their own
+    /// login ID; it replaces any earlier email change there, and lives only as long as the
+    /// session that asked for it.
     pub(super) async fn send_email_change(
         &self,
-        login_id: LoginId,
-        new_email: LoginId,
-        add_login_id: bool,
+        change: NewEmail,
         refresh_token: Option<&str>,
         address: IpAddr,
         outgoing: Outgoing,
     ) -> Result<String, Error> {
+        let NewEmail {
+            login_id,
+            email: new_email,
+            add_login_id,
+            keep_amr,
+        } = change;
         // Taken before the token is looked at, so a request without one counts as a wrong one.
         let guess = self.limits.guess(None, address)?;
         let token = refresh_token.ok_or(Error::InvalidRefreshToken)?;
@@ -170,6 +185,7 @@ impl Mailer {
             family_id: family.id,
             new_email: new_email.as_str().to_owned(),
             add_login_id,
+            kept_amr: if keep_amr { family.amr } else { Vec::new() },
         };
         let (kind, hash) = (outgoing.kind, outgoing.hash);
         self.store
@@ -214,6 +230,10 @@ impl Mailer {
     /// Makes a proven new address the user's email (and maybe a login ID) and signs them in,
     /// if the session that asked for it is still live.
     async fn change_email(&self, change: EmailChange, address: IpAddr) -> Result<SignedIn, Error> {
+        let mut amr = change.kept_amr.clone();
+        if !amr.iter().any(|method| method == "email") {
+            amr.push("email".into());
+        }
         let user = self
             .store
             .write(move |conn| -> Result<_, Error> {
@@ -237,9 +257,7 @@ impl Mailer {
                 stored_users::by_id(conn, &user.id)?.ok_or(Error::UserNotFound)
             })
             .await?;
-        self.sessions
-            .start(user, vec!["email".into()], false, address)
-            .await
+        self.sessions.start(user, amr, false, address).await
     }
 
     /// Signs in (creating on first use) the owner of a verified email address.

@@ -4,7 +4,7 @@
 
 use std::net::IpAddr;
 
-use super::email::{Audience, Mailer, Outgoing};
+use super::email::{Audience, Mailer, NewEmail, Outgoing};
 use crate::{
     domain::{error::Error, sessions::SignedIn, users::LoginId},
     storage::codes::{self, CodeKind},
@@ -52,9 +52,9 @@ impl Links {
             .any(|approved| origin(approved).as_deref() == Some(&*wanted))
     }
 
-    /// The link to `uri` (an approved origin; none or empty: the project's default) and its
-    /// token.
-    fn new_link(&self, uri: Option<&str>) -> Result<(String, String), Error> {
+    /// A new link to `uri` (an approved origin; none or empty: the project's default): what
+    /// is stored and, if `sent`, what the message shows; and the link itself.
+    fn new_link(&self, uri: Option<&str>, sent: bool) -> Result<(Outgoing, String), Error> {
         let uri = match uri.map(str::trim).filter(|u| !u.is_empty()) {
             Some(uri) => uri,
             None => self
@@ -69,7 +69,14 @@ impl Links {
             ));
         }
         let token = random_id(40);
-        Ok((link(uri, &token)?, token))
+        let link = link(uri, &token)?;
+        let outgoing = Outgoing {
+            kind: CodeKind::MagicLink,
+            hash: link_hash(&token),
+            code: None,
+            link: sent.then(|| link.clone()),
+        };
+        Ok((outgoing, link))
     }
 
     /// A new link to `uri` for the test user `login_id`, answered instead of sent.
@@ -78,44 +85,23 @@ impl Links {
         login_id: LoginId,
         uri: Option<&str>,
     ) -> Result<String, Error> {
-        let (link, token) = self.new_link(uri)?;
-        let outgoing = Outgoing {
-            kind: CodeKind::MagicLink,
-            hash: link_hash(&token),
-            code: None,
-            link: None,
-        };
+        let (outgoing, link) = self.new_link(uri, false)?;
         self.mail.issue_to_test_user(login_id, outgoing).await?;
         Ok(link)
     }
 
-    /// Sends a link to `uri` to `new_email` that makes it the email of the user of `login_id`,
-    /// who holds `refresh_token`; answers the masked new address.
+    /// Sends a link to `uri` to the new address that makes it the email of the user holding
+    /// `refresh_token`; answers the masked new address.
     pub(crate) async fn send_email_change(
         &self,
-        login_id: LoginId,
-        new_email: LoginId,
-        add_login_id: bool,
+        change: NewEmail,
         uri: Option<&str>,
         refresh_token: Option<&str>,
         address: IpAddr,
     ) -> Result<String, Error> {
-        let (link, token) = self.new_link(uri)?;
-        let outgoing = Outgoing {
-            kind: CodeKind::MagicLink,
-            hash: link_hash(&token),
-            code: None,
-            link: Some(link),
-        };
+        let (outgoing, _) = self.new_link(uri, true)?;
         self.mail
-            .send_email_change(
-                login_id,
-                new_email,
-                add_login_id,
-                refresh_token,
-                address,
-                outgoing,
-            )
+            .send_email_change(change, refresh_token, address, outgoing)
             .await
     }
 
@@ -128,13 +114,7 @@ impl Links {
         audience: Audience,
         address: IpAddr,
     ) -> Result<String, Error> {
-        let (link, token) = self.new_link(uri)?;
-        let outgoing = Outgoing {
-            kind: CodeKind::MagicLink,
-            hash: link_hash(&token),
-            code: None,
-            link: Some(link),
-        };
+        let (outgoing, _) = self.new_link(uri, true)?;
         self.mail
             .send(login_id, name, audience, address, outgoing)
             .await

@@ -14,4 +14,4 @@ pub(crate) mod hashing;
 pub(crate) mod links;
 pub(crate) mod passwords;
 
-pub(crate) use email::{Audience, Mailer};
+pub(crate) use email::{Audience, Mailer, NewEmail};

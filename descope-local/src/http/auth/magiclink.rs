@@ -60,16 +60,12 @@ async fn update_email(
     caller: Caller,
     ApiJson(body): ApiJson<EmailUpdate>,
 ) -> Result<Json<MaskedEmail>, HttpError> {
-    let (login_id, new_email) = email_update(&body)?;
-    let uri = body.uri.as_deref();
     let masked_email = api
         .services
         .links
         .send_email_change(
-            login_id,
-            new_email,
-            body.add_to_login_ids,
-            uri,
+            email_update(&body)?,
+            body.uri.as_deref(),
             caller.refresh.as_deref(),
             caller.address,
         )

@@ -63,14 +63,11 @@ async fn update_email(
     caller: Caller,
     ApiJson(body): ApiJson<EmailUpdate>,
 ) -> Result<Json<MaskedEmail>, HttpError> {
-    let (login_id, new_email) = email_update(&body)?;
     let masked_email = api
         .services
         .codes
         .send_email_change(
-            login_id,
-            new_email,
-            body.add_to_login_ids,
+            email_update(&body)?,
             caller.refresh.as_deref(),
             caller.address,
         )
