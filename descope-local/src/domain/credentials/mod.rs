@@ -5,8 +5,8 @@
 //! - `passwords`: sign-up, sign-in, replace and update by password.
 //! - `codes`: one-time codes by email: how a code is made, sent and checked.
 //! - `links`: magic links by email.
-//! - `email`: what codes and links share: who may be sent one, and signing in the owner of a
-//!   proven address.
+//! - `email`: what codes and links share: who may be sent one, signing in the owner of a
+//!   proven address, and changing a user's email to a proven new one.
 
 pub(crate) mod codes;
 mod email;
