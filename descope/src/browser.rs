@@ -3,6 +3,11 @@
 //! It sends Descope's `Authorization: Bearer <projectId>[:<refreshJwt>]` convention, reads
 //! every body as JSON (success or error), and tells apart what a UI must handle differently:
 //! an API refusal (with Descope's error body and any `Retry-After`) and a network failure.
+//!
+//! Both of a project's token deliveries work: with the refresh token in the body, calls that
+//! act on a session pass it; with it in an httpOnly cookie ("manage in cookies", where a
+//! [`JwtResponse`] has no `refresh_jwt`), they pass `None` and the browser sends the cookie,
+//! as every call goes with `credentials: "include"`.
 
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
@@ -142,13 +147,13 @@ impl Client {
         &self,
         login_id: &str,
         new_password: &str,
-        refresh_jwt: &str,
+        refresh_jwt: Option<&str>,
     ) -> Result<(), ClientError> {
         let body = PasswordUpdate {
             login_id: Some(login_id.into()),
             new_password: Some(new_password.into()),
         };
-        self.post::<Empty>(path::PASSWORD_UPDATE, Some(refresh_jwt), &body)
+        self.post::<Empty>(path::PASSWORD_UPDATE, refresh_jwt, &body)
             .await
             .map(drop)
     }
@@ -161,7 +166,7 @@ impl Client {
         login_id: &str,
         new_email: &str,
         add_to_login_ids: bool,
-        refresh_jwt: &str,
+        refresh_jwt: Option<&str>,
     ) -> Result<MaskedEmail, ClientError> {
         let body = EmailUpdate {
             login_id: Some(login_id.into()),
@@ -169,23 +174,23 @@ impl Client {
             add_to_login_ids,
             ..EmailUpdate::default()
         };
-        self.post(path::OTP_UPDATE_EMAIL, Some(refresh_jwt), &body)
-            .await
+        self.post(path::OTP_UPDATE_EMAIL, refresh_jwt, &body).await
     }
 
     /// [`path::REFRESH`]: a new session token and, with rotation, a new refresh token.
-    pub async fn refresh(&self, refresh_jwt: &str) -> Result<JwtResponse, ClientError> {
-        self.post(path::REFRESH, Some(refresh_jwt), &Empty {}).await
+    pub async fn refresh(&self, refresh_jwt: Option<&str>) -> Result<JwtResponse, ClientError> {
+        self.post(path::REFRESH, refresh_jwt, &Empty {}).await
     }
 
     /// [`path::ME`].
-    pub async fn me(&self, refresh_jwt: &str) -> Result<UserResponse, ClientError> {
-        self.call("GET", path::ME, Some(refresh_jwt), None).await
+    pub async fn me(&self, refresh_jwt: Option<&str>) -> Result<UserResponse, ClientError> {
+        self.call("GET", path::ME, refresh_jwt, None).await
     }
 
-    /// [`path::LOGOUT`]: revokes the refresh token.
-    pub async fn logout(&self, refresh_jwt: &str) -> Result<(), ClientError> {
-        self.post::<Empty>(path::LOGOUT, Some(refresh_jwt), &Empty {})
+    /// [`path::LOGOUT`]: revokes the refresh token (and, in cookie mode, the server expires
+    /// the cookie).
+    pub async fn logout(&self, refresh_jwt: Option<&str>) -> Result<(), ClientError> {
+        self.post::<Empty>(path::LOGOUT, refresh_jwt, &Empty {})
             .await
             .map(drop)
     }
@@ -211,6 +216,8 @@ impl Client {
             |e: JsValue| ClientError::Network(e.as_string().unwrap_or_else(|| format!("{e:?}")));
         let init = RequestInit::new();
         init.set_method(method);
+        // The refresh cookie of "manage in cookies" goes to Descope's own origin too.
+        init.set_credentials(web_sys::RequestCredentials::Include);
         if let Some(body) = &body {
             init.set_body(&JsValue::from_str(body));
         }

@@ -222,9 +222,9 @@ async fn change_email_step(
     let client = browser::client();
     match step {
         EmailStep::Address => {
-            let refresh = browser::tokens().map(|t| t.refresh).unwrap_or_default();
+            let tokens = browser::tokens().ok_or("You are not signed in.")?;
             let sent = client
-                .otp_update_email(login_id, address.trim(), true, &refresh)
+                .otp_update_email(login_id, address.trim(), true, tokens.refresh.token())
                 .await
                 .map_err(explain)?;
             Ok((EmailStep::Code(sent.masked_email), None))
@@ -237,9 +237,10 @@ async fn change_email_step(
                 .map_err(explain)?;
             browser::signed_in(auth, &response);
             // The code's sign-in replaces the tab's session, which is no longer needed; a
-            // revocation that fails leaves it to expire.
-            if let Some(replaced) = replaced {
-                let _ = client.logout(&replaced).await;
+            // revocation that fails leaves it to expire. A replaced cookie is out of reach
+            // anyway: the new session's took its place.
+            if let Some(browser::Refresh::Stored(replaced)) = replaced {
+                let _ = client.logout(Some(&replaced)).await;
             }
             let email = response.user.map(|u| u.email).unwrap_or_default();
             let done = format!("Your email is now {email}.");
@@ -256,7 +257,7 @@ async fn load_details(auth: Auth) -> Result<Details, String> {
     let Some(tokens) = browser::tokens() else {
         return Err("You are not signed in.".into());
     };
-    match browser::client().me(&tokens.refresh).await {
+    match browser::client().me(tokens.refresh.token()).await {
         Ok(user) => Ok(Details {
             login_id: user.login_ids.into_iter().next().unwrap_or_default(),
             name: user.name,

@@ -73,11 +73,10 @@ pub fn ResetPasswordPage() -> impl IntoView {
             let navigate = navigate.get_value();
             leptos::task::spawn_local(async move {
                 let client = crate::session::browser::client();
-                let refresh = crate::session::browser::tokens()
-                    .map(|t| t.refresh)
-                    .unwrap_or_default();
+                let refresh = crate::session::browser::tokens().map(|t| t.refresh);
+                let token = refresh.as_ref().and_then(|r| r.token());
                 let outcome = client
-                    .password_update(&login_id, &password.get_untracked(), &refresh)
+                    .password_update(&login_id, &password.get_untracked(), token)
                     .await;
                 pending.set(false);
                 match outcome {

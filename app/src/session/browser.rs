@@ -1,8 +1,10 @@
 //! The browser half of the session: token storage, refresh and cross-tab coordination.
 //!
-//! - Tokens live where Descope's web SDK keeps them (localStorage `DS` and `DSR`), and the
-//!   session token is mirrored in a `DS` cookie (`SameSite=Strict`, `Secure` over https) so the
-//!   server renders the right page on first paint.
+//! - The session token lives where Descope's web SDK keeps it (localStorage `DS`), mirrored in
+//!   a `DS` cookie (`SameSite=Strict`, `Secure` over https) so the server renders the right page
+//!   on first paint. The refresh token is in an httpOnly cookie that script never sees when the
+//!   project delivers it so ("manage in cookies": a sign-in answer without `refreshJwt`);
+//!   otherwise it is in localStorage `DSR`, as with the web SDK's `persistTokens`.
 //! - The session is refreshed 20 s before it expires, by this machine's clock: the deadline is
 //!   the token's lifetime (`exp - iat`, both the server's) counted from when it arrived, so a
 //!   clock that is off does not make every token look due. It is stored beside the tokens for
@@ -30,6 +32,8 @@ use super::{meta, Auth};
 
 const SESSION_KEY: &str = "DS";
 const REFRESH_KEY: &str = "DSR";
+/// Set while the refresh token is in the project's httpOnly cookie: a marker, not a token.
+const REFRESH_IN_COOKIE_KEY: &str = "DSR_IN_COOKIE";
 const REFRESH_LOCK: &str = "descope-refresh";
 const CHANNEL_NAME: &str = "descope-session";
 /// How long before expiry the session is refreshed, as Descope's web SDK does.
@@ -47,7 +51,7 @@ thread_local! {
     static DUE_WHILE_HIDDEN: Cell<bool> = const { Cell::new(false) };
     static FAILURES: Cell<u32> = const { Cell::new(0) };
     /// A refresh token whose revocation at sign-out did not reach Descope.
-    static UNREVOKED: RefCell<Option<String>> = const { RefCell::new(None) };
+    static UNREVOKED: RefCell<Option<Refresh>> = const { RefCell::new(None) };
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen]
@@ -77,22 +81,45 @@ pub fn client() -> Client {
     Client::new(base, meta_content(meta::PROJECT_ID).unwrap_or_default())
 }
 
-/// The stored pair of tokens.
+/// Where the session's refresh token is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refresh {
+    /// In storage (`DSR`): the project returns it in the body.
+    Stored(String),
+    /// In the project's httpOnly cookie, which only the browser sends.
+    Cookie,
+}
+
+impl Refresh {
+    /// The token to send with a call that acts on the session; none when the cookie carries
+    /// it.
+    pub fn token(&self) -> Option<&str> {
+        match self {
+            Self::Stored(token) => Some(token),
+            Self::Cookie => None,
+        }
+    }
+}
+
+/// The session as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tokens {
     /// The session token (`DS`).
     pub session: String,
-    /// The refresh token (`DSR`).
-    pub refresh: String,
+    /// Where the refresh token is.
+    pub refresh: Refresh,
 }
 
-/// The stored tokens, if both are there.
+/// The stored session, if there is one.
 pub fn tokens() -> Option<Tokens> {
     let storage = LocalStorage::raw();
-    Some(Tokens {
-        session: storage.get_item(SESSION_KEY).ok()??,
-        refresh: storage.get_item(REFRESH_KEY).ok()??,
-    })
+    let session = storage.get_item(SESSION_KEY).ok()??;
+    let refresh = match storage.get_item(REFRESH_KEY).ok()? {
+        Some(token) => Refresh::Stored(token),
+        None if storage.get_item(REFRESH_IN_COOKIE_KEY).ok()?.is_some() => Refresh::Cookie,
+        None => return None,
+    };
+    Some(Tokens { session, refresh })
 }
 
 /// The stored session token, for `Authorization: Bearer` on the app's own API.
@@ -103,8 +130,15 @@ pub fn session_token() -> Option<String> {
 fn save(response: &JwtResponse) {
     let storage = LocalStorage::raw();
     let _ = storage.set_item(SESSION_KEY, &response.session_jwt);
-    if let Some(refresh) = &response.refresh_jwt {
-        let _ = storage.set_item(REFRESH_KEY, refresh);
+    match &response.refresh_jwt {
+        Some(refresh) => {
+            let _ = storage.set_item(REFRESH_KEY, refresh);
+            let _ = storage.remove_item(REFRESH_IN_COOKIE_KEY);
+        }
+        None => {
+            let _ = storage.remove_item(REFRESH_KEY);
+            let _ = storage.set_item(REFRESH_IN_COOKIE_KEY, "1");
+        }
     }
     let lifetime = lifetime(&response.session_jwt).unwrap_or(0);
     let refresh_in = (lifetime - REFRESH_EARLY_SECS).max(MIN_REFRESH_DELAY_SECS);
@@ -116,6 +150,7 @@ fn clear() {
     let storage = LocalStorage::raw();
     let _ = storage.remove_item(SESSION_KEY);
     let _ = storage.remove_item(REFRESH_KEY);
+    let _ = storage.remove_item(REFRESH_IN_COOKIE_KEY);
     let _ = storage.remove_item(REFRESH_AT_KEY);
     set_cookie(None, 0);
     cancel_timer();
@@ -203,10 +238,11 @@ pub async fn sign_out(auth: Auth) -> Result<(), ClientError> {
     revoked
 }
 
-/// Revokes `refresh`; keeps it for [`retry_revoke`] when Descope cannot be reached (a refusal
-/// means it is no longer valid anyway).
-async fn revoke(refresh: String) -> Result<(), ClientError> {
-    match client().logout(&refresh).await {
+/// Revokes `refresh` (in cookie mode, Descope also expires the cookie); keeps it for
+/// [`retry_revoke`] when Descope cannot be reached (a refusal means it is no longer valid
+/// anyway).
+async fn revoke(refresh: Refresh) -> Result<(), ClientError> {
+    match client().logout(refresh.token()).await {
         Err(e) if !e.ends_session() => {
             UNREVOKED.set(Some(refresh));
             Err(e)
@@ -296,7 +332,7 @@ pub async fn refresh(auth: Auth, due: Due) -> Result<(), ClientError> {
             Some(current) if !due.applies_to(&current) => Ok(()),
             None => Err(ClientError::Network("signed out in another tab".into())),
             Some(current) => {
-                let response = client().refresh(&current.refresh).await?;
+                let response = client().refresh(current.refresh.token()).await?;
                 save(&response);
                 broadcast("refreshed");
                 Ok(())
