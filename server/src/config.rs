@@ -58,13 +58,17 @@ const STANDALONE_ONLY: &[&str] = &[
 /// Environment variables by name.
 pub type Vars = BTreeMap<String, String>;
 
-/// The embedded server's defaults, with its data under `data_dir`. The app keeps its refresh
-/// token where script can read it, so its own server rotates refresh tokens, with reuse
-/// detection, unless a setting says otherwise; the standalone server keeps a Descope project's
-/// default (no rotation).
+/// The embedded server's defaults, with its data under `data_dir`, where the standalone server
+/// keeps a Descope project's (refresh token in the body, no rotation):
+/// - the refresh token goes in an httpOnly, `SameSite=Strict` cookie that script never sees,
+///   scoped to the server's own paths: it is sent to nothing else of the app's;
+/// - refresh tokens rotate, with reuse detection, which matters when a setting puts them back
+///   in the body, where script can read them.
 #[cfg(feature = "local")]
 fn embedded_defaults(data_dir: &std::path::Path) -> descope_local::Config {
     let mut local = descope_local::Config::new(LOCAL_PROJECT_ID, data_dir.join("descope-local"));
+    local.token_delivery = descope_local::TokenDelivery::Cookies;
+    local.refresh_cookie.path = LOCAL_DESCOPE_PREFIX.to_owned();
     local.rotate_refresh_tokens = true;
     local
 }
@@ -92,7 +96,7 @@ impl DescopeConfig {
                 let mut local =
                     descope_local::Config::from_vars_over(embedded_defaults(&data_dir), nonempty)?;
                 local.project_id = LOCAL_PROJECT_ID.to_owned();
-                let mut ignored: Vec<String> = local_settings
+                let ignored = local_settings
                     .filter(|name| STANDALONE_ONLY.contains(&name.as_str()))
                     .map(|name| {
                         format!(
@@ -102,15 +106,6 @@ impl DescopeConfig {
                         )
                     })
                     .collect();
-                if local.token_delivery != descope_local::TokenDelivery::ResponseBody {
-                    local.token_delivery = descope_local::TokenDelivery::ResponseBody;
-                    ignored.push(
-                        "cookie delivery of refresh tokens (DESCOPE_LOCAL_TOKEN_DELIVERY, \
-                         tokenResponseMethod) is ignored: this app's browser client keeps the \
-                         refresh token itself, so the embedded server returns it in the body"
-                            .into(),
-                    );
-                }
                 Ok((Self::Embedded(Box::new(local)), ignored))
             }
             #[cfg(not(feature = "local"))]
@@ -273,18 +268,20 @@ mod tests {
 
     #[cfg(feature = "local")]
     #[test]
-    fn the_embedded_server_returns_refresh_tokens_in_the_body_whatever_the_setting() {
-        let (embedded, ignored) = config(&[("DESCOPE_LOCAL_TOKEN_DELIVERY", "cookies")]);
+    fn the_embedded_server_keeps_refresh_tokens_in_its_own_cookie_unless_told_otherwise() {
+        let (embedded, _) = config(&[]);
+        let DescopeConfig::Embedded(local) = &embedded else {
+            panic!("embedded: {embedded:?}");
+        };
+        assert_eq!(local.token_delivery, descope_local::TokenDelivery::Cookies);
+        assert_eq!(local.refresh_cookie.path, LOCAL_DESCOPE_PREFIX);
+        let (embedded, _) = config(&[("DESCOPE_LOCAL_TOKEN_DELIVERY", "body")]);
         let DescopeConfig::Embedded(local) = &embedded else {
             panic!("embedded: {embedded:?}");
         };
         assert_eq!(
             local.token_delivery,
             descope_local::TokenDelivery::ResponseBody
-        );
-        assert!(
-            ignored[0].contains("DESCOPE_LOCAL_TOKEN_DELIVERY"),
-            "{ignored:?}"
         );
     }
 

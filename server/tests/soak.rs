@@ -91,8 +91,12 @@ async fn connection(id: usize, shared: Arc<Shared>, stop: Arc<AtomicBool>) -> Ta
         };
         let started = Instant::now();
         let result = request.send().await;
-        let (status, body) = match result {
-            Ok(r) => (r.status().as_u16(), r.bytes().await.unwrap_or_default()),
+        let (status, cookie, body) = match result {
+            Ok(r) => (
+                r.status().as_u16(),
+                binary::refresh_cookie(r.headers()),
+                r.bytes().await.unwrap_or_default(),
+            ),
             Err(e) => {
                 tally.wrong.push(format!("kind {kind}: {e}"));
                 continue;
@@ -111,9 +115,11 @@ async fn connection(id: usize, shared: Arc<Shared>, stop: Arc<AtomicBool>) -> Ta
                 .push(format!("kind {kind}: {status} instead of {expected}"));
         } else if kind == 8 {
             let body: Value = serde_json::from_slice(&body).unwrap();
+            // The rotated refresh token: in the body, or where the server puts it, the cookie.
+            let refresh = body["refreshJwt"].as_str().map(str::to_owned).or(cookie);
             *shared.tokens[user].lock().unwrap() = (
                 body["sessionJwt"].as_str().unwrap().to_owned(),
-                body["refreshJwt"].as_str().unwrap().to_owned(),
+                refresh.unwrap(),
             );
         }
     }

@@ -48,6 +48,18 @@ pub struct Account {
     pub refresh: String,
 }
 
+/// The refresh token a response sets in the `DSR` cookie, where the server delivers it so.
+pub fn refresh_cookie(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("DSR="))
+        .and_then(|c| c.split(';').next())
+        .filter(|token| !token.is_empty())
+        .map(str::to_owned)
+}
+
 /// Signs up `login` at the Descope API under `descope_base` (e.g. `<app>/descope`).
 pub async fn sign_up(client: &reqwest::Client, descope_base: &str, login: &str) -> Account {
     let response = client
@@ -58,10 +70,13 @@ pub async fn sign_up(client: &reqwest::Client, descope_base: &str, login: &str) 
         .await
         .unwrap();
     assert_eq!(response.status(), 200, "sign-up of {login}");
+    let cookie = refresh_cookie(response.headers());
     let body: Value = response.json().await.unwrap();
+    // The body's refresh token, or, where the server keeps it in a cookie, the cookie's.
+    let refresh = body["refreshJwt"].as_str().map(str::to_owned).or(cookie);
     Account {
         login: login.to_owned(),
         session: body["sessionJwt"].as_str().unwrap().to_owned(),
-        refresh: body["refreshJwt"].as_str().unwrap().to_owned(),
+        refresh: refresh.expect("a refresh token in the body or the DSR cookie"),
     }
 }
