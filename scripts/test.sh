@@ -34,11 +34,15 @@ step "End-to-end tests in Chromium against a release build"
 # rotation on, as in all of this project's own tests (a Descope project's default is off); every
 # journey signs up from 127.0.0.1, so that address gets a sign-up budget for the whole suite.
 e2e_data="$(mktemp -d)"
-trap 'rm -rf "$e2e_data"' EXIT
-# The web-js-sdk journey calls Descope from http://localhost:3000, another origin (CORS).
+# The second, body-mode instance Playwright starts on port 3001 (end2end/playwright.config.ts).
+E2E_BODY_DATA_DIR="$(mktemp -d)"
+export E2E_BODY_DATA_DIR
+trap 'rm -rf "$e2e_data" "$E2E_BODY_DATA_DIR"' EXIT
+# In body mode, the web-js-sdk journey calls Descope from http://localhost:3001, another origin
+# (CORS); the embedded default (cookie mode) is what the first instance, on port 3000, runs.
 # A management key, so journeys can set up what a user cannot (tenants).
 export DESCOPE_LOCAL_MANAGEMENT_KEY="K2EndToEndManagementKey000000000"
-APP_DATA_DIR="$e2e_data" DESCOPE_LOCAL_SESSION_TTL=30 DESCOPE_LOCAL_REFRESH_ROTATION=true DESCOPE_LOCAL_ALLOWED_ORIGINS=http://localhost:3000 \
+APP_DATA_DIR="$e2e_data" DESCOPE_LOCAL_SESSION_TTL=30 DESCOPE_LOCAL_REFRESH_ROTATION=true \
   DESCOPE_LOCAL_ADDRESS_SIGNUPS=1000 cargo leptos end-to-end --release --precompress
 
 step "All checks passed in $((SECONDS - started)) s"

@@ -33,4 +33,27 @@ export async function signIn(page: Page, email: string, password: string) {
   await page.locator("[type=submit]").click();
 }
 
+/** How this Playwright project's server delivers refresh tokens (see playwright.config.ts). */
+export function delivery(): "cookies" | "body" {
+  return test.info().project.name === "body" ? "body" : "cookies";
+}
+
+/**
+ * The session's refresh token, wherever it is: the httpOnly `DSR` cookie in cookie mode (the
+ * browser context sees what page script cannot), localStorage `DSR` in body mode.
+ */
+export async function refreshToken(page: Page): Promise<string | null> {
+  if (delivery() === "cookies") {
+    const cookie = (await page.context().cookies()).find((c) => c.name === "DSR");
+    return cookie?.value ?? null;
+  }
+  return page.evaluate(() => localStorage.getItem("DSR"));
+}
+
+/** Answers the browser's icon request on pages without one (JSON, the inbox), which would
+ * otherwise log a 404. */
+export async function withoutFavicon(page: Page) {
+  await page.route("**/favicon.ico", (route) => route.fulfill({ status: 204 }));
+}
+
 export { expect };

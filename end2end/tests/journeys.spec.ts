@@ -1,4 +1,4 @@
-import { test, expect, expectHydrated, signIn } from "./fixtures";
+import { test, expect, delivery, expectHydrated, refreshToken, signIn } from "./fixtures";
 import type { Page } from "@playwright/test";
 
 // The whole journey through the UI against the embedded local Descope server.
@@ -43,7 +43,11 @@ test("sign up shows the profile with name, email and the secret", async ({ page,
   const nav = page.getByRole("navigation", { name: "Main" });
   await expect(nav.getByRole("button", { name: "Log out" })).toBeVisible();
   await expect(nav.getByRole("link", { name: "Log in" })).toHaveCount(0);
-  expect(await page.evaluate(() => [!!localStorage.getItem("DS"), !!localStorage.getItem("DSR")])).toEqual([true, true]);
+  // The session token is in storage; the refresh token only in body mode.
+  expect(await page.evaluate(() => [!!localStorage.getItem("DS"), !!localStorage.getItem("DSR")])).toEqual([
+    true,
+    delivery() === "body",
+  ]);
   expect(consoleErrors).toEqual([]);
 });
 
@@ -67,10 +71,10 @@ test("sign out: Back does not reveal the profile and the old refresh token is de
   const email = uniqueEmail("logout");
   await signUp(page, "Alan Turing", email);
   await expectProfile(page, "Alan Turing", email);
-  const refresh = await page.evaluate(() => localStorage.getItem("DSR"));
+  const refresh = await refreshToken(page);
 
   await logOut(page);
-  expect(await page.evaluate(() => localStorage.getItem("DSR"))).toBeNull();
+  expect(await refreshToken(page)).toBeNull();
   expect(await page.evaluate(() => document.cookie)).not.toContain("DS=");
 
   await page.goBack();
@@ -89,14 +93,15 @@ test("a sign-out that cannot reach Descope says so, and Try again ends the sessi
   const email = uniqueEmail("offline");
   await signUp(page, "Hedy Lamarr", email);
   await expectProfile(page, "Hedy Lamarr", email);
-  const refresh = await page.evaluate(() => localStorage.getItem("DSR"));
+  const refresh = await refreshToken(page);
   await page.route("**/descope/v1/auth/logout", (route) => route.abort("internetdisconnected"));
 
   await logOut(page);
   const notice = page.getByTestId("unrevoked");
   await expect(notice).toContainText("could not reach the sign-in service");
-  // Signed out here all the same.
-  expect(await page.evaluate(() => localStorage.getItem("DSR"))).toBeNull();
+  // Signed out here all the same; in cookie mode the cookie stays until Descope expires it.
+  expect(await page.evaluate(() => localStorage.getItem("DS"))).toBeNull();
+  if (delivery() === "body") expect(await refreshToken(page)).toBeNull();
   const me = () =>
     page.request.get("/descope/v1/auth/me", { headers: { Authorization: `Bearer ${PROJECT_ID}:${refresh}` } });
   expect((await me()).status(), "the refresh token outlives the failed sign-out").toBe(200);
@@ -105,6 +110,7 @@ test("a sign-out that cannot reach Descope says so, and Try again ends the sessi
   await notice.getByRole("button", { name: "Try again" }).click();
   await expect(notice).toHaveCount(0);
   expect((await me()).status()).toBe(401);
+  expect(await refreshToken(page)).toBeNull();
   // Chromium reports the aborted request itself; nothing else may appear.
   expect(consoleErrors.filter((e) => !e.includes("ERR_INTERNET_DISCONNECTED"))).toEqual([]);
   consoleErrors.length = 0;
@@ -231,11 +237,11 @@ test("three tabs at expiry refresh once per rotation and nobody is logged out", 
       if (r.url().endsWith("/descope/v1/auth/refresh")) refreshes.push(r.url());
     });
   }
-  const first = await page.evaluate(() => localStorage.getItem("DSR"));
+  const first = await refreshToken(page);
 
   // All three tabs' timers fire around the same moment; the Web Lock lets one refresh.
   await expect
-    .poll(() => page.evaluate(() => localStorage.getItem("DSR")), { timeout: 45_000, intervals: [500] })
+    .poll(() => refreshToken(page), { timeout: 45_000, intervals: [500] })
     .not.toBe(first);
   // Give the other tabs' timers (due at the same instant) time to run and adopt.
   await expect.poll(() => refreshes.length, { timeout: 5_000 }).toBe(1);
@@ -253,7 +259,7 @@ test("a refresh answered 429 keeps the session, which refreshes after the back-o
   test.setTimeout(90_000);
   const email = uniqueEmail("limited");
   await signUp(page, "Radia Perlman", email);
-  const first = await page.evaluate(() => localStorage.getItem("DSR"));
+  const first = await refreshToken(page);
   let limited = 0;
   await page.route("**/descope/v1/auth/refresh", async (route) => {
     if (limited++ > 0) return route.fallback();
@@ -265,7 +271,7 @@ test("a refresh answered 429 keeps the session, which refreshes after the back-o
   });
   // The 30 s session is refreshed 10 s in; the first attempt is refused, the retry goes through.
   await expect
-    .poll(() => page.evaluate(() => localStorage.getItem("DSR")), { timeout: 45_000, intervals: [500] })
+    .poll(() => refreshToken(page), { timeout: 45_000, intervals: [500] })
     .not.toBe(first);
   expect(limited).toBeGreaterThanOrEqual(2);
   await page.reload();
@@ -342,7 +348,7 @@ test("the email is changed on the profile with a code sent to the new address", 
   await signUp(page, "Radia Perlman", email);
   await expectProfile(page, "Radia Perlman", email);
 
-  const before = await page.evaluate(() => localStorage.getItem("DSR"));
+  const before = await refreshToken(page);
   await page.getByRole("button", { name: "Change email" }).click();
   await page.getByLabel("New email").fill(moved);
   await page.getByRole("button", { name: "Send code" }).click();
@@ -359,11 +365,13 @@ test("the email is changed on the profile with a code sent to the new address", 
   await page.getByRole("button", { name: "Confirm new email" }).click();
   await expect(page.getByTestId("email-changed")).toHaveText(`Your email is now ${moved}.`);
   await expect(page.getByTestId("email")).toHaveText(moved);
-  // The tab holds the new session; the one it replaced was revoked.
-  const revoked = await page.request.post("/descope/v1/auth/refresh", {
+  // The tab holds the new session. In body mode the one it replaced was revoked; in cookie
+  // mode the new session's cookie took its place, out of every script's reach.
+  const replaced = await page.request.post("/descope/v1/auth/refresh", {
     headers: { Authorization: `Bearer ${PROJECT_ID}:${before}` },
   });
-  expect(revoked.status()).toBe(401);
+  if (delivery() === "body") expect(replaced.status()).toBe(401);
+  expect(await refreshToken(page)).not.toBe(before);
 
   // The new address signs in, with the same password.
   await logOut(page);

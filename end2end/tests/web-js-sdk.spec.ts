@@ -1,14 +1,26 @@
 import path from "node:path";
-import { test, expect } from "./fixtures";
+import type { Page } from "@playwright/test";
+import { test, expect, delivery, refreshToken, withoutFavicon } from "./fixtures";
 
-// Descope's own browser SDK against the embedded local server, as a browser app would use it,
-// from another origin (the page on localhost, Descope on 127.0.0.1), as with real Descope: every
-// call is a credentialed CORS request (scripts/test.sh allows http://localhost:3000).
+// Descope's own browser SDK against the embedded local server, as a browser app would use it.
+// - Body mode: from another origin (the page on localhost, Descope on 127.0.0.1), as with real
+//   Descope; every call is a credentialed CORS request (the server allows http://localhost:3001).
+// - Cookie mode: from the server's own origin, as a Descope custom domain under the app's
+//   domain makes it; the refresh token stays in the httpOnly cookie, never in storage.
 // The end-to-end server runs with a 30 s session lifetime (scripts/test.sh), so autoRefresh
 // must refresh (at the server's nextRefreshSeconds, 21 s) for the session to outlive its first
 // token.
 
 const PROJECT_ID = "P2LocalDescopeCompatible0000";
+
+/** Opens a page that is not the app (its session logic would share the SDK's storage keys) and
+ * loads the SDK into it: cross-origin in body mode, same-origin in cookie mode. */
+async function sdkPage(page: Page, descopeOrigin: string) {
+  const origin = delivery() === "body" ? descopeOrigin.replace("127.0.0.1", "localhost") : descopeOrigin;
+  await withoutFavicon(page);
+  await page.goto(`${origin}/healthz`);
+  await page.addScriptTag({ path: path.join(__dirname, "../node_modules/@descope/web-js-sdk/dist/index.umd.js") });
+}
 
 // This page stands in for another app that loads the SDK itself, so the app's own CSP (which
 // allows neither that script nor a second Descope origin) is not in force here.
@@ -17,10 +29,7 @@ test.use({ bypassCSP: true });
 test("web-js-sdk with persistTokens and autoRefresh keeps a session alive", async ({ page, consoleErrors }) => {
   test.setTimeout(120_000);
   const descopeOrigin = new URL(test.info().project.use.baseURL ?? "http://127.0.0.1:3000").origin;
-  await page.goto(descopeOrigin.replace("127.0.0.1", "localhost") + "/");
-  await page.addScriptTag({ path: path.join(__dirname, "../node_modules/@descope/web-js-sdk/dist/index.umd.js") });
-
-  expect(new URL(page.url()).origin).not.toBe(descopeOrigin);
+  await sdkPage(page, descopeOrigin);
   const first = await page.evaluate(async ({ projectId, descopeOrigin }) => {
     const w = window as unknown as { sdk: any; Descope: any };
     w.sdk = w.Descope({ projectId, baseUrl: `${descopeOrigin}/descope`, persistTokens: true, autoRefresh: true });
@@ -30,7 +39,10 @@ test("web-js-sdk with persistTokens and autoRefresh keeps a session alive", asyn
     return { session: localStorage.getItem("DS"), refresh: localStorage.getItem("DSR"), exp: res.data.sessionExpiration };
   }, { projectId: PROJECT_ID, descopeOrigin });
   expect(first.session).toBeTruthy();
-  expect(first.refresh).toBeTruthy();
+  // Body mode stores the refresh token; cookie mode leaves it in the httpOnly cookie.
+  expect(!!first.refresh).toBe(delivery() === "body");
+  const firstRefresh = await refreshToken(page);
+  expect(firstRefresh).toBeTruthy();
 
   // autoRefresh replaces the stored session token before it expires.
   await expect
@@ -52,10 +64,13 @@ test("web-js-sdk with persistTokens and autoRefresh keeps a session alive", asyn
   const me = await page.evaluate(async () => (await (window as any).sdk.me()).data);
   expect(me.name).toBe("Web JS");
 
+  if (delivery() === "cookies") {
+    expect(await page.evaluate(() => localStorage.getItem("DSR")), "no refresh token ever reached storage").toBeNull();
+  }
   await page.evaluate(async () => (window as any).sdk.logout());
-  expect(await page.evaluate(() => localStorage.getItem("DSR"))).toBeNull();
+  expect(await refreshToken(page)).toBeNull();
   const reuse = await page.request.post(`${descopeOrigin}/descope/v1/auth/refresh`, {
-    headers: { Authorization: `Bearer ${PROJECT_ID}:${first.refresh}` },
+    headers: { Authorization: `Bearer ${PROJECT_ID}:${firstRefresh}` },
     data: {},
   });
   expect(reuse.status()).toBe(401);
@@ -71,8 +86,7 @@ test("web-js-sdk reads and selects tenants, and its session survives every call"
   const email = `webjs-tenant-${Date.now()}@example.com`;
   const tenantId = `T${Date.now()}`;
 
-  await page.goto(descopeOrigin.replace("127.0.0.1", "localhost") + "/");
-  await page.addScriptTag({ path: path.join(__dirname, "../node_modules/@descope/web-js-sdk/dist/index.umd.js") });
+  await sdkPage(page, descopeOrigin);
   await page.evaluate(async ({ projectId, descopeOrigin, email }) => {
     const w = window as unknown as { sdk: any; Descope: any };
     w.sdk = w.Descope({ projectId, baseUrl: `${descopeOrigin}/descope`, persistTokens: true, autoRefresh: true });
@@ -103,7 +117,6 @@ test("web-js-sdk reads and selects tenants, and its session survives every call"
       current: current.ok && current.data.tenants.map((t: any) => t.name),
       history: history.ok && history.data.length,
       me: me.ok && me.data.userTenants.map((t: any) => t.tenantId),
-      refresh: localStorage.getItem("DSR"),
     };
   }, tenantId);
   expect(seen).toMatchObject({
@@ -114,6 +127,6 @@ test("web-js-sdk reads and selects tenants, and its session survives every call"
     history: 1,
     me: [tenantId],
   });
-  expect(seen.refresh, "the session is kept").toBeTruthy();
+  expect(await refreshToken(page), "the session is kept").toBeTruthy();
   expect(consoleErrors).toEqual([]);
 });
