@@ -70,3 +70,40 @@ test("no script on the page can obtain the refresh token, and sign-out kills it"
   expect(reuse.status(), "the server refuses the old refresh token").toBe(401);
   expect(consoleErrors).toEqual([]);
 });
+
+test("a refresh cookie planted from another port signs the owner out, never into that account", async ({ page, context, playwright, consoleErrors }) => {
+  test.skip(delivery() !== "cookies", "cookie mode only");
+  test.setTimeout(90_000);
+  // Mallory's refresh token, from a client of her own.
+  const mallory = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL });
+  const answer = await mallory.post("/descope/v1/auth/password/signup", {
+    headers: { Authorization: `Bearer ${PROJECT_ID}` },
+    data: { loginId: `mallory-${Date.now()}@example.com`, password: "correct horse battery" },
+  });
+  expect(answer.status()).toBe(200);
+  const planted = (await mallory.storageState()).cookies.find((c) => c.name === "DSR")!.value;
+  await mallory.dispose();
+
+  const email = `planted-${Date.now()}@example.com`;
+  await page.goto("/login");
+  await expectHydrated(page);
+  await page.getByRole("tab", { name: "Sign up" }).click();
+  await page.getByLabel("Name", { exact: true }).fill("Ada Lovelace");
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill("correct horse battery");
+  await page.getByRole("button", { name: "Sign up", exact: true }).and(page.locator("[type=submit]")).click();
+  await expect(page.getByTestId("email")).toHaveText(email);
+
+  // What a page on another port of 127.0.0.1 can do: a cookie the browser sends first.
+  await context.addCookies([
+    { name: "DSR", value: planted, domain: "127.0.0.1", path: "/descope/v1/auth", sameSite: "Strict" },
+  ]);
+  // At the next refresh (10 s into a 30 s session) Ada is signed out, not made Mallory.
+  await expect(page).toHaveURL(/\/login/, { timeout: 45_000 });
+  expect((await context.cookies()).filter((c) => c.name === "DSR"), "every refresh cookie expired").toEqual([]);
+  await page.goto("/profile");
+  await expect(page).toHaveURL(/\/login/);
+  // Chromium logs the refused refresh itself; nothing else may appear.
+  expect(consoleErrors.filter((e) => !e.includes("401"))).toEqual([]);
+  consoleErrors.length = 0;
+});

@@ -34,6 +34,9 @@ const SESSION_KEY: &str = "DS";
 const REFRESH_KEY: &str = "DSR";
 /// Set while the refresh token is in the project's httpOnly cookie: a marker, not a token.
 const REFRESH_IN_COOKIE_KEY: &str = "DSR_IN_COOKIE";
+/// Set while a sign-out's revocation of the refresh cookie has not reached Descope: the cookie
+/// outlives the page, so the next page tries again.
+const COOKIE_UNREVOKED_KEY: &str = "DSR_UNREVOKED";
 const REFRESH_LOCK: &str = "descope-refresh";
 const CHANNEL_NAME: &str = "descope-session";
 /// How long before expiry the session is refreshed, as Descope's web SDK does.
@@ -184,16 +187,40 @@ fn now() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
 }
 
+/// A refused refresh, for a session that turned out to be another user's.
+fn foreign_session() -> ClientError {
+    ClientError::Api {
+        status: 401,
+        body: descope::api::ErrorBody {
+            error_code: descope::api::code::INVALID_REFRESH_TOKEN.into(),
+            error_description: "Invalid refresh token".into(),
+            error_message: "the refreshed session belongs to another user".into(),
+        },
+        retry_after: None,
+    }
+}
+
+/// Whose session a JWT is (`sub`), read without verifying it: only to compare two sessions
+/// that Descope issued.
+fn subject(jwt: &str) -> Option<String> {
+    Some(claims(jwt)?.get("sub")?.as_str()?.to_owned())
+}
+
 /// How long a JWT lives (`exp - iat`), read without verifying it: only to schedule a refresh.
 fn lifetime(jwt: &str) -> Option<i64> {
+    let claims = claims(jwt)?;
+    Some(claims.get("exp")?.as_i64()? - claims.get("iat")?.as_i64()?)
+}
+
+/// A JWT's claims, decoded but not verified.
+fn claims(jwt: &str) -> Option<serde_json::Value> {
     let payload = jwt.split('.').nth(1)?;
     let mut base64 = payload.replace('-', "+").replace('_', "/");
     while base64.len() % 4 != 0 {
         base64.push('=');
     }
     let json = window().atob(&base64).ok()?;
-    let claims: serde_json::Value = serde_json::from_str(&json).ok()?;
-    Some(claims.get("exp")?.as_i64()? - claims.get("iat")?.as_i64()?)
+    serde_json::from_str(&json).ok()
 }
 
 /// Sets up the session once the page is hydrated: reconciles the server's verdict with the
@@ -211,6 +238,14 @@ pub(crate) fn start(auth: Auth) {
             schedule_refresh(auth);
         } else {
             set_cookie(None, 0);
+            if LocalStorage::raw()
+                .get_item(COOKIE_UNREVOKED_KEY)
+                .is_ok_and(|flag| flag.is_some())
+            {
+                spawn_local(async {
+                    let _ = revoke(Refresh::Cookie).await;
+                });
+            }
         }
         listen_to_other_tabs(auth);
         catch_up_when_visible(auth);
@@ -242,12 +277,17 @@ pub async fn sign_out(auth: Auth) -> Result<(), ClientError> {
 /// [`retry_revoke`] when Descope cannot be reached (a refusal means it is no longer valid
 /// anyway).
 async fn revoke(refresh: Refresh) -> Result<(), ClientError> {
+    let storage = LocalStorage::raw();
     match client().logout(refresh.token()).await {
         Err(e) if !e.ends_session() => {
+            if refresh == Refresh::Cookie {
+                let _ = storage.set_item(COOKIE_UNREVOKED_KEY, "1");
+            }
             UNREVOKED.set(Some(refresh));
             Err(e)
         }
         _ => {
+            let _ = storage.remove_item(COOKIE_UNREVOKED_KEY);
             UNREVOKED.set(None);
             Ok(())
         }
@@ -333,6 +373,11 @@ pub async fn refresh(auth: Auth, due: Due) -> Result<(), ClientError> {
             None => Err(ClientError::Network("signed out in another tab".into())),
             Some(current) => {
                 let response = client().refresh(current.refresh.token()).await?;
+                if subject(&response.session_jwt) != subject(&current.session) {
+                    // Another user's session: a refresh cookie planted beside or over ours
+                    // (cookies do not tell ports apart). Keep none of it.
+                    return Err(foreign_session());
+                }
                 save(&response);
                 broadcast("refreshed");
                 Ok(())

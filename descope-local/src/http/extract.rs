@@ -140,7 +140,8 @@ impl FromRequestParts<Shared> for KeyHolder {
 }
 
 /// The caller as Descope's convention names it: `Authorization: Bearer <projectId>[:<token>]`,
-/// with the refresh token also accepted from the refresh cookie (`DSR` unless renamed).
+/// with the refresh token also accepted, with cookie delivery, from the refresh cookie (`DSR`
+/// unless renamed).
 pub(crate) struct Caller {
     /// The refresh token, when one was sent.
     pub(crate) refresh: Option<String>,
@@ -154,7 +155,7 @@ impl FromRequestParts<Shared> for Caller {
     async fn from_request_parts(parts: &mut Parts, api: &Shared) -> Result<Self, HttpError> {
         let refresh = bearer(parts, api)?.map(str::to_owned).or_else(|| {
             let cookies = parts.headers.get_all(header::COOKIE);
-            let name = api.delivery.cookie_name();
+            let name = api.delivery.cookie_name()?;
             descope::api::cookie(cookies.iter().filter_map(|v| v.to_str().ok()), name)
                 .map(str::to_owned)
         });

@@ -37,6 +37,10 @@ pub(crate) fn router(api: Shared, allowed_origins: &[String]) -> Router {
         .merge(inbox::router())
         .fallback(|| async { HttpError::NotFound })
         .method_not_allowed_fallback(|| async { HttpError::MethodNotAllowed })
+        .layer(middleware::from_fn_with_state(
+            api.clone(),
+            refuse_conflicting_cookies,
+        ))
         .with_state(api.clone())
         // Enforced where a body is read (`ApiJson`), so an oversized body, declared or
         // streamed, answers 413 in Descope's shape.
@@ -54,6 +58,28 @@ async fn require_known_host(State(api): State<Shared>, request: Request, next: N
         }
         _ => HttpError::UnknownHost.into_response(),
     }
+}
+
+/// Refuses (401, as an invalid refresh token) a request with more than one refresh cookie,
+/// expiring them all: the session cannot be told from a planted one, so it ends, and the
+/// browser is left with none (see [`Delivery::conflicting_cookies`]).
+async fn refuse_conflicting_cookies(
+    State(api): State<Shared>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if !api.delivery.conflicting_cookies(request.headers()) {
+        return next.run(request).await;
+    }
+    // The path the browser used: the server may be nested under a prefix (`/descope`).
+    let path = request
+        .extensions()
+        .get::<axum::extract::OriginalUri>()
+        .map_or_else(|| request.uri().path(), |uri| uri.0.path())
+        .to_owned();
+    let mut response = HttpError::Domain(crate::domain::Error::InvalidRefreshToken).into_response();
+    api.delivery.expire_every_path(&path, &mut response);
+    response
 }
 
 /// Credentialed CORS for the configured origins, with the headers Descope's SDKs send.

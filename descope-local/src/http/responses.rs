@@ -5,19 +5,21 @@
 use std::collections::BTreeMap;
 
 use axum::{
-    http::header,
+    http::{header, HeaderMap, HeaderValue},
     response::{IntoResponse, Response},
     Json,
 };
 use descope::api::{JwtResponse, UserResponse, UserTenant};
 use serde_json::{json, Value};
 
+use super::error::HttpError;
 use crate::{
     domain::{sessions::SignedIn, users::User},
     support::config::{Config, RefreshCookie, SameSite, TokenDelivery},
 };
 
 /// How this project hands out refresh tokens ([`TokenDelivery`]).
+#[derive(Clone)]
 pub(crate) struct Delivery {
     method: TokenDelivery,
     cookie: RefreshCookie,
@@ -37,9 +39,53 @@ impl Delivery {
         }
     }
 
-    /// The cookie a refresh token may come in.
-    pub(crate) fn cookie_name(&self) -> &str {
-        &self.cookie.name
+    /// The cookie a refresh token may come in: with cookie delivery only, so that a cookie
+    /// left from an earlier setting is not taken for a session.
+    pub(crate) fn cookie_name(&self) -> Option<&str> {
+        (self.method == TokenDelivery::Cookies).then_some(self.cookie.name.as_str())
+    }
+
+    /// Whether a request carries more than one refresh cookie. Cookies do not tell ports
+    /// apart, so a page on another port of this host (or a script) can plant one with a
+    /// longer path, which browsers send first: taking it would sign the owner into someone
+    /// else's session.
+    pub(crate) fn conflicting_cookies(&self, headers: &HeaderMap) -> bool {
+        let Some(name) = self.cookie_name() else {
+            return false;
+        };
+        let presented = headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .filter(|(key, value)| *key == name && !value.is_empty())
+            .count();
+        presented > 1
+    }
+
+    /// Expires the refresh cookie at `path` and every path above it, the server's own
+    /// included: whichever of them a planted cookie used.
+    pub(crate) fn expire_every_path(&self, path: &str, response: &mut Response) {
+        let mut paths: Vec<&str> = path
+            .char_indices()
+            .filter(|(_, c)| *c == '/')
+            .map(|(at, _)| if at == 0 { "/" } else { &path[..at] })
+            .collect();
+        paths.push(path);
+        paths.push(&self.cookie.path);
+        paths.dedup();
+        for path in paths {
+            let mut cookie = self.cookie.clone();
+            cookie.path = path.to_owned();
+            let expired = Self {
+                cookie,
+                ..self.clone()
+            };
+            if let Ok(value) = HeaderValue::from_str(&expired.set_cookie("", 0)) {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+        }
     }
 
     /// Descope's `JWTResponse` for a session just started or refreshed. With cookies, the
@@ -59,13 +105,18 @@ impl Delivery {
         }
     }
 
-    /// `{}` for a session that ended; with cookies, the refresh cookie is expired too.
-    pub(crate) fn logged_out(&self) -> Response {
+    /// The answer to a logout: `{}`, or why it was refused. With cookies the refresh cookie
+    /// is expired either way: a refused one is of no use, and would be sent forever.
+    pub(crate) fn logged_out(&self, ended: Result<(), HttpError>) -> Response {
+        let response = match ended {
+            Ok(()) => nothing().into_response(),
+            Err(refused) => refused.into_response(),
+        };
         match self.method {
             TokenDelivery::Cookies => {
-                ([(header::SET_COOKIE, self.set_cookie("", 0))], nothing()).into_response()
+                ([(header::SET_COOKIE, self.set_cookie("", 0))], response).into_response()
             }
-            TokenDelivery::ResponseBody => nothing().into_response(),
+            TokenDelivery::ResponseBody => response,
         }
     }
 

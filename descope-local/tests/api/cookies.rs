@@ -160,3 +160,76 @@ async fn in_body_mode_no_cookie_is_set() {
         .await;
     assert!(headers.get(SET_COOKIE).is_none(), "{headers:?}");
 }
+
+/// All the `Set-Cookie` values of an answer.
+fn set_cookies(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn two_refresh_cookies_end_the_session_and_every_one_is_expired() {
+    let local = start_with(|config| config.token_delivery = TokenDelivery::Cookies).await;
+    let (headers, _) = sign_up(&local).await;
+    let own = sent_back(&set_cookie(&headers));
+    // Another account's refresh token, planted beside Ada's (as a page on another port of
+    // this host can): it is sent first, and would sign her into that account.
+    let (status, headers, _) = post_with_cookie(
+        &local,
+        "/v1/auth/password/signup",
+        None,
+        json!({"loginId": "mallory@example.com", "password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let planted = sent_back(&set_cookie(&headers));
+
+    let (status, headers, body) = post_with_cookie(
+        &local,
+        "/v1/auth/refresh",
+        Some(&format!("{planted}; {own}")),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 401, "{body}");
+    assert_descope_error(&body, "E061301");
+    let expired = set_cookies(&headers);
+    for path in ["/", "/v1", "/v1/auth", "/v1/auth/refresh"] {
+        assert!(
+            expired
+                .iter()
+                .any(|c| c.starts_with(&format!("DSR=; Path={path}; Max-Age=0;"))),
+            "{path}: {expired:?}"
+        );
+    }
+    // One cookie alone still works.
+    let (status, _, _) = post_with_cookie(&local, "/v1/auth/refresh", Some(&own), json!({})).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn a_refused_logout_still_expires_the_cookie() {
+    let local = start_with(|config| config.token_delivery = TokenDelivery::Cookies).await;
+    let (status, headers, body) =
+        post_with_cookie(&local, "/v1/auth/logout", Some("DSR=not-a-token"), json!({})).await;
+    assert_eq!(status, 401, "{body}");
+    assert!(set_cookie(&headers).starts_with("DSR=; Path=/; Max-Age=0"));
+}
+
+#[tokio::test]
+async fn in_body_mode_a_refresh_cookie_is_not_read() {
+    let local = start().await;
+    let (_, body) = sign_up(&local).await;
+    let refresh = body["refreshJwt"].as_str().unwrap();
+    let (status, _, _) = post_with_cookie(
+        &local,
+        "/v1/auth/refresh",
+        Some(&format!("DSR={refresh}")),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 401);
+}

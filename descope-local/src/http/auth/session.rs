@@ -135,19 +135,19 @@ async fn history(
 }
 
 /// Revokes the refresh token's family: this session ends, others go on.
-async fn logout(State(api): State<Shared>, caller: Caller) -> Result<Response, HttpError> {
-    api.services
-        .sessions
-        .end(caller.refresh_token()?, false)
-        .await?;
-    Ok(api.delivery.logged_out())
+async fn logout(State(api): State<Shared>, caller: Caller) -> Response {
+    let ended = match caller.refresh_token() {
+        Ok(token) => api.services.sessions.end(token, false).await.map_err(HttpError::from),
+        Err(refused) => Err(refused),
+    };
+    api.delivery.logged_out(ended)
 }
 
 /// Revokes every family of the token's user: all their sessions end.
-async fn logout_all(State(api): State<Shared>, caller: Caller) -> Result<Response, HttpError> {
-    api.services
-        .sessions
-        .end(caller.refresh_token()?, true)
-        .await?;
-    Ok(api.delivery.logged_out())
+async fn logout_all(State(api): State<Shared>, caller: Caller) -> Response {
+    let ended = match caller.refresh_token() {
+        Ok(token) => api.services.sessions.end(token, true).await.map_err(HttpError::from),
+        Err(refused) => Err(refused),
+    };
+    api.delivery.logged_out(ended)
 }
