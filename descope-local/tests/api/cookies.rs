@@ -213,8 +213,13 @@ async fn two_refresh_cookies_end_the_session_and_every_one_is_expired() {
 #[tokio::test]
 async fn a_refused_logout_still_expires_the_cookie() {
     let local = start_with(|config| config.token_delivery = TokenDelivery::Cookies).await;
-    let (status, headers, body) =
-        post_with_cookie(&local, "/v1/auth/logout", Some("DSR=not-a-token"), json!({})).await;
+    let (status, headers, body) = post_with_cookie(
+        &local,
+        "/v1/auth/logout",
+        Some("DSR=not-a-token"),
+        json!({}),
+    )
+    .await;
     assert_eq!(status, 401, "{body}");
     assert!(set_cookie(&headers).starts_with("DSR=; Path=/; Max-Age=0"));
 }

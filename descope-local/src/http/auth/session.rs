@@ -137,7 +137,12 @@ async fn history(
 /// Revokes the refresh token's family: this session ends, others go on.
 async fn logout(State(api): State<Shared>, caller: Caller) -> Response {
     let ended = match caller.refresh_token() {
-        Ok(token) => api.services.sessions.end(token, false).await.map_err(HttpError::from),
+        Ok(token) => api
+            .services
+            .sessions
+            .end(token, false)
+            .await
+            .map_err(HttpError::from),
         Err(refused) => Err(refused),
     };
     api.delivery.logged_out(ended)
@@ -146,7 +151,12 @@ async fn logout(State(api): State<Shared>, caller: Caller) -> Response {
 /// Revokes every family of the token's user: all their sessions end.
 async fn logout_all(State(api): State<Shared>, caller: Caller) -> Response {
     let ended = match caller.refresh_token() {
-        Ok(token) => api.services.sessions.end(token, true).await.map_err(HttpError::from),
+        Ok(token) => api
+            .services
+            .sessions
+            .end(token, true)
+            .await
+            .map_err(HttpError::from),
         Err(refused) => Err(refused),
     };
     api.delivery.logged_out(ended)
