@@ -33,6 +33,8 @@ pub(crate) struct SignedIn {
     pub(crate) refresh: NewRefresh,
     /// Seconds the refresh token has left.
     pub(crate) refresh_max_age: i64,
+    /// Seconds the session token has left.
+    pub(crate) session_max_age: i64,
     /// Whether this sign-in created the user.
     pub(crate) first_seen: bool,
     /// The names of the user's tenants, by ID.
@@ -335,6 +337,7 @@ impl Sessions {
         )?;
         Ok(SignedIn {
             refresh_max_age: (refresh.expires_at - self.clock.now()).max(0),
+            session_max_age: (session_expiration - self.clock.now()).max(0),
             next_refresh_seconds: next_refresh_seconds(self.tokens.session_ttl()),
             user,
             amr: family.amr,

@@ -26,7 +26,12 @@ pub(crate) struct Delivery {
     /// Cookies carry `Secure`: browsers reach the server over https, or `SameSite=None`, which
     /// browsers take only with it.
     secure: bool,
+    /// The session token goes in the `DS` cookie too.
+    session_cookie: bool,
 }
+
+/// The session token's cookie, as every Descope SDK names it.
+const SESSION_COOKIE: &str = "DS";
 
 impl Delivery {
     pub(crate) fn new(config: &Config) -> Self {
@@ -36,6 +41,7 @@ impl Delivery {
             cookie: config.refresh_cookie.clone(),
             secure: reached_at.starts_with("https:")
                 || config.refresh_cookie.same_site == SameSite::None,
+            session_cookie: config.session_cookie,
         }
     }
 
@@ -90,19 +96,20 @@ impl Delivery {
 
     /// Descope's `JWTResponse` for a session just started or refreshed. With cookies, the
     /// refresh token goes in an httpOnly cookie and not in the body.
+    /// With the session cookie on, the session token is set as `DS` as well.
     pub(crate) fn tokens(&self, signed_in: SignedIn) -> Response {
-        let max_age = signed_in.refresh_max_age;
+        let (refresh_age, session_age) = (signed_in.refresh_max_age, signed_in.session_max_age);
         let mut body = jwt_response(signed_in, &self.cookie);
-        match (self.method, body.refresh_jwt.take()) {
-            (TokenDelivery::Cookies, Some(token)) => {
-                let cookie = self.set_cookie(&token, max_age);
-                ([(header::SET_COOKIE, cookie)], Json(body)).into_response()
-            }
-            (_, token) => {
-                body.refresh_jwt = token;
-                Json(body).into_response()
+        let mut cookies = Vec::new();
+        if self.method == TokenDelivery::Cookies {
+            if let Some(token) = body.refresh_jwt.take() {
+                cookies.push(self.set_cookie(&token, refresh_age));
             }
         }
+        if self.session_cookie {
+            cookies.push(self.set_session_cookie(&body.session_jwt, session_age));
+        }
+        with_cookies(Json(body).into_response(), cookies)
     }
 
     /// The answer to a logout: `{}`, or why it was refused. With cookies the refresh cookie
@@ -112,21 +119,39 @@ impl Delivery {
             Ok(()) => nothing().into_response(),
             Err(refused) => refused.into_response(),
         };
-        match self.method {
-            TokenDelivery::Cookies => {
-                ([(header::SET_COOKIE, self.set_cookie("", 0))], response).into_response()
-            }
-            TokenDelivery::ResponseBody => response,
+        let mut cookies = Vec::new();
+        if self.method == TokenDelivery::Cookies {
+            cookies.push(self.set_cookie("", 0));
         }
+        if self.session_cookie {
+            cookies.push(self.set_session_cookie("", 0));
+        }
+        with_cookies(response, cookies)
+    }
+
+    /// The `Set-Cookie` value for the session cookie holding `value` for `max_age` seconds:
+    /// for every path, and readable by the page, as the SDKs that read it expect.
+    fn set_session_cookie(&self, value: &str, max_age: i64) -> String {
+        let session = RefreshCookie {
+            name: SESSION_COOKIE.into(),
+            path: "/".into(),
+            ..self.cookie.clone()
+        };
+        self.cookie_value(&session, value, max_age, false)
     }
 
     /// The `Set-Cookie` value for the refresh cookie holding `value` for `max_age` seconds.
     fn set_cookie(&self, value: &str, max_age: i64) -> String {
-        let cookie = &self.cookie;
+        self.cookie_value(&self.cookie, value, max_age, true)
+    }
+
+    /// A `Set-Cookie` value for `cookie` holding `value` for `max_age` seconds.
+    fn cookie_value(&self, cookie: &RefreshCookie, value: &str, max_age: i64, http_only: bool) -> String {
         let mut set = format!(
-            "{}={value}; Path={}; Max-Age={max_age}; HttpOnly; SameSite={}",
+            "{}={value}; Path={}; Max-Age={max_age}{}; SameSite={}",
             cookie.name,
             cookie.path,
+            if http_only { "; HttpOnly" } else { "" },
             cookie.same_site.as_str()
         );
         if let Some(domain) = &cookie.domain {
@@ -138,6 +163,16 @@ impl Delivery {
         }
         set
     }
+}
+
+/// `response` with a `Set-Cookie` header for each of `cookies`.
+fn with_cookies(mut response: Response, cookies: Vec<String>) -> Response {
+    for cookie in cookies {
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
 }
 
 /// Descope's `JWTResponse` for a session just started or refreshed, naming `cookie` as where

@@ -192,6 +192,9 @@ pub struct Config {
     pub token_delivery: TokenDelivery,
     /// The cookie refresh tokens go in with [`TokenDelivery::Cookies`].
     pub refresh_cookie: RefreshCookie,
+    /// Whether sign-ins and refreshes also set the session token as the `DS` cookie (not
+    /// httpOnly: the page reads it), for apps that render pages from it. Off by default.
+    pub session_cookie: bool,
     /// How long the tokens a rotation replaced may still be used, for clients that refreshed
     /// at the same moment or lost the answer. At most 60 s; defaults to 10 s.
     pub refresh_grace: Duration,
@@ -269,7 +272,7 @@ impl Config {
     /// overridden in turn by the `DESCOPE_LOCAL_*` variables that are set (`.env.example` lists
     /// them): `PROJECT_ID`, `DATA_DIR`, `SESSION_TTL`, `REFRESH_TTL`, `REFRESH_GRACE`
     /// (seconds), `REFRESH_ROTATION`, `TOKEN_DELIVERY`, `REFRESH_COOKIE_NAME`,
-    /// `COOKIE_POLICY`, `COOKIE_DOMAIN`, `COOKIE_PATH`, `ALLOWED_ORIGINS`, `REDIRECT_ORIGINS`
+    /// `COOKIE_POLICY`, `COOKIE_DOMAIN`, `COOKIE_PATH`, `SESSION_COOKIE`, `ALLOWED_ORIGINS`, `REDIRECT_ORIGINS`
     /// (comma-separated), `MAGIC_LINK_REDIRECT_URL`, `ACCOUNT_FAILURES`, `ADDRESS_FAILURES`,
     /// `ADDRESS_SIGNUPS`, `EXPOSE`, `PUBLIC_URL`, `MANAGEMENT_KEY` and `SEED_FILE`.
     pub fn from_env(default_data_dir: impl Into<PathBuf>) -> Result<Self, EnvError> {
@@ -362,6 +365,7 @@ impl Config {
             Some(_) => Err(EnvError::NotABool(name)),
         };
         config.expose = flag("DESCOPE_LOCAL_EXPOSE", config.expose)?;
+        config.session_cookie = flag("DESCOPE_LOCAL_SESSION_COOKIE", config.session_cookie)?;
         match var("DESCOPE_LOCAL_TOKEN_DELIVERY")
             .as_deref()
             .map(str::trim)
@@ -474,6 +478,7 @@ impl Config {
             rotate_refresh_tokens: false,
             token_delivery: TokenDelivery::ResponseBody,
             refresh_cookie: RefreshCookie::default(),
+            session_cookie: false,
             allowed_origins: Vec::new(),
             redirect_origins: Vec::new(),
             magic_link_redirect_url: None,
@@ -522,6 +527,8 @@ struct Settings {
     cookie_domain: Option<String>,
     /// The refresh cookie's `Path`.
     cookie_path: Option<String>,
+    /// The session token also as the `DS` cookie.
+    session_token_via_cookie: Option<bool>,
     /// Browser origins allowed to call the API with credentials.
     allowed_origins: Option<Vec<String>>,
     /// What new passwords must have.
@@ -580,6 +587,9 @@ impl Settings {
         }
         if let Some(path) = self.cookie_path {
             cookie.path = path;
+        }
+        if let Some(session_cookie) = self.session_token_via_cookie {
+            config.session_cookie = session_cookie;
         }
         if let Some(url) = self.magic_link_redirect_url {
             config.magic_link_redirect_url =
