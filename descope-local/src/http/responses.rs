@@ -146,7 +146,13 @@ impl Delivery {
     }
 
     /// A `Set-Cookie` value for `cookie` holding `value` for `max_age` seconds.
-    fn cookie_value(&self, cookie: &RefreshCookie, value: &str, max_age: i64, http_only: bool) -> String {
+    fn cookie_value(
+        &self,
+        cookie: &RefreshCookie,
+        value: &str,
+        max_age: i64,
+        http_only: bool,
+    ) -> String {
         let mut set = format!(
             "{}={value}; Path={}; Max-Age={max_age}{}; SameSite={}",
             cookie.name,

@@ -253,14 +253,32 @@ async fn the_session_token_may_come_as_a_readable_ds_cookie_too() {
         .iter()
         .find(|c| c.starts_with("DS="))
         .expect("a DS cookie");
-    assert!(ds.starts_with(&format!("DS={session}; Path=/; Max-Age=")), "{ds}");
-    assert!(!ds.contains("HttpOnly") && ds.ends_with("; SameSite=Strict"), "{ds}");
-    assert!(cookies.iter().any(|c| c.starts_with("DSR=ey") && c.contains("HttpOnly")));
+    assert!(
+        ds.starts_with(&format!("DS={session}; Path=/; Max-Age=")),
+        "{ds}"
+    );
+    assert!(
+        !ds.contains("HttpOnly") && ds.ends_with("; SameSite=Strict"),
+        "{ds}"
+    );
+    assert!(cookies
+        .iter()
+        .any(|c| c.starts_with("DSR=ey") && c.contains("HttpOnly")));
 
     let refresh = sent_back(cookies.iter().find(|c| c.starts_with("DSR=")).unwrap());
     let (_, headers, _) =
         post_with_cookie(&local, "/v1/auth/logout", Some(&refresh), json!({})).await;
     let expired = set_cookies(&headers);
-    assert!(expired.iter().any(|c| c.starts_with("DS=; Path=/; Max-Age=0")), "{expired:?}");
-    assert!(expired.iter().any(|c| c.starts_with("DSR=; Path=/; Max-Age=0")), "{expired:?}");
+    assert!(
+        expired
+            .iter()
+            .any(|c| c.starts_with("DS=; Path=/; Max-Age=0")),
+        "{expired:?}"
+    );
+    assert!(
+        expired
+            .iter()
+            .any(|c| c.starts_with("DSR=; Path=/; Max-Age=0")),
+        "{expired:?}"
+    );
 }
