@@ -1,4 +1,4 @@
-import { test, expect, delivery, expectHydrated, refreshToken, withoutFavicon } from "./fixtures";
+import { test, expect, delivery, expectHydrated, refreshToken, signUp, withoutFavicon } from "./fixtures";
 
 // Cookie mode, the embedded default: the refresh token lives in an httpOnly cookie scoped to
 // the identity server's paths (/descope), so no script on the page can obtain it, whatever it
@@ -31,14 +31,7 @@ async function whatScriptSees(page: import("@playwright/test").Page, projectId: 
 test("no script on the page can obtain the refresh token, and sign-out kills it", async ({ page, consoleErrors }) => {
   test.skip(delivery() !== "cookies", "cookie mode only");
   const email = `cookie-${Date.now()}@example.com`;
-  await page.goto("/login");
-  await expectHydrated(page);
-  await page.getByRole("tab", { name: "Sign up" }).click();
-  await page.getByLabel("Name", { exact: true }).fill("Ida Rhodes");
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill("correct horse battery");
-  await page.getByRole("button", { name: "Sign up", exact: true }).and(page.locator("[type=submit]")).click();
-  await expect(page).toHaveURL(/\/profile$/);
+  await signUp(page, "Ida Rhodes", email);
   await expect(page.getByTestId("secret")).toBeVisible();
 
   // The browser holds it as an httpOnly, SameSite=Strict cookie for the identity server only.
@@ -85,13 +78,7 @@ test("a refresh cookie planted from another port signs the owner out, never into
   await mallory.dispose();
 
   const email = `planted-${Date.now()}@example.com`;
-  await page.goto("/login");
-  await expectHydrated(page);
-  await page.getByRole("tab", { name: "Sign up" }).click();
-  await page.getByLabel("Name", { exact: true }).fill("Ada Lovelace");
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill("correct horse battery");
-  await page.getByRole("button", { name: "Sign up", exact: true }).and(page.locator("[type=submit]")).click();
+  await signUp(page, "Ada Lovelace", email);
   await expect(page.getByTestId("email")).toHaveText(email);
 
   // What a page on another port of 127.0.0.1 can do: a cookie the browser sends first.

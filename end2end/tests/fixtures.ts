@@ -26,6 +26,22 @@ export async function expectHydrated(page: Page) {
   await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
 }
 
+/** The password every journey signs up with. */
+export const PASSWORD = "correct horse battery";
+
+/** Signs up through the login page's form, with the password every journey uses, and waits
+ * for the profile. */
+export async function signUp(page: Page, name: string, email: string) {
+  await page.goto("/login");
+  await expectHydrated(page);
+  await page.getByRole("tab", { name: "Sign up" }).click();
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign up", exact: true }).and(page.locator("[type=submit]")).click();
+  await expect(page).toHaveURL(/\/profile$/);
+}
+
 /** Fills the login page's password form and submits it. */
 export async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel("Email", { exact: true }).fill(email);

@@ -1,11 +1,10 @@
-import { test, expect, delivery, expectHydrated, refreshToken, signIn } from "./fixtures";
+import { test, expect, delivery, expectHydrated, PASSWORD, refreshToken, signIn, signUp } from "./fixtures";
 import type { Page } from "@playwright/test";
 
 // The whole journey through the UI against the embedded local Descope server.
 // The end-to-end server runs with 30 s session tokens (scripts/test.sh).
 
 const PROJECT_ID = "P2LocalDescopeCompatible0000";
-const PASSWORD = "correct horse battery";
 const SECRET = "This is the secret message. Congrats!";
 
 function uniqueEmail(label: string) {
@@ -16,17 +15,6 @@ function uniqueEmail(label: string) {
 async function logOut(page: Page) {
   await page.locator("section.profile").getByRole("button", { name: "Log out" }).click();
   await expect(page).toHaveURL(/\/login/);
-}
-
-async function signUp(page: Page, name: string, email: string) {
-  await page.goto("/login");
-  await expectHydrated(page);
-  await page.getByRole("tab", { name: "Sign up" }).click();
-  await page.getByLabel("Name", { exact: true }).fill(name);
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign up", exact: true }).and(page.locator("[type=submit]")).click();
-  await expect(page).toHaveURL(/\/profile$/);
 }
 
 async function expectProfile(page: Page, name: string, email: string) {

@@ -136,25 +136,22 @@ async fn history(
 
 /// Revokes the refresh token's family: this session ends, others go on.
 async fn logout(State(api): State<Shared>, caller: Caller) -> Response {
-    let ended = match caller.refresh_token() {
-        Ok(token) => api
-            .services
-            .sessions
-            .end(token, false)
-            .await
-            .map_err(HttpError::from),
-        Err(refused) => Err(refused),
-    };
-    api.delivery.logged_out(ended)
+    end(&api, &caller, false).await
 }
 
 /// Revokes every family of the token's user: all their sessions end.
 async fn logout_all(State(api): State<Shared>, caller: Caller) -> Response {
+    end(&api, &caller, true).await
+}
+
+/// Ends the caller's session (or, `everywhere`, all of their user's); the answer expires the
+/// refresh cookie either way.
+async fn end(api: &Shared, caller: &Caller, everywhere: bool) -> Response {
     let ended = match caller.refresh_token() {
         Ok(token) => api
             .services
             .sessions
-            .end(token, true)
+            .end(token, everywhere)
             .await
             .map_err(HttpError::from),
         Err(refused) => Err(refused),
