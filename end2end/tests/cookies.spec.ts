@@ -2,7 +2,8 @@ import { test, expect, delivery, expectHydrated, refreshToken, signUp, withoutFa
 
 // Cookie mode, the embedded default: the refresh token lives in an httpOnly cookie scoped to
 // the identity server's paths (/descope), so no script on the page can obtain it, whatever it
-// tries. The journeys of journeys.spec.ts run in this mode too.
+// tries. Only the cookies project runs this file (playwright.config.ts); the journeys of
+// journeys.spec.ts run in both modes.
 
 const PROJECT_ID = "P2LocalDescopeCompatible0000";
 
@@ -29,7 +30,7 @@ async function whatScriptSees(page: import("@playwright/test").Page, projectId: 
 }
 
 test("no script on the page can obtain the refresh token, and sign-out kills it", async ({ page, consoleErrors }) => {
-  test.skip(delivery() !== "cookies", "cookie mode only");
+  expect(delivery()).toBe("cookies");
   const email = `cookie-${Date.now()}@example.com`;
   await signUp(page, "Ida Rhodes", email);
   await expect(page.getByTestId("secret")).toBeVisible();
@@ -65,7 +66,7 @@ test("no script on the page can obtain the refresh token, and sign-out kills it"
 });
 
 test("a refresh cookie planted from another port signs the owner out, never into that account", async ({ page, context, playwright, consoleErrors }) => {
-  test.skip(delivery() !== "cookies", "cookie mode only");
+  expect(delivery()).toBe("cookies");
   test.setTimeout(90_000);
   // Mallory's refresh token, from a client of her own.
   const mallory = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL });
