@@ -1,5 +1,9 @@
 //! The Leptos UI, compiled twice: with `ssr` into the server, with `hydrate` into the WASM.
 //!
+//! Leptos islands: the server renders every page whole, and the WASM holds only the islands
+//! (`#[island]`: the login forms, the navigation, the profile's live parts, log out) and the
+//! session keeper ([`session::browser`]). Links load pages from the server.
+//!
 //! # Layout
 //! - [`shell`]: the HTML document the server streams around the app.
 //! - [`App`]: meta tags, the router and the shared layout.
@@ -42,7 +46,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <SessionMeta />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -78,9 +82,10 @@ fn SessionMeta() -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     #[cfg(feature = "ssr")]
-    content_security_policy();
-    session::provide_auth();
-    mark_hydrated();
+    {
+        content_security_policy();
+        session::provide_auth();
+    }
 
     view! {
         <Stylesheet id="leptos" href="/pkg/descope-leptos.css" />
@@ -128,17 +133,4 @@ fn content_security_policy() {
     if let Ok(value) = http::HeaderValue::from_str(&policy) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
-}
-
-/// Sets `data-hydrated` on `<html>` once the WASM has taken over the page.
-///
-/// Effects never run during server rendering, so the attribute tells tests (and curious
-/// people in the inspector) that hydration really happened.
-fn mark_hydrated() {
-    Effect::new(|| {
-        if let Some(root) = document().document_element() {
-            // Setting an attribute on <html> cannot fail in practice; nothing to recover if it did.
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
 }

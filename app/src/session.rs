@@ -1,12 +1,15 @@
 //! Who is signed in, on both sides of the wire.
 //!
 //! - On the server, the session middleware validates the `DS` cookie of every page request and
-//!   leaves a [`PageSession`] in the request, so the first paint is already right.
-//! - In the browser, [`browser`] keeps the tokens (localStorage `DS`/`DSR`, as Descope's web
-//!   SDK does, plus the `DS` cookie for the server), refreshes them before they expire, one tab
-//!   at a time, and tells other tabs about sign-outs.
+//!   leaves a [`PageSession`] in the request, so the first HTML is the finished page: the
+//!   header, and on `/profile` the user's details and the secret message.
+//! - In the browser, [`browser`] keeps the tokens (localStorage `DS`, plus the `DS` cookie for
+//!   the server; the refresh token in Descope's httpOnly cookie, or in localStorage `DSR`, as
+//!   Descope's web SDK does), refreshes them before they expire, one tab at a time, and tells
+//!   other tabs about sign-outs. It runs once per page, outside any island.
 //!
-//! Components read the shared [`Auth`] context.
+//! Islands read the shared [`Auth`] state: provided by the root component on the server, and
+//! by [`browser::start`] to every island of the page in the browser.
 
 #[cfg(feature = "hydrate")]
 pub mod browser;
@@ -17,10 +20,25 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// The verified session of a page request, from its `DS` cookie.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PageSession {
     /// The signed-in user.
     pub user_id: String,
+    /// Who they are, when the server could tell (see [`UserDetails`]).
+    pub details: Option<UserDetails>,
+}
+
+/// What the profile shows of a user. The server fills it in when it can (the embedded local
+/// server, the session's claims, or Descope's management API); otherwise the browser asks
+/// Descope.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserDetails {
+    /// Display name; may be empty.
+    pub name: String,
+    /// Email address.
+    pub email: String,
+    /// The login ID the user signs in with (the first one).
+    pub login_id: String,
 }
 
 /// Where the browser reaches Descope, rendered into the page head by the server. Shared
@@ -40,7 +58,7 @@ pub(crate) mod meta {
     pub(crate) const SIGNED_IN: &str = "session-signed-in";
 }
 
-/// The signed-in state every component reads.
+/// The signed-in state every island reads.
 #[derive(Clone, Copy, Debug)]
 pub struct Auth {
     /// Whether a session exists; the server's verdict at first, then the browser's.
@@ -51,33 +69,27 @@ pub struct Auth {
 }
 
 impl Auth {
-    /// The auth context provided by the root component.
+    /// The page's auth state.
     pub fn get() -> Self {
         expect_context()
     }
+
+    /// The state as the server rendered the page; the browser starts from the same, so that
+    /// every island hydrates what the HTML shows.
+    fn provide(signed_in: bool) -> Self {
+        let auth = Auth {
+            signed_in: RwSignal::new(signed_in),
+            unrevoked: RwSignal::new(false),
+        };
+        provide_context(auth);
+        auth
+    }
 }
 
-/// Creates and provides the [`Auth`] context; both sides start from the server's verdict, so
-/// hydration sees the same page that was rendered.
-pub(crate) fn provide_auth() -> Auth {
-    let auth = Auth {
-        signed_in: RwSignal::new(initially_signed_in()),
-        unrevoked: RwSignal::new(false),
-    };
-    provide_context(auth);
-    #[cfg(feature = "hydrate")]
-    browser::start(auth);
-    auth
-}
-
+/// Provides the [`Auth`] state of the page being rendered.
 #[cfg(feature = "ssr")]
-fn initially_signed_in() -> bool {
-    page_session().is_some()
-}
-
-#[cfg(not(feature = "ssr"))]
-fn initially_signed_in() -> bool {
-    browser::meta_content(meta::SIGNED_IN).as_deref() == Some("true")
+pub(crate) fn provide_auth() {
+    Auth::provide(page_session().is_some());
 }
 
 /// The verified session of the request being rendered.

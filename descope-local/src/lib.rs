@@ -226,6 +226,28 @@ impl LocalDescope {
         &self.inner.api.services.clock
     }
 
+    /// The user `user_id` as `/v1/auth/me` describes them, read in-process (an app serving
+    /// this server renders its pages from it); `None` for an unknown user.
+    pub async fn user(
+        &self,
+        user_id: &str,
+    ) -> Result<Option<descope::api::UserResponse>, StoreError> {
+        use domain::{management::users::UserRef, Error};
+        let services = &self.inner.api.services;
+        let unavailable = |e: Error| StoreError::Unavailable(e.to_string());
+        let user = match services.users.load(UserRef::Id(user_id.to_owned())).await {
+            Ok(user) => user,
+            Err(Error::UserNotFound) => return Ok(None),
+            Err(other) => return Err(unavailable(other)),
+        };
+        let names = services
+            .authz
+            .tenant_names(std::slice::from_ref(&user))
+            .await
+            .map_err(unavailable)?;
+        Ok(Some(http::user_response(&user, &names)))
+    }
+
     /// The HTTP API, to be served at the base URL (or nested under a prefix).
     pub fn router(&self) -> axum::Router {
         http::router(self.inner.api.clone(), &self.inner.config.allowed_origins)

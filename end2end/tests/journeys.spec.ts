@@ -50,6 +50,9 @@ test("a reload keeps the session and the first HTML already shows the profile", 
   expect(html).toContain("<h1>Profile</h1>");
   expect(html).toContain("Log out");
   expect(html).not.toContain(">Log in<");
+  // The finished page: details and secret in the HTML, no loading state to replace.
+  for (const shown of ["Grace Hopper", email, SECRET]) expect(html).toContain(shown);
+  expect(html).not.toContain("Loading your details");
   await expectHydrated(page);
   await expectProfile(page, "Grace Hopper", email);
   expect(consoleErrors).toEqual([]);
@@ -369,4 +372,29 @@ test("the email is changed on the profile with a code sent to the new address", 
   await expect(page).toHaveURL(/\/profile$/);
   await expectProfile(page, "Radia Perlman", moved);
   expect(consoleErrors).toEqual([]);
+});
+
+test.describe("with JavaScript disabled", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the first HTML of /profile holds the name, the email and the secret", async ({ page, context, baseURL }) => {
+    const email = uniqueEmail("nojs");
+    // Signed up through Descope's API: without script the login form cannot run.
+    const signUp = await page.request.post("/descope/v1/auth/password/signup", {
+      headers: { Authorization: `Bearer ${PROJECT_ID}` },
+      data: { loginId: email, password: PASSWORD, user: { name: "Mary Jackson", email } },
+    });
+    expect(signUp.status()).toBe(200);
+    const { sessionJwt } = await signUp.json();
+    await context.addCookies([{ name: "DS", value: sessionJwt, url: baseURL! }]);
+
+    const response = await page.goto("/profile");
+    expect(response?.status()).toBe(200);
+    const html = await response!.text();
+    for (const shown of ["Mary Jackson", email, SECRET]) expect(html).toContain(shown);
+    expect(html).not.toContain("Loading your details");
+    await expect(page.getByTestId("name")).toHaveText("Mary Jackson");
+    await expect(page.getByTestId("email")).toHaveText(email);
+    await expect(page.getByTestId("secret")).toHaveText(SECRET);
+  });
 });

@@ -1,10 +1,12 @@
-//! The WASM entry point: the generated JS glue calls [`hydrate`] once the module loads.
+//! The WASM entry point: the islands script calls [`hydrate`] once the module loads, then
+//! hydrates each island of the page.
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-/// Attaches the Leptos app to the server-rendered DOM.
+/// Starts the page's session keeper, which the islands share.
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
+    app::session::browser::start();
 }

@@ -44,6 +44,9 @@ pub enum DescopeConfig {
         project_id: String,
         /// `DESCOPE_BASE_URL` without a trailing `/`, or the URL derived from the project ID.
         base_url: String,
+        /// `DESCOPE_MANAGEMENT_KEY`: lets the server load the signed-in user's details to
+        /// render their profile whole. A secret: never logged.
+        management_key: Option<String>,
     },
 }
 
@@ -105,6 +108,11 @@ impl DescopeConfig {
                              APP_DATA_DIR and listens on the app's address"
                         )
                     })
+                    .chain(nonempty("DESCOPE_MANAGEMENT_KEY").map(|_| {
+                        "DESCOPE_MANAGEMENT_KEY is ignored: the app reads users from the \
+                         embedded local server directly"
+                            .to_owned()
+                    }))
                     .collect();
                 Ok((Self::Embedded(Box::new(local)), ignored))
             }
@@ -129,6 +137,8 @@ impl DescopeConfig {
                     Self::Remote {
                         project_id,
                         base_url,
+                        management_key: nonempty("DESCOPE_MANAGEMENT_KEY")
+                            .map(|key| key.trim().to_owned()),
                     },
                     ignored,
                 ))

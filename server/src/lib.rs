@@ -7,7 +7,8 @@
 //! - [`config`]: every setting, read once from the environment.
 //! - [`startup`]: the router and the listener; [`shutdown`]: the signals that stop it.
 //! - [`api_error`] and [`body_limit`]: what the API refuses before a handler runs.
-//! - [`page_session`]: the `DS` cookie of page requests, and redirects that depend on it.
+//! - [`page_session`]: the `DS` cookie of page requests, and redirects that depend on it;
+//!   [`user_details`]: who the signed-in user is, for pages rendered whole.
 //! - [`routes`]: handlers outside the Leptos app (`/healthz`, `/get_secret_message`).
 //! - [`telemetry`]: structured logging.
 
@@ -19,6 +20,7 @@ pub mod routes;
 pub mod shutdown;
 pub mod startup;
 pub mod telemetry;
+pub mod user_details;
 
 pub use shutdown::shutdown_signal;
 pub use startup::{Application, StartupError};

@@ -1,7 +1,8 @@
 //! The session of page requests, from the `DS` cookie the browser client keeps.
 //!
 //! Every page request's cookie is validated like a bearer token; a valid one leaves an
-//! [`app::session::PageSession`] in the request for rendering. Protected pages without a session
+//! [`app::session::PageSession`] in the request for rendering, with the user's details on
+//! the pages that show them. Protected pages without a session
 //! are redirected to the login page with an empty body, and the login page sends a signed-in
 //! user on. The cookie only decides what a page shows: the API and server functions accept
 //! nothing but `Authorization: Bearer`, so the cookie cannot be used for cross-site requests.
@@ -13,14 +14,15 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
-use descope::session::Validator;
 
-/// Pages only a signed-in user may see.
+use crate::startup::AppState;
+
+/// Pages only a signed-in user may see; they show the user's details.
 const PROTECTED: &[&str] = &["/profile"];
 
 /// Validates the `DS` cookie and redirects where the session decides the page.
 pub async fn page_session(
-    State(validator): State<Validator>,
+    State(state): State<AppState>,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -30,17 +32,21 @@ pub async fn page_session(
     }
     let cookies = request.headers().get_all(header::COOKIE);
     let token = descope::api::cookie(cookies.iter().filter_map(|v| v.to_str().ok()), "DS");
-    let session = match token {
-        Some(token) => validator
-            .validate(token)
-            .await
-            .ok()
-            .map(|claims| PageSession {
-                user_id: claims.user_id.clone(),
-            }),
+    let claims = match token {
+        Some(token) => state.validator.validate(token).await.ok(),
         None => None,
     };
     let path = request.uri().path().to_owned();
+    let session = match claims {
+        Some(claims) => Some(PageSession {
+            user_id: claims.user_id.clone(),
+            details: match PROTECTED.contains(&path.as_str()) {
+                true => state.users.details(&claims).await,
+                false => None,
+            },
+        }),
+        None => None,
+    };
     if request.method() == Method::GET {
         match (&session, path.as_str()) {
             (None, p) if PROTECTED.contains(&p) => {

@@ -22,6 +22,7 @@ use crate::{
     body_limit,
     config::{Config, DescopeConfig, LOCAL_DESCOPE_PREFIX},
     routes,
+    user_details::{Management, UserDirectory},
 };
 
 /// Why the server could not start.
@@ -57,6 +58,8 @@ pub struct SharedState {
     pub validator: Validator,
     /// Where the browser reaches Descope.
     pub descope: DescopeSettings,
+    /// Where pages rendered whole look the signed-in user up.
+    pub users: UserDirectory,
 }
 
 impl AppState {
@@ -111,17 +114,21 @@ impl Application {
         let validator = Validator::builder(project_id)
             .base_url(&base_url)
             .cache_capacity(config.verified_token_cache);
-        let (validator, local_descope) = match &config.descope {
+        let (validator, local_descope, users) = match &config.descope {
             #[cfg(feature = "local")]
             DescopeConfig::Embedded(local) => {
                 let local = open_embedded((**local).clone(), listening, &base_url)?;
                 // The app validates tokens on the local server's clock, so moving it moves both.
                 let validator = validator.clock(local.clock().clone());
-                (validator, Some(local.router()))
+                let router = local.router();
+                (validator, Some(router), UserDirectory::Local(local))
             }
-            DescopeConfig::Remote { .. } => {
+            DescopeConfig::Remote { management_key, .. } => {
                 tracing::info!("Descope: {base_url} (project {project_id})");
-                (validator, None)
+                let management = management_key
+                    .as_deref()
+                    .and_then(|key| Management::new(&base_url, project_id, key));
+                (validator, None, UserDirectory::Remote(management))
             }
         };
         let validator = validator.build();
@@ -133,6 +140,7 @@ impl Application {
                 base_url: config.descope.browser_base_url().into(),
                 project_id: project_id.into(),
             },
+            users,
         });
         let router = router(state, local_descope);
         Ok(Self { listener, router })
@@ -232,7 +240,7 @@ pub fn router(state: AppState, local_descope: Option<Router>) -> Router {
             },
         )
         .layer(middleware::from_fn_with_state(
-            state.validator.clone(),
+            state.clone(),
             crate::page_session::page_session,
         ));
     let app = Router::new()

@@ -167,6 +167,7 @@ async fn spawn_with_key_server() -> (TestServer, support::KeyServer) {
     let server = spawn_server_with(|_| DescopeConfig::Remote {
         project_id: support::PROJECT_ID.into(),
         base_url: keys.base_url.clone(),
+        management_key: None,
     })
     .await;
     (server, keys)

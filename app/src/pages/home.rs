@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 /// The landing page.
 #[component]
@@ -16,8 +15,8 @@ pub fn HomePage() -> impl IntoView {
                 "Sessions are Descope JWTs, verified on an axum server before it answers."
             </p>
             <div class="actions">
-                <A href="/login" attr:class="button">"Get started"</A>
-                <A href="/profile" attr:class="button button-secondary">"Your profile"</A>
+                <a href="/login" class="button">"Get started"</a>
+                <a href="/profile" class="button button-secondary">"Your profile"</a>
             </div>
         </section>
         <section class="features" aria-label="Features">

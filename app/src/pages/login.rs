@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::session::{safe_next, Auth};
 
@@ -55,9 +55,22 @@ struct Fields {
     code: RwSignal<String>,
 }
 
-/// The login page: a tab per [`Mode`] and the form of the selected one.
+/// The login page; signed-in visitors are sent on to `next` by the server.
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    let next = safe_next(use_query_map().read_untracked().get("next"));
+    view! {
+        <Title text="Log in" />
+        <section class="card narrow auth-card">
+            <h1>"Welcome"</h1>
+            <LoginForm next />
+        </section>
+    }
+}
+
+/// A tab per [`Mode`] and the form of the selected one; once signed in, loads `next`.
+#[island]
+fn LoginForm(next: String) -> impl IntoView {
     let auth = Auth::get();
     let mode = RwSignal::new(Mode::SignIn);
     let fields = Fields {
@@ -70,17 +83,15 @@ pub fn LoginPage() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     // The masked address a code was sent to; the form then asks for the code.
     let code_sent_to = RwSignal::new(None::<String>);
-    let query = use_query_map();
-    let next = Memo::new(move |_| safe_next(query.read().get("next")));
-    let navigate = use_navigate();
+    let next = StoredValue::new(next);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = next;
 
-    // A signed-in visitor has nothing to do here.
-    Effect::new({
-        let navigate = navigate.clone();
-        move || {
-            if auth.signed_in.get() {
-                navigate(&next.get_untracked(), Default::default());
-            }
+    // Signed in here, or by a session this browser already had: nothing more to do here.
+    Effect::new(move || {
+        if auth.signed_in.get() {
+            #[cfg(feature = "hydrate")]
+            crate::session::browser::go(&next.get_value());
         }
     });
 
@@ -93,155 +104,153 @@ pub fn LoginPage() -> impl IntoView {
         error.set(None);
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            let next = next.get_untracked();
-            let outcome = authenticate(mode.get_untracked(), fields, code_sent_to, &next).await;
-            pending.set(false);
-            match outcome {
+            let next = next.get_value();
+            match authenticate(mode.get_untracked(), fields, code_sent_to, &next).await {
+                // Stays pending while `next` loads.
                 Ok(Some(response)) => crate::session::browser::signed_in(auth, &response),
-                Ok(None) => {}
-                Err(e) => error.set(Some(explain(&e))),
+                Ok(None) => pending.set(false),
+                Err(e) => {
+                    pending.set(false);
+                    error.set(Some(explain(&e)));
+                }
             }
         });
     };
 
     view! {
-        <Title text="Log in" />
-        <section class="card narrow auth-card">
-            <h1>"Welcome"</h1>
-            <div class="tabs" role="tablist" aria-label="How to authenticate">
-                {Mode::ALL
-                    .into_iter()
-                    .map(|m| {
-                        view! {
-                            <button
-                                type="button"
-                                role="tab"
-                                id=format!("tab-{}", m.id())
-                                aria-selected=move || (mode.get() == m).to_string()
-                                aria-controls="auth-panel"
-                                class:active=move || mode.get() == m
-                                on:click=move |_| {
-                                    mode.set(m);
-                                    error.set(None);
-                                    code_sent_to.set(None);
-                                }
-                            >
-                                {m.label()}
-                            </button>
-                        }
-                    })
-                    .collect_view()}
-            </div>
-            <form
-                id="auth-panel"
-                role="tabpanel"
-                class="form"
-                aria-labelledby=move || format!("tab-{}", mode.get().id())
-                aria-busy=move || pending.get().to_string()
-                on:submit=submit
-            >
-                <Show when=move || mode.get() == Mode::SignUp>
-                    <label for="name">"Name"</label>
-                    <input id="name" name="name" type="text" autocomplete="name" required bind:value=fields.name />
-                </Show>
-                <label for="email">"Email"</label>
+        <div class="tabs" role="tablist" aria-label="How to authenticate">
+            {Mode::ALL
+                .into_iter()
+                .map(|m| {
+                    view! {
+                        <button
+                            type="button"
+                            role="tab"
+                            id=format!("tab-{}", m.id())
+                            aria-selected=move || (mode.get() == m).to_string()
+                            aria-controls="auth-panel"
+                            class:active=move || mode.get() == m
+                            on:click=move |_| {
+                                mode.set(m);
+                                error.set(None);
+                                code_sent_to.set(None);
+                            }
+                        >
+                            {m.label()}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+        <form
+            id="auth-panel"
+            role="tabpanel"
+            class="form"
+            aria-labelledby=move || format!("tab-{}", mode.get().id())
+            aria-busy=move || pending.get().to_string()
+            on:submit=submit
+        >
+            <Show when=move || mode.get() == Mode::SignUp>
+                <label for="name">"Name"</label>
+                <input id="name" name="name" type="text" autocomplete="name" required bind:value=fields.name />
+            </Show>
+            <label for="email">"Email"</label>
+            <input
+                id="email"
+                name="email"
+                type="email"
+                autocomplete="email"
+                required
+                readonly=move || code_sent_to.get().is_some()
+                bind:value=fields.email
+            />
+            <Show when=move || mode.get().with_password()>
+                <label for="password">"Password"</label>
                 <input
-                    id="email"
-                    name="email"
-                    type="email"
-                    autocomplete="email"
+                    id="password"
+                    name="password"
+                    type="password"
+                    minlength="8"
+                    autocomplete=move || {
+                        if mode.get() == Mode::SignUp { "new-password" } else { "current-password" }
+                    }
                     required
-                    readonly=move || code_sent_to.get().is_some()
-                    bind:value=fields.email
+                    bind:value=fields.password
                 />
-                <Show when=move || mode.get().with_password()>
-                    <label for="password">"Password"</label>
-                    <input
-                        id="password"
-                        name="password"
-                        type="password"
-                        minlength="8"
-                        autocomplete=move || {
-                            if mode.get() == Mode::SignUp { "new-password" } else { "current-password" }
-                        }
-                        required
-                        bind:value=fields.password
-                    />
-                </Show>
-                <Show when=move || mode.get() == Mode::EmailCode && code_sent_to.get().is_some()>
-                    <p class="form-hint" role="status">
-                        "We sent a 6-digit code to " {move || code_sent_to.get().unwrap_or_default()} "."
-                    </p>
-                    <label for="code">"Code"</label>
-                    <input
-                        id="code"
-                        name="code"
-                        inputmode="numeric"
-                        autocomplete="one-time-code"
-                        pattern="[0-9]{6}"
-                        maxlength="6"
-                        required
-                        bind:value=fields.code
-                    />
-                </Show>
-                <Show when=move || mode.get() == Mode::SignIn>
-                    <button
-                        type="button"
-                        class="link-button"
-                        on:click=move |_| {
-                            mode.set(Mode::ResetPassword);
-                            error.set(None);
-                            code_sent_to.set(None);
-                        }
-                    >
-                        "Forgot password?"
-                    </button>
-                </Show>
-                <Show when=move || mode.get() == Mode::ResetPassword>
-                    <p class="form-hint" role="status">
-                        {move || match code_sent_to.get() {
-                            Some(to) => format!(
-                                "If {to} has an account, we sent it a link to choose a new password."
-                            ),
-                            None => "We will email you a link to choose a new password.".into(),
-                        }}
-                    </p>
-                </Show>
-                <Show when=move || mode.get() == Mode::EmailLink && code_sent_to.get().is_some()>
-                    <p class="form-hint" role="status">
-                        "We sent a sign-in link to " {move || code_sent_to.get().unwrap_or_default()}
-                        ". Open it in this browser to continue."
-                    </p>
-                </Show>
-                <button type="submit" class="button" disabled=move || pending.get()>
-                    {move || match (mode.get(), code_sent_to.get().is_some(), pending.get()) {
-                        (_, _, true) => "Please wait…",
-                        (Mode::SignIn, _, _) => "Sign in",
-                        (Mode::SignUp, _, _) => "Sign up",
-                        (Mode::EmailCode, false, _) => "Send code",
-                        (Mode::EmailCode, true, _) => "Verify",
-                        (Mode::EmailLink, false, _) => "Send link",
-                        (Mode::EmailLink, true, _) => "Send another link",
-                        (Mode::ResetPassword, false, _) => "Email me a reset link",
-                        (Mode::ResetPassword, true, _) => "Send another reset link",
-                    }}
+            </Show>
+            <Show when=move || mode.get() == Mode::EmailCode && code_sent_to.get().is_some()>
+                <p class="form-hint" role="status">
+                    "We sent a 6-digit code to " {move || code_sent_to.get().unwrap_or_default()} "."
+                </p>
+                <label for="code">"Code"</label>
+                <input
+                    id="code"
+                    name="code"
+                    inputmode="numeric"
+                    autocomplete="one-time-code"
+                    pattern="[0-9]{6}"
+                    maxlength="6"
+                    required
+                    bind:value=fields.code
+                />
+            </Show>
+            <Show when=move || mode.get() == Mode::SignIn>
+                <button
+                    type="button"
+                    class="link-button"
+                    on:click=move |_| {
+                        mode.set(Mode::ResetPassword);
+                        error.set(None);
+                        code_sent_to.set(None);
+                    }
+                >
+                    "Forgot password?"
                 </button>
-                <Show when=move || mode.get() == Mode::ResetPassword>
-                    <button
-                        type="button"
-                        class="link-button"
-                        on:click=move |_| {
-                            mode.set(Mode::SignIn);
-                            error.set(None);
-                            code_sent_to.set(None);
-                        }
-                    >
-                        "Back to sign in"
-                    </button>
-                </Show>
-                <p class="form-error" role="alert">{move || error.get()}</p>
-            </form>
-        </section>
+            </Show>
+            <Show when=move || mode.get() == Mode::ResetPassword>
+                <p class="form-hint" role="status">
+                    {move || match code_sent_to.get() {
+                        Some(to) => format!(
+                            "If {to} has an account, we sent it a link to choose a new password."
+                        ),
+                        None => "We will email you a link to choose a new password.".into(),
+                    }}
+                </p>
+            </Show>
+            <Show when=move || mode.get() == Mode::EmailLink && code_sent_to.get().is_some()>
+                <p class="form-hint" role="status">
+                    "We sent a sign-in link to " {move || code_sent_to.get().unwrap_or_default()}
+                    ". Open it in this browser to continue."
+                </p>
+            </Show>
+            <button type="submit" class="button" disabled=move || pending.get()>
+                {move || match (mode.get(), code_sent_to.get().is_some(), pending.get()) {
+                    (_, _, true) => "Please wait…",
+                    (Mode::SignIn, _, _) => "Sign in",
+                    (Mode::SignUp, _, _) => "Sign up",
+                    (Mode::EmailCode, false, _) => "Send code",
+                    (Mode::EmailCode, true, _) => "Verify",
+                    (Mode::EmailLink, false, _) => "Send link",
+                    (Mode::EmailLink, true, _) => "Send another link",
+                    (Mode::ResetPassword, false, _) => "Email me a reset link",
+                    (Mode::ResetPassword, true, _) => "Send another reset link",
+                }}
+            </button>
+            <Show when=move || mode.get() == Mode::ResetPassword>
+                <button
+                    type="button"
+                    class="link-button"
+                    on:click=move |_| {
+                        mode.set(Mode::SignIn);
+                        error.set(None);
+                        code_sent_to.set(None);
+                    }
+                >
+                    "Back to sign in"
+                </button>
+            </Show>
+            <p class="form-error" role="alert">{move || error.get()}</p>
+        </form>
     }
 }
 

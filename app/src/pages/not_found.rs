@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 /// Answers unknown paths with a friendly page and, on the server, status 404.
 #[component]
@@ -18,7 +17,7 @@ pub fn NotFound() -> impl IntoView {
             <p class="eyebrow">"404"</p>
             <h1>"Page not found"</h1>
             <p>"The page you asked for does not exist or has moved."</p>
-            <A href="/" attr:class="button">"Back to home"</A>
+            <a href="/" class="button">"Back to home"</a>
         </section>
     }
 }

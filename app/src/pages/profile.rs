@@ -3,71 +3,99 @@
 //! the user's email and one of their login IDs.
 //!
 //! The server only renders this page for a valid `DS` cookie (others are redirected to
-//! `/login?next=/profile` with an empty body); the details load in the browser, where the
-//! refresh token lives.
+//! `/login?next=/profile` with an empty body), so the first HTML is the finished page: the
+//! secret, and the details whenever the server could look them up (otherwise the browser asks
+//! Descope, with the refresh token).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_navigate};
 
-use crate::{layout::LogoutButton, session::Auth};
-
-/// Name, email and the login ID, as `/v1/auth/me` tells them.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Details {
-    name: String,
-    email: String,
-    login_id: String,
-}
+use crate::{
+    layout::LogoutButton,
+    session::{Auth, UserDetails},
+};
 
 /// The profile page.
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    let auth = Auth::get();
-    let navigate = use_navigate();
-    Effect::new(move || {
-        if !auth.signed_in.get() {
-            navigate("/login?next=/profile", Default::default());
-        }
-    });
-    let details = LocalResource::new(move || load_details(auth));
-    let secret = LocalResource::new(move || load_secret(auth));
-    // Set by a change of email, which shows without loading the details again.
-    let changed_email = RwSignal::new(None::<String>);
+    #[cfg(feature = "ssr")]
+    let session = crate::session::page_session();
+    #[cfg(not(feature = "ssr"))]
+    let session = None::<crate::session::PageSession>;
+    let secret = match &session {
+        Some(_) => crate::secret::SECRET_MESSAGE,
+        None => "Please sign in to see the secret message.",
+    };
+    let details = session.and_then(|s| s.details);
 
     view! {
         <Title text="Profile" />
         <section class="card narrow profile">
             <h1>"Profile"</h1>
-            <Suspense fallback=|| view! { <p class="muted loading">"Loading your details…"</p> }>
-                {move || details.get().map(|result| match result {
-                    Ok(d) => {
-                        let email = d.email;
-                        view! {
-                            <dl class="details">
-                                <dt>"Name"</dt>
-                                <dd data-testid="name">{if d.name.is_empty() { "—".to_owned() } else { d.name }}</dd>
-                                <dt>"Email"</dt>
-                                <dd data-testid="email">{move || changed_email.get().unwrap_or_else(|| email.clone())}</dd>
-                            </dl>
-                            <ChangeEmail login_id=d.login_id changed_email />
-                        }.into_any()
-                    }
-                    Err(message) => view! { <p class="form-error" role="alert">{message}</p> }.into_any(),
-                })}
-            </Suspense>
+            <Details details />
             <h2>"Secret message"</h2>
-            <Suspense fallback=|| view! { <p class="muted loading">"Asking the server…"</p> }>
-                {move || secret.get().map(|result| match result {
-                    Ok(message) => view! { <p class="secret" data-testid="secret">{message}</p> }.into_any(),
-                    Err(message) => view! { <p class="form-error" role="alert">{message}</p> }.into_any(),
-                })}
-            </Suspense>
-            <div class="actions">
-                <LogoutButton class="button" />
-                <A href="/" attr:class="button button-secondary">"Home"</A>
-            </div>
+            <p class="secret" data-testid="secret">{secret}</p>
+            <Actions />
         </section>
+    }
+}
+
+/// Name and email, and "Change email"; loaded in the browser when the server had no details.
+#[island]
+fn Details(details: Option<UserDetails>) -> impl IntoView {
+    match details {
+        Some(details) => view! { <DetailsList details /> }.into_any(),
+        None => {
+            let auth = Auth::get();
+            let loaded = LocalResource::new(move || load_details(auth));
+            view! {
+                <Suspense fallback=|| view! { <p class="muted loading">"Loading your details…"</p> }>
+                    {move || loaded.get().map(|result| match result {
+                        Ok(details) => view! { <DetailsList details /> }.into_any(),
+                        Err(message) => view! { <p class="form-error" role="alert">{message}</p> }.into_any(),
+                    })}
+                </Suspense>
+            }
+            .into_any()
+        }
+    }
+}
+
+#[component]
+fn DetailsList(details: UserDetails) -> impl IntoView {
+    // Set by a change of email, which shows without loading the details again.
+    let changed_email = RwSignal::new(None::<String>);
+    let UserDetails {
+        name,
+        email,
+        login_id,
+    } = details;
+    view! {
+        <dl class="details">
+            <dt>"Name"</dt>
+            <dd data-testid="name">{if name.is_empty() { "—".to_owned() } else { name }}</dd>
+            <dt>"Email"</dt>
+            <dd data-testid="email">{move || changed_email.get().unwrap_or_else(|| email.clone())}</dd>
+        </dl>
+        <ChangeEmail login_id changed_email />
+    }
+}
+
+/// Log out and home; leaves for the login page when the session ends in this browser.
+#[island]
+fn Actions() -> impl IntoView {
+    let auth = Auth::get();
+    Effect::new(move || {
+        if !auth.signed_in.get() {
+            #[cfg(feature = "hydrate")]
+            crate::session::browser::go("/login?next=/profile");
+        }
+    });
+    view! {
+        <div class="actions">
+            <LogoutButton class="button" />
+            <a href="/" class="button button-secondary">"Home"</a>
+        </div>
     }
 }
 
@@ -252,13 +280,13 @@ async fn change_email_step(
 
 /// Asks Descope who the user is, with the stored refresh token.
 #[cfg(feature = "hydrate")]
-async fn load_details(auth: Auth) -> Result<Details, String> {
+async fn load_details(auth: Auth) -> Result<UserDetails, String> {
     use crate::session::browser;
     let Some(tokens) = browser::tokens() else {
         return Err("You are not signed in.".into());
     };
     match browser::client().me(tokens.refresh.token()).await {
-        Ok(user) => Ok(Details {
+        Ok(user) => Ok(UserDetails {
             login_id: user.login_ids.into_iter().next().unwrap_or_default(),
             name: user.name,
             email: user.email,
@@ -272,41 +300,7 @@ async fn load_details(auth: Auth) -> Result<Details, String> {
     }
 }
 
-/// Asks our server for the secret; a refused session token is refreshed once and retried.
-#[cfg(feature = "hydrate")]
-async fn load_secret(auth: Auth) -> Result<String, String> {
-    use crate::{
-        secret::{get_secret_message, SecretError},
-        session::browser,
-    };
-    let mut refreshed = false;
-    loop {
-        let sent = browser::session_token().unwrap_or_default();
-        match get_secret_message().await {
-            Ok(message) => return Ok(message),
-            Err(SecretError::Expired | SecretError::Unauthenticated) if !refreshed => {
-                refreshed = true;
-                let due = browser::Due::Refused(sent);
-                if browser::refresh(auth, due).await.is_err() && browser::tokens().is_none() {
-                    return Err("Your session has ended. Please sign in again.".into());
-                }
-            }
-            Err(SecretError::Expired | SecretError::Unauthenticated) => {
-                // The session is over either way; a revocation that fails changes nothing.
-                let _ = browser::sign_out(auth).await;
-                return Err("Your session has ended. Please sign in again.".into());
-            }
-            Err(other) => return Err(other.to_string()),
-        }
-    }
-}
-
 #[cfg(not(feature = "hydrate"))]
-async fn load_details(_auth: Auth) -> Result<Details, String> {
-    std::future::pending().await
-}
-
-#[cfg(not(feature = "hydrate"))]
-async fn load_secret(_auth: Auth) -> Result<String, String> {
+async fn load_details(_auth: Auth) -> Result<UserDetails, String> {
     std::future::pending().await
 }

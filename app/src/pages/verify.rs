@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::session::safe_next;
 #[cfg(feature = "hydrate")]
@@ -44,56 +44,77 @@ pub(super) async fn sign_in_with_link(
     Ok(response)
 }
 
+/// The link's token (`t`) and where to go after it (`next`), from the page's query.
+pub(super) fn link_query() -> (Option<String>, String) {
+    let query = use_query_map();
+    let query = query.read_untracked();
+    let token = query.get("t").filter(|t| !t.is_empty());
+    (token, safe_next(query.get("next")))
+}
+
+/// The link's token, read in the browser: it stays out of the page's HTML.
+#[cfg(feature = "hydrate")]
+pub(super) fn link_token() -> Option<String> {
+    let search = leptos::prelude::window().location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get("t")
+        .filter(|t| !t.is_empty())
+}
+
 /// Why a link did not work, and the way back to sign-in (and on to `next`).
 #[component]
-pub(super) fn LinkFailed(why: String, next: Memo<String>) -> impl IntoView {
+pub(super) fn LinkFailed(why: String, next: String) -> impl IntoView {
     view! {
         <h1>"This link did not work"</h1>
         <p role="alert">{why}</p>
-        <A href=move || format!("/login?next={}", next.get()) attr:class="button">
+        <a href=format!("/login?next={next}") class="button">
             "Back to sign in"
-        </A>
+        </a>
     }
 }
 
 /// The page: "Signing you in…" while the token is traded, then `next`, or why not.
 #[component]
 pub fn VerifyPage() -> impl IntoView {
-    let query = use_query_map();
-    let next = Memo::new(move |_| safe_next(query.read().get("next")));
-    let token = query.read_untracked().get("t").unwrap_or_default();
-    let error = RwSignal::new(token.is_empty().then(|| NO_TOKEN.to_owned()));
+    let (token, next) = link_query();
+    let failed = token.is_none().then(|| NO_TOKEN.to_owned());
+    view! {
+        <Title text="Signing in" />
+        <section class="card narrow center">
+            <LinkSignIn next failed />
+        </section>
+    }
+}
 
+/// Trades the link's token for a session and loads `next`; or says why it could not.
+#[island]
+fn LinkSignIn(next: String, failed: Option<String>) -> impl IntoView {
+    let error = RwSignal::new(failed);
     #[cfg(feature = "hydrate")]
-    if !token.is_empty() {
+    if error.get_untracked().is_none() {
         let auth = Auth::get();
-        let navigate = leptos_router::hooks::use_navigate();
+        let next = next.clone();
         leptos::task::spawn_local(async move {
+            let token = link_token().unwrap_or_default();
             match sign_in_with_link(auth, &token).await {
+                // Replaces this page: Back must not offer a spent link.
                 Ok(_) => {
-                    let options = leptos_router::NavigateOptions {
-                        replace: true,
-                        ..Default::default()
-                    };
-                    navigate(&next.get_untracked(), options);
+                    let _ = leptos::prelude::window().location().replace(&next);
                 }
                 Err(why) => error.set(Some(why)),
             }
         });
     }
-
     view! {
-        <Title text="Signing in" />
-        <section class="card narrow center">
-            <Show
-                when=move || error.get().is_some()
-                fallback=|| view! {
-                    <h1>"Signing you in…"</h1>
-                    <p role="status">"One moment while we check your link."</p>
-                }
-            >
-                <LinkFailed why=error.get().unwrap_or_default() next />
-            </Show>
-        </section>
+        <Show
+            when=move || error.get().is_some()
+            fallback=|| view! {
+                <h1>"Signing you in…"</h1>
+                <p role="status">"One moment while we check your link."</p>
+            }
+        >
+            <LinkFailed why=error.get().unwrap_or_default() next=next.clone() />
+        </Show>
     }
 }

@@ -15,7 +15,7 @@
 //! - A refused refresh (any 4xx) ends the session; network errors and 5xx keep it and retry
 //!   with backoff (2 s doubling to 60 s).
 //! - Sign-out revokes the refresh token, clears storage and tells every other tab; when the
-//!   revocation cannot reach Descope, it says so and offers to try again.
+//!   revocation cannot reach Descope, the next page says so, tries again and offers to.
 
 use std::cell::{Cell, RefCell};
 
@@ -34,9 +34,9 @@ const SESSION_KEY: &str = "DS";
 const REFRESH_KEY: &str = "DSR";
 /// Set while the refresh token is in the project's httpOnly cookie: a marker, not a token.
 const REFRESH_IN_COOKIE_KEY: &str = "DSR_IN_COOKIE";
-/// Set while a sign-out's revocation of the refresh cookie has not reached Descope: the cookie
-/// outlives the page, so the next page tries again.
-const COOKIE_UNREVOKED_KEY: &str = "DSR_UNREVOKED";
+/// Set while a sign-out's revocation has not reached Descope: the refresh token (or, for the
+/// cookie, an empty marker), which outlives the page, so the next page tries again.
+const UNREVOKED_KEY: &str = "DSR_UNREVOKED";
 const REFRESH_LOCK: &str = "descope-refresh";
 const CHANNEL_NAME: &str = "descope-session";
 /// How long before expiry the session is refreshed, as Descope's web SDK does.
@@ -53,8 +53,6 @@ thread_local! {
     /// Set when a refresh came due while the tab was hidden.
     static DUE_WHILE_HIDDEN: Cell<bool> = const { Cell::new(false) };
     static FAILURES: Cell<u32> = const { Cell::new(0) };
-    /// A refresh token whose revocation at sign-out did not reach Descope.
-    static UNREVOKED: RefCell<Option<Refresh>> = const { RefCell::new(None) };
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen]
@@ -71,6 +69,11 @@ pub(crate) fn meta_content(name: &str) -> Option<String> {
         .query_selector(&format!("meta[name=\"{name}\"]"))
         .ok()??
         .get_attribute("content")
+}
+
+/// Loads `path` (a same-origin path): every page is rendered by the server.
+pub fn go(path: &str) {
+    let _ = window().location().assign(path);
 }
 
 /// A Descope client for the base URL and project the server announced.
@@ -223,33 +226,45 @@ fn claims(jwt: &str) -> Option<serde_json::Value> {
     serde_json::from_str(&json).ok()
 }
 
-/// Sets up the session once the page is hydrated: reconciles the server's verdict with the
-/// stored tokens, schedules the refresh, and listens to other tabs and to visibility.
-pub(crate) fn start(auth: Auth) {
-    Effect::new(move |started: Option<()>| {
-        if started.is_some() {
-            return;
+/// Starts the session keeper of this page and provides [`Auth`] to its islands, from the
+/// server's verdict. Once the islands have hydrated, it reconciles that verdict with the
+/// stored tokens, schedules the refresh, retries a revocation the last sign-out left, and
+/// listens to other tabs and to visibility.
+pub fn start() {
+    let signed_in = meta_content(meta::SIGNED_IN).as_deref() == Some("true");
+    let auth = Auth::provide(signed_in);
+    // Islands hydrate in the tasks that follow this one; changes wait until they have.
+    let _ = set_timeout_with_handle(move || settle(auth), std::time::Duration::ZERO);
+}
+
+fn settle(auth: Auth) {
+    match (tokens(), auth.signed_in.get_untracked()) {
+        (Some(_), true) => schedule_refresh(auth),
+        (Some(stored), false) => {
+            // Stored tokens the server did not see: the `DS` cookie expired or is gone. A
+            // refresh sets it again; the islands follow `signed_in`.
+            spawn_local(async move {
+                if refresh(auth, Due::Refused(stored.session)).await.is_ok() {
+                    auth.signed_in.set(true);
+                }
+            });
         }
-        let stored = tokens().is_some();
-        if auth.signed_in.get_untracked() != stored {
-            auth.signed_in.set(stored);
-        }
-        if stored {
-            schedule_refresh(auth);
-        } else {
+        (None, _) => {
             set_cookie(None, 0);
-            if LocalStorage::raw()
-                .get_item(COOKIE_UNREVOKED_KEY)
-                .is_ok_and(|flag| flag.is_some())
-            {
-                spawn_local(async {
-                    let _ = revoke(Refresh::Cookie).await;
-                });
-            }
+            auth.signed_in.set(false);
         }
-        listen_to_other_tabs(auth);
-        catch_up_when_visible(auth);
-    });
+    }
+    if let Some(refresh) = unrevoked() {
+        spawn_local(async move {
+            auth.unrevoked.set(revoke(refresh).await.is_err());
+        });
+    }
+    listen_to_other_tabs(auth);
+    catch_up_when_visible(auth);
+    if let Some(root) = document().document_element() {
+        // Tells tests (and curious people in the inspector) that the islands are live.
+        let _ = root.set_attribute("data-hydrated", "true");
+    }
 }
 
 /// Stores the tokens of a successful sign-in and starts refreshing them.
@@ -273,30 +288,36 @@ pub async fn sign_out(auth: Auth) -> Result<(), ClientError> {
     revoked
 }
 
-/// Revokes `refresh` (in cookie mode, Descope also expires the cookie); keeps it for
-/// [`retry_revoke`] when Descope cannot be reached (a refusal means it is no longer valid
-/// anyway).
+/// Revokes `refresh` (in cookie mode, Descope also expires the cookie). When Descope cannot be
+/// reached, keeps it for [`retry_revoke`] and the next page (a refusal means it is no longer
+/// valid anyway).
 async fn revoke(refresh: Refresh) -> Result<(), ClientError> {
     let storage = LocalStorage::raw();
     match client().logout(refresh.token()).await {
         Err(e) if !e.ends_session() => {
-            if refresh == Refresh::Cookie {
-                let _ = storage.set_item(COOKIE_UNREVOKED_KEY, "1");
-            }
-            UNREVOKED.set(Some(refresh));
+            let _ = storage.set_item(UNREVOKED_KEY, refresh.token().unwrap_or_default());
             Err(e)
         }
         _ => {
-            let _ = storage.remove_item(COOKIE_UNREVOKED_KEY);
-            UNREVOKED.set(None);
+            let _ = storage.remove_item(UNREVOKED_KEY);
             Ok(())
         }
     }
 }
 
+/// The refresh token of a sign-out whose revocation did not reach Descope.
+fn unrevoked() -> Option<Refresh> {
+    let token = LocalStorage::raw().get_item(UNREVOKED_KEY).ok()??;
+    Some(if token.is_empty() {
+        Refresh::Cookie
+    } else {
+        Refresh::Stored(token)
+    })
+}
+
 /// Tries again to revoke the refresh token of the last sign-out that could not reach Descope.
 pub async fn retry_revoke() -> Result<(), ClientError> {
-    match UNREVOKED.take() {
+    match unrevoked() {
         Some(refresh) => revoke(refresh).await,
         None => Ok(()),
     }
@@ -460,7 +481,7 @@ fn listen_to_other_tabs(auth: Auth) {
             match event.data().as_string().as_deref() {
                 Some("logout") => {
                     end_session(auth, false);
-                    let _ = window().location().set_href("/login");
+                    go("/login");
                 }
                 Some("refreshed") => {
                     auth.signed_in.set(tokens().is_some());

@@ -23,7 +23,7 @@ use tower_http::cors::CorsLayer;
 
 use error::HttpError;
 pub(crate) use extract::{Api, Shared};
-pub(crate) use responses::Delivery;
+pub(crate) use responses::{user_response, Delivery};
 
 /// Largest request body accepted: Descope's requests are small JSON documents.
 const MAX_BODY_BYTES: usize = 64 * 1024;

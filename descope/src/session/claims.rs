@@ -23,6 +23,10 @@ pub struct SessionClaims {
     pub iat: u64,
     /// Expires at, in Unix seconds.
     pub exp: u64,
+    /// The user's name, when the project's JWT template adds a `name` claim.
+    pub name: Option<String>,
+    /// The user's email, when the project's JWT template adds an `email` claim.
+    pub email: Option<String>,
 }
 
 /// A user's roles and permissions in one tenant.
@@ -92,6 +96,12 @@ pub(crate) struct RawClaims {
     pub(crate) tenants: HashMap<String, TenantClaims>,
     #[serde(default, deserialize_with = "present")]
     pub(crate) dct: Option<String>,
+    /// Details a JWT template may add: they describe the user and authorise nothing, so one
+    /// that is not a string counts as absent instead of refusing the token.
+    #[serde(default, deserialize_with = "text")]
+    pub(crate) name: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    pub(crate) email: Option<String>,
 }
 
 /// The header fields we read; `jku`, `x5u`, `jwk` and `x5c` are deliberately not among them.
@@ -107,6 +117,20 @@ pub(crate) struct RawHeader {
 /// A field that, when present, must hold a `T` (not `null`).
 fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
     T::deserialize(d).map(Some)
+}
+
+/// A string, or absent when the field holds anything else.
+fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Text {
+        Text(String),
+        Other(IgnoredAny),
+    }
+    Ok(match Text::deserialize(d)? {
+        Text::Text(text) => Some(text),
+        Text::Other(_) => None,
+    })
 }
 
 /// A field whose presence alone matters, whatever it holds.

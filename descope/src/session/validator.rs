@@ -247,6 +247,8 @@ impl Validator {
             amr: raw.amr,
             iat,
             exp,
+            name: raw.name,
+            email: raw.email,
         })
     }
 

@@ -103,6 +103,8 @@ mod tests {
             amr: vec![],
             iat: 0,
             exp: 100,
+            name: None,
+            email: None,
         })
     }
 
