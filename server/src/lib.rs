@@ -6,6 +6,7 @@
 //! # Layout
 //! - [`config`]: every setting, read once from the environment.
 //! - [`startup`]: the router and the listener; [`shutdown`]: the signals that stop it.
+//! - [`edge`]: the log span and security headers of every request and answer.
 //! - [`api_error`] and [`body_limit`]: what the API refuses before a handler runs.
 //! - [`page_session`]: the `DS` cookie of page requests, and redirects that depend on it;
 //!   [`user_details`]: who the signed-in user is, for pages rendered whole.
@@ -15,6 +16,7 @@
 pub mod api_error;
 pub mod body_limit;
 pub mod config;
+pub mod edge;
 pub mod page_session;
 pub mod routes;
 pub mod shutdown;

@@ -3,24 +3,17 @@
 use std::{future::Future, io, net::SocketAddr, ops::Deref, sync::Arc};
 
 use app::{session::DescopeSettings, shell, App};
-use axum::http::{header, HeaderValue};
-use axum::{
-    extract::{FromRef, Request},
-    middleware::{self, Next},
-    response::Response,
-    routing::any,
-    Router,
-};
+use axum::{extract::FromRef, middleware, routing::any, Router};
 use descope::session::Validator;
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
-use tower_http::{set_header::SetResponseHeaderLayer, trace::TraceLayer};
 
 use crate::{
     api_error::ApiError,
     body_limit,
     config::{Config, DescopeConfig, LOCAL_DESCOPE_PREFIX},
+    edge::EdgeLayer,
     routes,
     user_details::{Management, UserDirectory},
 };
@@ -265,43 +258,5 @@ pub fn router(state: AppState, local_descope: Option<Router>) -> Router {
         Some(local) => app.nest(LOCAL_DESCOPE_PREFIX, local),
         None => app,
     };
-    app.layer(SetResponseHeaderLayer::overriding(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    ))
-    .layer(SetResponseHeaderLayer::overriding(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("strict-origin-when-cross-origin"),
-    ))
-    .layer(SetResponseHeaderLayer::overriding(
-        header::X_FRAME_OPTIONS,
-        HeaderValue::from_static("DENY"),
-    ))
-    .layer(middleware::from_fn(strict_transport))
-    .layer(TraceLayer::new_for_http().make_span_with(request_span))
-}
-
-/// `Strict-Transport-Security` on answers to requests that reached the app over https: the
-/// server speaks plain HTTP behind a TLS-terminating proxy, which says so in
-/// `X-Forwarded-Proto`. Browsers ignore the header over plain http, so a spoofed value changes
-/// nothing.
-async fn strict_transport(request: Request, next: Next) -> Response {
-    let https = request
-        .headers()
-        .get("x-forwarded-proto")
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
-    let mut response = next.run(request).await;
-    if https {
-        response.headers_mut().insert(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
-        );
-    }
-    response
-}
-
-/// The span of one request: method and path only. The query string is left out because a
-/// client may (wrongly) put a token there, and tokens never go to the logs.
-fn request_span(request: &Request) -> tracing::Span {
-    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+    app.layer(EdgeLayer)
 }
