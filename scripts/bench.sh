@@ -12,6 +12,9 @@ started=$SECONDS
 step "Building the release app (cargo leptos build --release --precompress)"
 cargo leptos build --release --precompress
 
+step "Building the bare axum server of the physical-limit row (server/examples/bare_axum.rs)"
+cargo build --locked --profile server-release -p server --example bare_axum
+
 step "Validator microbenchmarks (Criterion: cargo bench -p descope)"
 cargo bench --locked -p descope --features axum --bench validate
 
