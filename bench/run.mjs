@@ -77,7 +77,8 @@ function startServer(name, env, binary = SERVER) {
   });
 }
 
-/** Calls the Descope API under `base`; throws on anything but 200. */
+/** Calls the Descope API under `base`; throws on anything but 200. Answers the JSON body, with
+ * the refresh token in `refreshJwt` wherever it came. */
 async function descope(base, path, { token, body } = {}) {
   const response = await fetch(base + path, {
     method: body ? "POST" : "GET",
@@ -89,6 +90,9 @@ async function descope(base, path, { token, body } = {}) {
   });
   const json = await response.json();
   if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(json)}`);
+  // The embedded server delivers refresh tokens in the httpOnly `DSR` cookie (cookie mode).
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith("DSR="));
+  if (json.refreshJwt === undefined && cookie) json.refreshJwt = cookie.slice(4).split(";")[0];
   return json;
 }
 

@@ -9,11 +9,9 @@
 //! - [`App`]: meta tags, the router and the shared layout.
 //! - [`layout`]: the header, navigation and footer around every page.
 //! - [`pages`]: one module per route (home, login, profile, not found).
-//! - [`secret`]: the protected secret message, as a server function.
+//! - [`secret`]: the protected secret message, as a server function the profile asks again.
 //! - [`session`]: who is signed in, on the server (cookie) and in the browser (tokens).
-//! - `bearer`: the server-function client that sends the session token.
 
-mod bearer;
 pub mod layout;
 pub mod pages;
 pub mod secret;
@@ -56,24 +54,25 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// What the browser needs from the server before it hydrates: where Descope is, and whether
-/// the page was rendered for a signed-in user (so hydration renders the same).
+/// What the browser needs from the server: where Descope is, and whom the page was rendered for
+/// (so that the islands start from the same, and the session keeper can tell whether this
+/// browser's session is the one the server saw).
 #[component]
 fn SessionMeta() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let (settings, signed_in) = (
+    let (settings, user) = (
         use_context::<session::DescopeSettings>(),
-        session::page_session().is_some(),
+        session::page_session().map(|s| s.user_id),
     );
     #[cfg(not(feature = "ssr"))]
-    let (settings, signed_in) = (None::<session::DescopeSettings>, false);
+    let (settings, user) = (None::<session::DescopeSettings>, None::<String>);
     let (base_url, project_id) = settings
         .map(|s| (s.base_url, s.project_id))
         .unwrap_or_default();
     view! {
         <meta name=session::meta::BASE_URL content=base_url />
         <meta name=session::meta::PROJECT_ID content=project_id />
-        <meta name=session::meta::SIGNED_IN content=signed_in.to_string() />
+        <meta name=session::meta::SESSION_USER content=user.unwrap_or_default() />
     }
 }
 

@@ -41,6 +41,16 @@ pub struct UserDetails {
     pub login_id: String,
 }
 
+impl From<descope::api::UserResponse> for UserDetails {
+    fn from(user: descope::api::UserResponse) -> Self {
+        Self {
+            login_id: user.login_ids.into_iter().next().unwrap_or_default(),
+            name: user.name,
+            email: user.email,
+        }
+    }
+}
+
 /// Where the browser reaches Descope, rendered into the page head by the server. Shared
 /// strings: the server provides it as context to every request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,7 +65,8 @@ pub struct DescopeSettings {
 pub(crate) mod meta {
     pub(crate) const BASE_URL: &str = "descope-base-url";
     pub(crate) const PROJECT_ID: &str = "descope-project-id";
-    pub(crate) const SIGNED_IN: &str = "session-signed-in";
+    /// The user the page was rendered for; empty when nobody is signed in.
+    pub(crate) const SESSION_USER: &str = "session-user";
 }
 
 /// The signed-in state every island reads.

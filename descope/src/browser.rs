@@ -212,58 +212,97 @@ impl Client {
         token: Option<&str>,
         body: Option<String>,
     ) -> Result<T, ClientError> {
-        let network =
-            |e: JsValue| ClientError::Network(e.as_string().unwrap_or_else(|| format!("{e:?}")));
-        let init = RequestInit::new();
-        init.set_method(method);
-        // The refresh cookie of "manage in cookies" goes to Descope's own origin too.
-        init.set_credentials(web_sys::RequestCredentials::Include);
-        if let Some(body) = &body {
-            init.set_body(&JsValue::from_str(body));
-        }
-        let request = Request::new_with_str_and_init(&format!("{}{path}", self.base_url), &init)
-            .map_err(network)?;
-        let headers = request.headers();
         let bearer = match token {
-            Some(t) => format!("Bearer {}:{t}", self.project_id),
-            None => format!("Bearer {}", self.project_id),
+            Some(t) => format!("{}:{t}", self.project_id),
+            None => self.project_id.clone(),
         };
-        headers.set("Authorization", &bearer).map_err(network)?;
-        if body.is_some() {
-            headers
-                .set("Content-Type", "application/json")
-                .map_err(network)?;
-        }
-        let window = web_sys::window().ok_or_else(|| ClientError::Network("no window".into()))?;
-        let response: Response = JsFuture::from(window.fetch_with_request(&request))
-            .await
-            .map_err(network)?
-            .dyn_into()
-            .map_err(network)?;
-        let text = JsFuture::from(response.text().map_err(network)?)
-            .await
-            .map_err(network)?
-            .as_string()
-            .unwrap_or_default();
-        if response.ok() {
-            return serde_json::from_str(&text)
+        let url = format!("{}{path}", self.base_url);
+        let answer = fetch(method, &url, Some(&bearer), body.as_deref()).await?;
+        if answer.ok() {
+            return serde_json::from_str(&answer.body)
                 .map_err(|e| ClientError::Network(format!("unexpected answer: {e}")));
         }
-        let retry_after = response
-            .headers()
-            .get("Retry-After")
-            .ok()
-            .flatten()
-            .and_then(|v| v.parse().ok());
-        let body = serde_json::from_str(&text).unwrap_or_else(|_| ErrorBody {
+        let body = serde_json::from_str(&answer.body).unwrap_or_else(|_| ErrorBody {
             error_code: String::new(),
             error_description: String::new(),
-            error_message: format!("the sign-in service answered {}", response.status()),
+            error_message: format!("the sign-in service answered {}", answer.status),
         });
         Err(ClientError::Api {
-            status: response.status(),
+            status: answer.status,
             body,
-            retry_after,
+            retry_after: answer.retry_after,
         })
     }
+}
+
+/// An answer to [`fetch`]: its status, `Retry-After` (seconds) and body.
+#[derive(Clone, Debug)]
+pub struct Answer {
+    /// The HTTP status.
+    pub status: u16,
+    /// `Retry-After` in seconds, when given as such.
+    pub retry_after: Option<u64>,
+    /// The body as text.
+    pub body: String,
+}
+
+impl Answer {
+    /// Whether the status is 2xx.
+    pub fn ok(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// One `fetch` with credentials included, `Authorization: Bearer <bearer>` when given, and a
+/// JSON `body` when given; the errors are network errors only. The client's calls go through
+/// it, and an app can send its own API calls the same way.
+pub async fn fetch(
+    method: &str,
+    url: &str,
+    bearer: Option<&str>,
+    body: Option<&str>,
+) -> Result<Answer, ClientError> {
+    let network =
+        |e: JsValue| ClientError::Network(e.as_string().unwrap_or_else(|| format!("{e:?}")));
+    let init = RequestInit::new();
+    init.set_method(method);
+    // The refresh cookie of "manage in cookies" goes to Descope's own origin too.
+    init.set_credentials(web_sys::RequestCredentials::Include);
+    if let Some(body) = body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    let request = Request::new_with_str_and_init(url, &init).map_err(network)?;
+    let headers = request.headers();
+    if let Some(bearer) = bearer {
+        headers
+            .set("Authorization", &format!("Bearer {bearer}"))
+            .map_err(network)?;
+    }
+    if body.is_some() {
+        headers
+            .set("Content-Type", "application/json")
+            .map_err(network)?;
+    }
+    let window = web_sys::window().ok_or_else(|| ClientError::Network("no window".into()))?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(network)?
+        .dyn_into()
+        .map_err(network)?;
+    let body = JsFuture::from(response.text().map_err(network)?)
+        .await
+        .map_err(network)?
+        .as_string()
+        .unwrap_or_default();
+    let retry_after = response
+        .headers()
+        .get("Retry-After")
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse().ok());
+    Ok(Answer {
+        status: response.status(),
+        retry_after,
+        body,
+    })
 }

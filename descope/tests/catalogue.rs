@@ -76,6 +76,35 @@ async fn a_valid_session_token_is_accepted_with_its_claims() {
 }
 
 #[tokio::test]
+async fn name_and_email_claims_describe_the_user_and_never_refuse_a_token() {
+    let h = harness().await;
+    let mut claims = session_claims();
+    claims["name"] = json!("Ada Lovelace");
+    claims["email"] = json!("ada@example.com");
+    let found = h.validator.validate(&k1().mint(&claims)).await.unwrap();
+    assert_eq!(found.name.as_deref(), Some("Ada Lovelace"));
+    assert_eq!(found.email.as_deref(), Some("ada@example.com"));
+
+    // A template may put anything there: not a string counts as absent.
+    claims["name"] = json!(42);
+    claims["email"] = json!({"primary": "ada@example.com"});
+    let found = h.validator.validate(&k1().mint(&claims)).await.unwrap();
+    assert_eq!(
+        (found.name.as_deref(), found.email.as_deref()),
+        (None, None)
+    );
+    let found = h
+        .validator
+        .validate(&k1().mint(&session_claims()))
+        .await
+        .unwrap();
+    assert_eq!(
+        (found.name.as_deref(), found.email.as_deref()),
+        (None, None)
+    );
+}
+
+#[tokio::test]
 async fn a_missing_token_gets_a_bare_bearer_challenge() {
     let h = harness().await;
     let (status, headers, body) = get_with(&format!("{}/secret", h.app), None).await;

@@ -45,9 +45,31 @@ pub enum DescopeConfig {
         /// `DESCOPE_BASE_URL` without a trailing `/`, or the URL derived from the project ID.
         base_url: String,
         /// `DESCOPE_MANAGEMENT_KEY`: lets the server load the signed-in user's details to
-        /// render their profile whole. A secret: never logged.
-        management_key: Option<String>,
+        /// render their profile whole.
+        management_key: Option<Secret>,
     },
+}
+
+/// A setting that is a secret: `Debug` shows `[redacted]`, so it never reaches a log.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps `value`.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself, for where it is used.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
 }
 
 /// The settings of the standalone local server only; the embedded one never reads them.
@@ -138,7 +160,7 @@ impl DescopeConfig {
                         project_id,
                         base_url,
                         management_key: nonempty("DESCOPE_MANAGEMENT_KEY")
-                            .map(|key| key.trim().to_owned()),
+                            .map(|key| Secret(key.trim().to_owned())),
                     },
                     ignored,
                 ))

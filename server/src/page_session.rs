@@ -4,8 +4,10 @@
 //! [`app::session::PageSession`] in the request for rendering, with the user's details on
 //! the pages that show them. Protected pages without a session
 //! are redirected to the login page with an empty body, and the login page sends a signed-in
-//! user on. The cookie only decides what a page shows: the API and server functions accept
-//! nothing but `Authorization: Bearer`, so the cookie cannot be used for cross-site requests.
+//! user on. The cookie decides what a page shows (the profile's details and secret included):
+//! the API and server functions accept nothing but `Authorization: Bearer`, so the cookie
+//! cannot be used for cross-site requests, and it is `SameSite=Strict`, so no other site's
+//! page loads a signed-in page.
 
 use app::session::{safe_next, PageSession};
 use axum::{
@@ -17,8 +19,10 @@ use axum::{
 
 use crate::startup::AppState;
 
-/// Pages only a signed-in user may see; they show the user's details.
+/// Pages only a signed-in user may see.
 const PROTECTED: &[&str] = &["/profile"];
+/// Pages that show the user's details, looked up for them (`GET` only: `HEAD` shows nothing).
+const DETAILED: &[&str] = &["/profile"];
 
 /// Validates the `DS` cookie and redirects where the session decides the page.
 pub async fn page_session(
@@ -40,7 +44,7 @@ pub async fn page_session(
     let session = match claims {
         Some(claims) => Some(PageSession {
             user_id: claims.user_id.clone(),
-            details: match PROTECTED.contains(&path.as_str()) {
+            details: match *request.method() == Method::GET && DETAILED.contains(&path.as_str()) {
                 true => state.users.details(&claims).await,
                 false => None,
             },

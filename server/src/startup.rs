@@ -118,9 +118,16 @@ impl Application {
             }
             DescopeConfig::Remote { management_key, .. } => {
                 tracing::info!("Descope: {base_url} (project {project_id})");
-                let management = management_key
-                    .as_deref()
-                    .and_then(|key| Management::new(&base_url, project_id, key));
+                let management = management_key.as_ref().and_then(|key| {
+                    let management = Management::new(&base_url, project_id, key.expose());
+                    if management.is_none() {
+                        tracing::warn!(
+                            "DESCOPE_MANAGEMENT_KEY cannot be sent in a header; the browser \
+                             will load users' details instead"
+                        );
+                    }
+                    management
+                });
                 (validator, None, UserDirectory::Remote(management))
             }
         };

@@ -1,9 +1,9 @@
 //! Who the signed-in user is, for the pages the server renders whole (`/profile`).
 //!
-//! In order: the embedded local server, read in-process; the session's own claims, when the
-//! project's JWT template adds `name` and `email`; Descope's management API, when
-//! `DESCOPE_MANAGEMENT_KEY` is set. Without any of them the page leaves the details to the
-//! browser, which asks Descope with the refresh token.
+//! From the embedded local server, read in-process; with real Descope, from the management API
+//! when `DESCOPE_MANAGEMENT_KEY` is set (current, and it knows the login ID), else from the
+//! session's own claims when the project's JWT template adds `name` and `email`. Otherwise
+//! the page leaves the details to the browser, which asks Descope with the refresh token.
 
 use std::time::Duration;
 
@@ -24,8 +24,8 @@ pub enum UserDirectory {
     /// The embedded local server.
     #[cfg(feature = "local")]
     Local(descope_local::LocalDescope),
-    /// Real Descope (or another server at `DESCOPE_BASE_URL`): the claims, then the management
-    /// API if there is a key.
+    /// Real Descope (or another server at `DESCOPE_BASE_URL`): the management API if there is
+    /// a key, else the claims.
     Remote(Option<Management>),
 }
 
@@ -79,37 +79,28 @@ impl UserDirectory {
         match self {
             #[cfg(feature = "local")]
             Self::Local(local) => match local.user(&claims.user_id).await {
-                Ok(user) => user.map(details),
+                Ok(user) => user.map(UserDetails::from),
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot read the user from the local server");
                     None
                 }
             },
-            Self::Remote(management) => {
-                if let (Some(name), Some(email)) = (&claims.name, &claims.email) {
-                    // The app signs users up with their email as login ID.
-                    return Some(UserDetails {
-                        name: name.clone(),
-                        email: email.clone(),
-                        login_id: email.clone(),
-                    });
+            Self::Remote(Some(management)) => match management.user(&claims.user_id).await {
+                Ok(user) => Some(user.into()),
+                Err(e) => {
+                    tracing::warn!(error = %e.without_url(), "cannot load the user from Descope's management API");
+                    None
                 }
-                match management.as_ref()?.user(&claims.user_id).await {
-                    Ok(user) => Some(details(user)),
-                    Err(e) => {
-                        tracing::warn!(error = %e.without_url(), "cannot load the user from Descope's management API");
-                        None
-                    }
-                }
-            }
+            },
+            Self::Remote(None) => match (&claims.name, &claims.email) {
+                // The app signs users up with their email as login ID.
+                (Some(name), Some(email)) => Some(UserDetails {
+                    name: name.clone(),
+                    email: email.clone(),
+                    login_id: email.clone(),
+                }),
+                _ => None,
+            },
         }
-    }
-}
-
-fn details(user: UserResponse) -> UserDetails {
-    UserDetails {
-        login_id: user.login_ids.into_iter().next().unwrap_or_default(),
-        name: user.name,
-        email: user.email,
     }
 }

@@ -241,9 +241,11 @@ async fn the_embedded_local_descope_signs_up_a_user_whose_token_opens_the_secret
             server.address
         ))
         .header("authorization", format!("Bearer {project}"))
-        .json(
-            &serde_json::json!({"loginId": "ada@example.com", "password": "correct horse battery"}),
-        )
+        .json(&serde_json::json!({
+            "loginId": "ada@example.com",
+            "password": "correct horse battery",
+            "user": {"name": "Ada Lovelace", "email": "ada@example.com"},
+        }))
         .send()
         .await
         .unwrap()
@@ -288,9 +290,11 @@ async fn embedded_sign_up(server: &TestServer) -> String {
             "authorization",
             format!("Bearer {}", descope_local::DEFAULT_PROJECT_ID),
         )
-        .json(
-            &serde_json::json!({"loginId": "ada@example.com", "password": "correct horse battery"}),
-        )
+        .json(&serde_json::json!({
+            "loginId": "ada@example.com",
+            "password": "correct horse battery",
+            "user": {"name": "Ada Lovelace", "email": "ada@example.com"},
+        }))
         .send()
         .await
         .unwrap()
@@ -335,7 +339,20 @@ async fn a_session_cookie_renders_the_profile_on_first_paint_and_skips_the_login
         html.contains("<h1>Profile</h1>") && html.contains("Log out"),
         "{html}"
     );
-    assert!(html.contains(r#"name="session-signed-in" content="true""#));
+    let user_id = support::claims_of(&session)["sub"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(html.contains(&format!(r#"name="session-user" content="{user_id}""#)));
+    // The finished page: details and secret in the first HTML, no loading state.
+    for shown in [
+        "Ada Lovelace",
+        "ada@example.com",
+        app::secret::SECRET_MESSAGE,
+    ] {
+        assert!(html.contains(shown), "{shown} missing from {html}");
+    }
+    assert!(!html.contains("Loading your details"));
 
     let response = no_redirects()
         .get(format!(
@@ -430,4 +447,60 @@ async fn hsts_is_sent_only_for_requests_that_came_over_https() {
         proxied.headers()["strict-transport-security"],
         "max-age=63072000; includeSubDomains"
     );
+}
+
+/// The app in front of a standalone local server as if it were real Descope, with or without
+/// a management key, and a session token of a user signed up there with a name.
+async fn remote_profile(management_key: Option<&str>) -> String {
+    let local = test_support::local::start().await;
+    let server = spawn_server_with(|_| DescopeConfig::Remote {
+        project_id: descope_local::DEFAULT_PROJECT_ID.into(),
+        base_url: local.base.clone(),
+        management_key: management_key.map(server::config::Secret::new),
+    })
+    .await;
+    let (status, _, signup) = local
+        .post(
+            "/v1/auth/password/signup",
+            None,
+            serde_json::json!({
+                "loginId": "grace@example.com",
+                "password": "correct horse battery",
+                "user": {"name": "Grace Hopper", "email": "grace@example.com"},
+            }),
+        )
+        .await;
+    assert_eq!(status, 200, "{signup}");
+    let session = signup["sessionJwt"].as_str().unwrap();
+    let response = no_redirects()
+        .get(format!("{}/profile", server.address))
+        .header("cookie", format!("DS={session}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn with_a_management_key_the_profile_of_a_remote_descope_user_is_rendered_whole() {
+    let html = remote_profile(Some(test_support::local::MANAGEMENT_KEY)).await;
+    for shown in [
+        "Grace Hopper",
+        "grace@example.com",
+        app::secret::SECRET_MESSAGE,
+    ] {
+        assert!(html.contains(shown), "{shown} missing from {html}");
+    }
+    assert!(!html.contains("Loading your details"));
+}
+
+#[tokio::test]
+async fn without_a_usable_key_or_claims_the_browser_loads_the_details() {
+    for key in [None, Some("K2NotTheManagementKeyOfThisServer")] {
+        let html = remote_profile(key).await;
+        assert!(html.contains("Loading your details"), "{key:?}: {html}");
+        assert!(!html.contains("Grace Hopper"), "{key:?}");
+        assert!(html.contains(app::secret::SECRET_MESSAGE), "{key:?}");
+    }
 }

@@ -15,17 +15,18 @@ use crate::{
     session::{Auth, UserDetails},
 };
 
-/// The profile page.
+/// The profile page, rendered on the server only.
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     #[cfg(feature = "ssr")]
     let session = crate::session::page_session();
     #[cfg(not(feature = "ssr"))]
     let session = None::<crate::session::PageSession>;
-    let secret = match &session {
-        Some(_) => crate::secret::SECRET_MESSAGE,
-        None => "Please sign in to see the secret message.",
-    };
+    // The server renders this page for a valid session only (page_session.rs); the secret
+    // checks once more.
+    let secret = session
+        .is_some()
+        .then(|| crate::secret::SECRET_MESSAGE.to_owned());
     let details = session.and_then(|s| s.details);
 
     view! {
@@ -34,7 +35,7 @@ pub fn ProfilePage() -> impl IntoView {
             <h1>"Profile"</h1>
             <Details details />
             <h2>"Secret message"</h2>
-            <p class="secret" data-testid="secret">{secret}</p>
+            <Secret secret />
             <Actions />
         </section>
     }
@@ -81,14 +82,48 @@ fn DetailsList(details: UserDetails) -> impl IntoView {
     }
 }
 
-/// Log out and home; leaves for the login page when the session ends in this browser.
+/// The secret message as the page came with it, and "Ask again", which asks the server
+/// function with the session token (refreshed once if the server refuses it).
+#[island]
+fn Secret(secret: Option<String>) -> impl IntoView {
+    let auth = Auth::get();
+    let answer = RwSignal::new(secret.ok_or_else(|| SIGNED_OUT.to_owned()));
+    let pending = RwSignal::new(false);
+    let ask = move |_| {
+        pending.set(true);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            answer.set(load_secret(auth).await);
+            pending.set(false);
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = auth;
+    };
+    view! {
+        {move || match answer.get() {
+            Ok(message) => view! { <p class="secret" data-testid="secret">{message}</p> }.into_any(),
+            Err(message) => view! { <p class="form-error" role="alert">{message}</p> }.into_any(),
+        }}
+        <button type="button" class="link-button" on:click=ask disabled=move || pending.get()>
+            {move || if pending.get() { "Asking the server…" } else { "Ask the server again" }}
+        </button>
+    }
+}
+
+/// What the profile says once the session is over.
+const SIGNED_OUT: &str = "Your session has ended. Please sign in again.";
+
+/// Log out and home; leaves for the login page when the session ends in this browser (unless
+/// the page is already leaving, as after "Log out").
 #[island]
 fn Actions() -> impl IntoView {
     let auth = Auth::get();
     Effect::new(move || {
         if !auth.signed_in.get() {
             #[cfg(feature = "hydrate")]
-            crate::session::browser::go("/login?next=/profile");
+            if !crate::session::browser::leaving() {
+                crate::session::browser::go("/login?next=/profile");
+            }
         }
     });
     view! {
@@ -286,17 +321,42 @@ async fn load_details(auth: Auth) -> Result<UserDetails, String> {
         return Err("You are not signed in.".into());
     };
     match browser::client().me(tokens.refresh.token()).await {
-        Ok(user) => Ok(UserDetails {
-            login_id: user.login_ids.into_iter().next().unwrap_or_default(),
-            name: user.name,
-            email: user.email,
-        }),
+        Ok(user) => Ok(user.into()),
         Err(e) if e.ends_session() => {
             // The session is over either way; a revocation that fails changes nothing.
             let _ = browser::sign_out(auth).await;
-            Err("Your session has ended. Please sign in again.".into())
+            Err(SIGNED_OUT.into())
         }
         Err(_) => Err("We cannot load your details right now. Please reload in a moment.".into()),
+    }
+}
+
+/// Asks our server for the secret; a refused session token is refreshed once and retried.
+#[cfg(feature = "hydrate")]
+async fn load_secret(auth: Auth) -> Result<String, String> {
+    use crate::{
+        secret::{ask, SecretError},
+        session::browser,
+    };
+    let mut refreshed = false;
+    loop {
+        let sent = browser::session_token();
+        match ask(sent.as_deref()).await {
+            Ok(message) => return Ok(message),
+            Err(SecretError::Expired | SecretError::Unauthenticated) if !refreshed => {
+                refreshed = true;
+                let due = browser::Due::Refused(sent.unwrap_or_default());
+                if browser::refresh(auth, due).await.is_err() && browser::tokens().is_none() {
+                    return Err(SIGNED_OUT.into());
+                }
+            }
+            Err(SecretError::Expired | SecretError::Unauthenticated) => {
+                // The session is over either way; a revocation that fails changes nothing.
+                let _ = browser::sign_out(auth).await;
+                return Err(SIGNED_OUT.into());
+            }
+            Err(other) => return Err(other.to_string()),
+        }
     }
 }
 

@@ -23,7 +23,7 @@ use descope::{
     api::JwtResponse,
     browser::{Client, ClientError},
 };
-use gloo_storage::{LocalStorage, Storage};
+use gloo_storage::{LocalStorage, SessionStorage, Storage};
 use leptos::{prelude::*, task::spawn_local};
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use web_sys::{BroadcastChannel, MessageEvent};
@@ -35,8 +35,14 @@ const REFRESH_KEY: &str = "DSR";
 /// Set while the refresh token is in the project's httpOnly cookie: a marker, not a token.
 const REFRESH_IN_COOKIE_KEY: &str = "DSR_IN_COOKIE";
 /// Set while a sign-out's revocation has not reached Descope: the refresh token (or, for the
-/// cookie, an empty marker), which outlives the page, so the next page tries again.
+/// cookie, an empty marker), so that this tab's next page tries again. In sessionStorage: it
+/// ends with the tab.
 const UNREVOKED_KEY: &str = "DSR_UNREVOKED";
+/// When this tab last reloaded a page to show it with the session the server had not seen.
+const RESYNC_AT_KEY: &str = "DS_RESYNC_AT";
+/// At most one such reload in this many seconds: a server that cannot validate sessions must
+/// not make pages reload without end.
+const RESYNC_EVERY_SECS: i64 = 30;
 const REFRESH_LOCK: &str = "descope-refresh";
 const CHANNEL_NAME: &str = "descope-session";
 /// How long before expiry the session is refreshed, as Descope's web SDK does.
@@ -53,6 +59,8 @@ thread_local! {
     /// Set when a refresh came due while the tab was hidden.
     static DUE_WHILE_HIDDEN: Cell<bool> = const { Cell::new(false) };
     static FAILURES: Cell<u32> = const { Cell::new(0) };
+    /// Set once this page started loading another: effects that would navigate stand down.
+    static LEAVING: Cell<bool> = const { Cell::new(false) };
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen]
@@ -73,7 +81,13 @@ pub(crate) fn meta_content(name: &str) -> Option<String> {
 
 /// Loads `path` (a same-origin path): every page is rendered by the server.
 pub fn go(path: &str) {
+    LEAVING.set(true);
     let _ = window().location().assign(path);
+}
+
+/// Whether this page is already loading another.
+pub fn leaving() -> bool {
+    LEAVING.get()
 }
 
 /// A Descope client for the base URL and project the server announced.
@@ -128,7 +142,8 @@ pub fn tokens() -> Option<Tokens> {
     Some(Tokens { session, refresh })
 }
 
-/// The stored session token, for `Authorization: Bearer` on the app's own API.
+/// The stored session token, for `Authorization: Bearer` on the app's own API (the server
+/// function).
 pub fn session_token() -> Option<String> {
     LocalStorage::raw().get_item(SESSION_KEY).ok()?
 }
@@ -144,6 +159,11 @@ fn save(response: &JwtResponse) {
         None => {
             let _ = storage.remove_item(REFRESH_KEY);
             let _ = storage.set_item(REFRESH_IN_COOKIE_KEY, "1");
+            // The new session's cookie replaced any cookie a failed sign-out left: retrying
+            // that revocation would end the new session.
+            if unrevoked() == Some(Refresh::Cookie) {
+                let _ = SessionStorage::raw().remove_item(UNREVOKED_KEY);
+            }
         }
     }
     let lifetime = lifetime(&response.session_jwt).unwrap_or(0);
@@ -203,10 +223,12 @@ fn foreign_session() -> ClientError {
     }
 }
 
-/// Whose session a JWT is (`sub`), read without verifying it: only to compare two sessions
-/// that Descope issued.
+/// Whose session a JWT is (`dsub`, else `sub`, as the server reads it), read without verifying
+/// it: only to compare sessions that Descope issued.
 fn subject(jwt: &str) -> Option<String> {
-    Some(claims(jwt)?.get("sub")?.as_str()?.to_owned())
+    let claims = claims(jwt)?;
+    let user = claims.get("dsub").or_else(|| claims.get("sub"))?;
+    Some(user.as_str()?.to_owned())
 }
 
 /// How long a JWT lives (`exp - iat`), read without verifying it: only to schedule a refresh.
@@ -231,25 +253,23 @@ fn claims(jwt: &str) -> Option<serde_json::Value> {
 /// stored tokens, schedules the refresh, retries a revocation the last sign-out left, and
 /// listens to other tabs and to visibility.
 pub fn start() {
-    let signed_in = meta_content(meta::SIGNED_IN).as_deref() == Some("true");
-    let auth = Auth::provide(signed_in);
+    let rendered_for = meta_content(meta::SESSION_USER).unwrap_or_default();
+    let auth = Auth::provide(!rendered_for.is_empty());
     // Islands hydrate in the tasks that follow this one; changes wait until they have.
-    let _ = set_timeout_with_handle(move || settle(auth), std::time::Duration::ZERO);
+    let _ = set_timeout_with_handle(
+        move || settle(auth, &rendered_for),
+        std::time::Duration::ZERO,
+    );
 }
 
-fn settle(auth: Auth) {
-    match (tokens(), auth.signed_in.get_untracked()) {
-        (Some(_), true) => schedule_refresh(auth),
-        (Some(stored), false) => {
-            // Stored tokens the server did not see: the `DS` cookie expired or is gone. A
-            // refresh sets it again; the islands follow `signed_in`.
-            spawn_local(async move {
-                if refresh(auth, Due::Refused(stored.session)).await.is_ok() {
-                    auth.signed_in.set(true);
-                }
-            });
+/// `rendered_for`: the user the server rendered the page for (empty: nobody).
+fn settle(auth: Auth, rendered_for: &str) {
+    match tokens() {
+        Some(stored) if subject(&stored.session).as_deref() == Some(rendered_for) => {
+            schedule_refresh(auth)
         }
-        (None, _) => {
+        Some(_) => spawn_local(resync(auth)),
+        None => {
             set_cookie(None, 0);
             auth.signed_in.set(false);
         }
@@ -265,6 +285,39 @@ fn settle(auth: Auth) {
         // Tells tests (and curious people in the inspector) that the islands are live.
         let _ = root.set_attribute("data-hydrated", "true");
     }
+}
+
+/// The page was rendered without this browser's session: its `DS` cookie expired, was not sent
+/// (`SameSite=Strict` on an arrival from another site), or another app on this host replaced
+/// it (cookies do not tell ports apart). Sets the cookie again, refreshing first when the
+/// session is due, and reloads the page, which the server then renders for this session; at
+/// most once in [`RESYNC_EVERY_SECS`].
+async fn resync(auth: Auth) {
+    let storage = SessionStorage::raw();
+    let last = storage
+        .get_item(RESYNC_AT_KEY)
+        .ok()
+        .flatten()
+        .and_then(|at| at.parse::<i64>().ok());
+    if last.is_some_and(|at| (now() - at).abs() < RESYNC_EVERY_SECS) {
+        schedule_refresh(auth);
+        return;
+    }
+    let _ = storage.set_item(RESYNC_AT_KEY, &now().to_string());
+    match refresh_due_at() {
+        Some(due) if due > now() + 1 => {
+            if let Some(stored) = tokens() {
+                set_cookie(Some(&stored.session), due - now() + REFRESH_EARLY_SECS);
+                schedule_refresh(auth);
+            }
+        }
+        _ => {
+            if refresh(auth, Due::Expiring).await.is_err() {
+                return;
+            }
+        }
+    }
+    let _ = window().location().reload();
 }
 
 /// Stores the tokens of a successful sign-in and starts refreshing them.
@@ -289,10 +342,10 @@ pub async fn sign_out(auth: Auth) -> Result<(), ClientError> {
 }
 
 /// Revokes `refresh` (in cookie mode, Descope also expires the cookie). When Descope cannot be
-/// reached, keeps it for [`retry_revoke`] and the next page (a refusal means it is no longer
-/// valid anyway).
+/// reached, keeps it for [`retry_revoke`] and this tab's next page (a refusal means it is no
+/// longer valid anyway).
 async fn revoke(refresh: Refresh) -> Result<(), ClientError> {
-    let storage = LocalStorage::raw();
+    let storage = SessionStorage::raw();
     match client().logout(refresh.token()).await {
         Err(e) if !e.ends_session() => {
             let _ = storage.set_item(UNREVOKED_KEY, refresh.token().unwrap_or_default());
@@ -307,7 +360,7 @@ async fn revoke(refresh: Refresh) -> Result<(), ClientError> {
 
 /// The refresh token of a sign-out whose revocation did not reach Descope.
 fn unrevoked() -> Option<Refresh> {
-    let token = LocalStorage::raw().get_item(UNREVOKED_KEY).ok()??;
+    let token = SessionStorage::raw().get_item(UNREVOKED_KEY).ok()??;
     Some(if token.is_empty() {
         Refresh::Cookie
     } else {
