@@ -44,13 +44,40 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <SessionMeta />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options islands=true />
+                <IslandsLoader options />
                 <MetaTags />
             </head>
             <body>
                 <App />
             </body>
         </html>
+    }
+}
+
+/// Loads the WASM as soon as the page is parsed and hydrates its islands (`islands.js`).
+/// Leptos's own islands loader first waits for the browser to be idle, which kept every page
+/// 100–150 ms from answering its forms (BENCHMARKS.md). Files are named as Leptos names them
+/// without file hashing (`hash-files` is off in Cargo.toml).
+#[component]
+fn IslandsLoader(options: LeptosOptions) -> impl IntoView {
+    let glue = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+    // cargo-leptos sets LEPTOS_OUTPUT_NAME when it builds, and then names the module as the glue.
+    let wasm = match option_env!("LEPTOS_OUTPUT_NAME") {
+        Some(_) => glue.clone(),
+        None => format!("{glue}_bg"),
+    };
+    view! {
+        <link rel="modulepreload" href=format!("{glue}.js") crossorigin="anonymous" />
+        <link
+            rel="preload"
+            href=format!("{wasm}.wasm")
+            r#as="fetch"
+            r#type="application/wasm"
+            crossorigin="anonymous"
+        />
+        <script type="module" nonce=leptos::nonce::use_nonce()>
+            {format!("{}({glue:?}, {wasm:?});", include_str!("islands.js").trim_end())}
+        </script>
     }
 }
 
