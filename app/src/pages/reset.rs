@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::verify::{link_query, LinkFailed, NO_TOKEN};
+use super::verify::{link_query, LinkFailed};
 #[cfg(feature = "hydrate")]
 use crate::session::Auth;
 
@@ -24,8 +24,7 @@ enum Step {
 /// The page around [`ChoosePassword`].
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
-    let (token, next) = link_query();
-    let failed = token.is_none().then(|| NO_TOKEN.to_owned());
+    let (next, failed) = link_query();
     view! {
         <Title text="Choose a new password" />
         <section class="card narrow">

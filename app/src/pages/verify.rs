@@ -26,7 +26,7 @@ pub(super) fn link_target(page: &str, next: &str) -> String {
 }
 
 /// What the page says when it was opened without a link's token.
-pub(super) const NO_TOKEN: &str = "This page needs the link from your email.";
+const NO_TOKEN: &str = "This page needs the link from your email.";
 
 /// Trades a link's token for a session, stored and refreshing from now on; or says, in plain
 /// words, why not.
@@ -44,12 +44,16 @@ pub(super) async fn sign_in_with_link(
     Ok(response)
 }
 
-/// The link's token (`t`) and where to go after it (`next`), from the page's query.
-pub(super) fn link_query() -> (Option<String>, String) {
+/// From the page's query: where to go after the link (`next`), and why the page cannot work
+/// when it has no link token (`t`).
+pub(super) fn link_query() -> (String, Option<String>) {
     let query = use_query_map();
     let query = query.read_untracked();
-    let token = query.get("t").filter(|t| !t.is_empty());
-    (token, safe_next(query.get("next")))
+    let failed = query
+        .get("t")
+        .is_none_or(|t| t.is_empty())
+        .then(|| NO_TOKEN.to_owned());
+    (safe_next(query.get("next")), failed)
 }
 
 /// The link's token, read in the browser: it stays out of the page's HTML.
@@ -77,8 +81,7 @@ pub(super) fn LinkFailed(why: String, next: String) -> impl IntoView {
 /// The page: "Signing you in…" while the token is traded, then `next`, or why not.
 #[component]
 pub fn VerifyPage() -> impl IntoView {
-    let (token, next) = link_query();
-    let failed = token.is_none().then(|| NO_TOKEN.to_owned());
+    let (next, failed) = link_query();
     view! {
         <Title text="Signing in" />
         <section class="card narrow center">
