@@ -8,7 +8,7 @@
 //! - [`shell`]: the HTML document the server streams around the app.
 //! - [`App`]: meta tags, the router and the shared layout.
 //! - [`layout`]: the header, navigation and footer around every page.
-//! - [`pages`]: one module per route (home, login, profile, not found).
+//! - [`pages`]: one module per route (home, login, profile, verify, reset password, not found).
 //! - [`secret`]: the protected secret message, as a server function the profile asks again.
 //! - [`session`]: who is signed in, on the server (cookie) and in the browser (tokens).
 
