@@ -135,6 +135,7 @@ fn every_value_in_the_example_is_accepted_and_defaults_are_the_defaults() {
             // Leptos reads these itself; cargo-leptos sets them from Cargo.toml.
             "LEPTOS_SITE_ADDR" => assert_eq!(value, "127.0.0.1:3000"),
             "LEPTOS_SITE_ROOT" => assert_eq!(value, "target/site"),
+            "LEPTOS_OUTPUT_NAME" => assert_eq!(value, "descope-leptos"),
             // A path from the repository's root, where the app is run; it holds the defaults.
             "DESCOPE_LOCAL_SETTINGS_FILE" => {
                 let path = format!("{}/../{value}", env!("CARGO_MANIFEST_DIR"));
