@@ -255,7 +255,8 @@ fn claims(jwt: &str) -> Option<serde_json::Value> {
 pub fn start() {
     let rendered_for = meta_content(meta::SESSION_USER).unwrap_or_default();
     let auth = Auth::provide(!rendered_for.is_empty());
-    // Islands hydrate in the tasks that follow this one; changes wait until they have.
+    // The loader hydrates the islands after this returns (in this task's microtasks); changes
+    // wait for the next task, when every island matches the server's HTML.
     let _ = set_timeout_with_handle(
         move || settle(auth, &rendered_for),
         std::time::Duration::ZERO,
