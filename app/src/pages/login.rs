@@ -97,24 +97,21 @@ fn LoginForm(next: String) -> impl IntoView {
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
-        pending.set(true);
-        error.set(None);
-        #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(async move {
-            let next = next.get_value();
-            match authenticate(mode.get_untracked(), fields, code_sent_to, &next).await {
-                // Stays pending while `next` loads.
-                Ok(Some(response)) => crate::session::browser::signed_in(auth, &response),
-                Ok(None) => pending.set(false),
-                Err(e) => {
-                    pending.set(false);
-                    error.set(Some(explain(&e)));
+        if super::begin_submit(pending, error) {
+            #[cfg(feature = "hydrate")]
+            leptos::task::spawn_local(async move {
+                let next = next.get_value();
+                match authenticate(mode.get_untracked(), fields, code_sent_to, &next).await {
+                    // Stays pending while `next` loads.
+                    Ok(Some(response)) => crate::session::browser::signed_in(auth, &response),
+                    Ok(None) => pending.set(false),
+                    Err(e) => {
+                        pending.set(false);
+                        error.set(Some(explain(&e)));
+                    }
                 }
-            }
-        });
+            });
+        }
     };
 
     view! {

@@ -162,33 +162,30 @@ fn ChangeEmail(login_id: String, changed_email: RwSignal<Option<String>>) -> imp
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
-        pending.set(true);
-        error.set(None);
-        #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(async move {
-            let outcome = change_email_step(
-                auth,
-                &login_id.get_value(),
-                &step.get_untracked(),
-                &address.get_untracked(),
-                &code.get_untracked(),
-            )
-            .await;
-            pending.set(false);
-            match outcome {
-                Ok((next, email)) => {
-                    if email.is_some() {
-                        changed_email.set(email);
+        if super::begin_submit(pending, error) {
+            #[cfg(feature = "hydrate")]
+            leptos::task::spawn_local(async move {
+                let outcome = change_email_step(
+                    auth,
+                    &login_id.get_value(),
+                    &step.get_untracked(),
+                    &address.get_untracked(),
+                    &code.get_untracked(),
+                )
+                .await;
+                pending.set(false);
+                match outcome {
+                    Ok((next, email)) => {
+                        if email.is_some() {
+                            changed_email.set(email);
+                        }
+                        code.set(String::new());
+                        step.set(next);
                     }
-                    code.set(String::new());
-                    step.set(next);
+                    Err(why) => error.set(Some(why)),
                 }
-                Err(why) => error.set(Some(why)),
-            }
-        });
+            });
+        }
         #[cfg(not(feature = "hydrate"))]
         let _ = (login_id, changed_email);
     };

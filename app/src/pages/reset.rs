@@ -65,31 +65,28 @@ fn ChoosePassword(next: String, failed: Option<String>) -> impl IntoView {
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
         let Step::Choose(login_id) = step.get_untracked() else {
             return;
         };
-        pending.set(true);
-        error.set(None);
-        #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(async move {
-            let client = crate::session::browser::client();
-            let refresh = crate::session::browser::tokens().map(|t| t.refresh);
-            let token = refresh.as_ref().and_then(|r| r.token());
-            let outcome = client
-                .password_update(&login_id, &password.get_untracked(), token)
-                .await;
-            match outcome {
-                // Stays pending while `next` loads.
-                Ok(()) => crate::session::browser::go(&next.get_value()),
-                Err(e) => {
-                    pending.set(false);
-                    error.set(Some(super::login::explain(&e)));
+        if super::begin_submit(pending, error) {
+            #[cfg(feature = "hydrate")]
+            leptos::task::spawn_local(async move {
+                let client = crate::session::browser::client();
+                let refresh = crate::session::browser::tokens().map(|t| t.refresh);
+                let token = refresh.as_ref().and_then(|r| r.token());
+                let outcome = client
+                    .password_update(&login_id, &password.get_untracked(), token)
+                    .await;
+                match outcome {
+                    // Stays pending while `next` loads.
+                    Ok(()) => crate::session::browser::go(&next.get_value()),
+                    Err(e) => {
+                        pending.set(false);
+                        error.set(Some(super::login::explain(&e)));
+                    }
                 }
-            }
-        });
+            });
+        }
         #[cfg(not(feature = "hydrate"))]
         let _ = login_id;
     };
