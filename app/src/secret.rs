@@ -97,9 +97,16 @@ pub async fn ask(token: Option<&str>) -> Result<String, SecretError> {
     let answer = descope::browser::fetch("POST", GetSecretMessage::PATH, token, None)
         .await
         .map_err(|e| SecretError::Request(e.to_string()))?;
-    let decoded = match answer.ok() {
-        true => serde_json::from_str::<String>(&answer.body).map(Ok),
-        false => serde_json::from_str::<SecretError>(&answer.body).map(Err),
+    decode_answer(answer.ok(), &answer.body)
+}
+
+/// Reads an answer of [`get_secret_message`]'s endpoint as its JSON encoding wrote it: the
+/// message on success, else the [`SecretError`]. The server's tests read the real endpoint's
+/// answers with it, so [`ask`] cannot drift from what the function sends.
+pub fn decode_answer(success: bool, body: &str) -> Result<String, SecretError> {
+    let decoded = match success {
+        true => serde_json::from_str::<String>(body).map(Ok),
+        false => serde_json::from_str::<SecretError>(body).map(Err),
     };
     decoded.unwrap_or_else(|e| Err(SecretError::Request(format!("unexpected answer: {e}"))))
 }

@@ -154,8 +154,16 @@ async fn the_secret_server_function_answers_a_typed_error_without_a_session() {
         .unwrap();
 
     assert_eq!(response.status(), 401);
-    let body: serde_json::Value = response.json().await.unwrap();
-    assert_eq!(body, serde_json::json!("Unauthenticated"));
+    let body = response.text().await.unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&body).unwrap(),
+        serde_json::json!("Unauthenticated")
+    );
+    assert_eq!(
+        app::secret::decode_answer(false, &body),
+        Err(app::secret::SecretError::Unauthenticated),
+        "the browser reads the answer as the server meant it"
+    );
 }
 
 /// A server whose Descope is a key server run by the test, and a token signed for it.
@@ -218,15 +226,29 @@ async fn the_secret_server_function_checks_the_bearer_token() {
     let valid = support::keys()[0].mint(&support::session_claims());
     let response = call(valid).await.unwrap();
     assert_eq!(response.status(), 200);
-    let body: serde_json::Value = response.json().await.unwrap();
-    assert_eq!(body, serde_json::json!(app::secret::SECRET_MESSAGE));
+    let body = response.text().await.unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&body).unwrap(),
+        serde_json::json!(app::secret::SECRET_MESSAGE)
+    );
+    assert_eq!(
+        app::secret::decode_answer(true, &body),
+        Ok(app::secret::SECRET_MESSAGE.to_owned())
+    );
 
     let mut expired = support::session_claims();
     expired["exp"] = serde_json::json!(support::now() - 60);
     let response = call(support::keys()[0].mint(&expired)).await.unwrap();
     assert_eq!(response.status(), 401);
-    let body: serde_json::Value = response.json().await.unwrap();
-    assert_eq!(body, serde_json::json!("Expired"));
+    let body = response.text().await.unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&body).unwrap(),
+        serde_json::json!("Expired")
+    );
+    assert_eq!(
+        app::secret::decode_answer(false, &body),
+        Err(app::secret::SecretError::Expired)
+    );
 }
 
 #[tokio::test]
