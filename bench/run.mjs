@@ -318,6 +318,8 @@ const verdict = (ok) => (ok ? "met" : "**missed**");
 const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
 const ratio = (key) => median(ratios[key]);
 const span = (xs) => `${median(xs).toFixed(0)} ms (${Math.min(...xs).toFixed(0)} – ${Math.max(...xs).toFixed(0)})`;
+const hydrate = (stage) => timings.hydrate.map((run) => run[stage]);
+const signIn = (stage) => timings.signIn.map((run) => run[stage]);
 const micros = (id) => (micro[id] === undefined ? "not run" : `${micro[id].toFixed(2)} µs`);
 const fresh = micro["fresh token (signature checked)"];
 const repeated = micro["repeated token (cache hit)"];
@@ -361,8 +363,10 @@ const table = [
   "",
   `| Chromium, median of ${timings.hydrate.length} (min – max) | Time | Target |`,
   "|---|---|---|",
-  `| navigation → interactive login page (fresh profile, no cache) | ${span(timings.hydrate)} | ≤ 120 ms: ${verdict(median(timings.hydrate) <= 120)} |`,
-  `| click "Sign in" → secret message on screen | ${span(timings.signIn)} | ≤ 200 ms: ${verdict(median(timings.signIn) <= 200)} |`,
+  `| navigation → interactive login page (fresh profile, no cache) | ${span(hydrate("total"))} | ≤ 120 ms: ${verdict(median(hydrate("total")) <= 120)} |`,
+  `| … of which: → first byte / → DOM interactive / → WASM downloaded (medians) | ${["firstByte", "domInteractive", "wasmLoaded"].map((k) => median(hydrate(k)).toFixed(0)).join(" / ")} ms | |`,
+  `| click "Sign in" → secret message on screen | ${span(signIn("total"))} | ≤ 200 ms: ${verdict(median(signIn("total")) <= 200)} |`,
+  `| … of which: click → sign-in answered / → profile requested / → its first byte (medians) | ${["answered", "navigated", "firstByte"].map((k) => median(signIn(k)).toFixed(0)).join(" / ")} ms | |`,
   "",
   `App server resident memory after the load: ${(rss / 1024).toFixed(0)} MiB.`,
 ].join("\n");
