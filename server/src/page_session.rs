@@ -9,31 +9,99 @@
 //! cannot be used for cross-site requests, and it is `SameSite=Strict`, so no other site's
 //! page loads a signed-in page.
 
+use std::{
+    convert::Infallible,
+    task::{Context, Poll},
+};
+
 use app::session::{safe_next, PageSession};
 use axum::{
-    extract::{Request, State},
+    extract::Request,
     http::{header, HeaderValue, Method},
-    middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
+use futures_util::future::{BoxFuture, Either};
+use tower::{Layer, Service};
 
 use crate::startup::AppState;
 
-/// Pages only a signed-in user may see.
-const PROTECTED: &[&str] = &["/profile"];
-/// Pages that show the user's details, looked up for them (`GET` only: `HEAD` shows nothing).
-const DETAILED: &[&str] = &["/profile"];
+/// A page only a signed-in user may see.
+struct Protected {
+    path: &'static str,
+    /// Whether it shows the user's details, looked up for it (`GET` only: `HEAD` shows nothing).
+    details: bool,
+}
+
+const PROTECTED: &[Protected] = &[Protected {
+    path: "/profile",
+    details: true,
+}];
+
+/// The [`Layer`] that gives page requests their [`PageSession`].
+#[derive(Clone)]
+pub struct PageSessionLayer {
+    state: AppState,
+}
+
+impl PageSessionLayer {
+    /// Validates cookies with `state`'s validator and looks details up in its directory.
+    pub fn new(state: AppState) -> Self {
+        Self { state }
+    }
+}
+
+impl<S> Layer<S> for PageSessionLayer {
+    type Service = PageSessions<S>;
+
+    fn layer(&self, inner: S) -> PageSessions<S> {
+        PageSessions {
+            inner,
+            state: self.state.clone(),
+        }
+    }
+}
+
+/// See the [module documentation](self). Only rendering reads the page session: other
+/// requests (server-function calls are `POST`s) pass straight through, without a boxed future.
+#[derive(Clone)]
+pub struct PageSessions<S> {
+    inner: S,
+    state: AppState,
+}
+
+impl<S> Service<Request> for PageSessions<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Either<S::Future, BoxFuture<'static, Result<Response, Infallible>>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        if !matches!(*request.method(), Method::GET | Method::HEAD) {
+            return Either::Left(self.inner.call(request));
+        }
+        // The service that was made ready goes with the request; a clone stays.
+        let ready = self.inner.clone();
+        let inner = std::mem::replace(&mut self.inner, ready);
+        Either::Right(Box::pin(page(self.state.clone(), request, inner)))
+    }
+}
 
 /// Validates the `DS` cookie and redirects where the session decides the page.
-pub async fn page_session(
-    State(state): State<AppState>,
+async fn page<S>(
+    state: AppState,
     mut request: Request,
-    next: Next,
-) -> Response {
-    // Only rendering reads the page session; server-function calls (POST) do not.
-    if !matches!(*request.method(), Method::GET | Method::HEAD) {
-        return next.run(request).await;
-    }
+    mut inner: S,
+) -> Result<Response, Infallible>
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
     let cookies = request.headers().get_all(header::COOKIE);
     let token = descope::api::cookie(cookies.iter().filter_map(|v| v.to_str().ok()), "DS");
     let claims = match token {
@@ -41,10 +109,12 @@ pub async fn page_session(
         None => None,
     };
     let path = request.uri().path().to_owned();
+    let protected = PROTECTED.iter().find(|page| page.path == path);
     let session = match claims {
         Some(claims) => Some(PageSession {
             user_id: claims.user_id.clone(),
-            details: match *request.method() == Method::GET && DETAILED.contains(&path.as_str()) {
+            details: match *request.method() == Method::GET && protected.is_some_and(|p| p.details)
+            {
                 true => state.users.details(&claims).await,
                 false => None,
             },
@@ -53,10 +123,10 @@ pub async fn page_session(
     };
     if request.method() == Method::GET {
         match (&session, path.as_str()) {
-            (None, p) if PROTECTED.contains(&p) => {
+            (None, p) if protected.is_some() => {
                 let next = request.uri().path_and_query().map_or(p, |pq| pq.as_str());
                 let target = format!("/login?next={}", encode(next));
-                return no_store(Redirect::to(&target).into_response());
+                return Ok(no_store(Redirect::to(&target).into_response()));
             }
             (Some(_), "/login") => {
                 let next = request
@@ -64,7 +134,7 @@ pub async fn page_session(
                     .query()
                     .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("next=")))
                     .map(decode);
-                return no_store(Redirect::to(&safe_next(next)).into_response());
+                return Ok(no_store(Redirect::to(&safe_next(next)).into_response()));
             }
             _ => {}
         }
@@ -73,7 +143,7 @@ pub async fn page_session(
         request.extensions_mut().insert(session);
     }
     // Pages differ by session: never let a cache keep one (Back after logout must not show it).
-    no_store(next.run(request).await)
+    Ok(no_store(inner.call(request).await?))
 }
 
 fn no_store(mut response: Response) -> Response {

@@ -3,7 +3,7 @@
 use std::{future::Future, io, net::SocketAddr, ops::Deref, sync::Arc};
 
 use app::{session::DescopeSettings, shell, App};
-use axum::{extract::FromRef, middleware, routing::any, Router};
+use axum::{extract::FromRef, routing::any, Router};
 use descope::session::Validator;
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -11,9 +11,10 @@ use tokio::net::TcpListener;
 
 use crate::{
     api_error::ApiError,
-    body_limit,
+    body_limit::BodyLimitLayer,
     config::{Config, DescopeConfig, LOCAL_DESCOPE_PREFIX},
     edge::EdgeLayer,
+    page_session::PageSessionLayer,
     routes,
     user_details::{Management, UserDirectory},
 };
@@ -239,10 +240,7 @@ pub fn router(state: AppState, local_descope: Option<Router>) -> Router {
                 move || shell(leptos.clone())
             },
         )
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            crate::page_session::page_session,
-        ));
+        .layer(PageSessionLayer::new(state.clone()));
     let app = Router::new()
         .merge(pages)
         .merge(routes::health::router())
@@ -260,7 +258,7 @@ pub fn router(state: AppState, local_descope: Option<Router>) -> Router {
             shell,
         ))
         .with_state(state)
-        .layer(middleware::from_fn(body_limit::limit_body));
+        .layer(BodyLimitLayer);
     let app = match local_descope {
         Some(local) => app.nest(LOCAL_DESCOPE_PREFIX, local),
         None => app,
