@@ -3,17 +3,22 @@
 use std::{future::Future, io, net::SocketAddr, ops::Deref, sync::Arc};
 
 use app::{session::DescopeSettings, shell, App};
-use axum::{extract::FromRef, routing::any, Router};
+use axum::{
+    extract::{FromRef, Request},
+    routing::any,
+    Router, ServiceExt,
+};
 use descope::session::Validator;
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
+use tower::Layer;
 
 use crate::{
     api_error::ApiError,
     body_limit::BodyLimitLayer,
     config::{Config, DescopeConfig, LOCAL_DESCOPE_PREFIX},
-    edge::EdgeLayer,
+    edge::{Edge, EdgeLayer},
     page_session::PageSessionLayer,
     routes,
     user_details::{Management, UserDirectory},
@@ -86,7 +91,7 @@ impl FromRef<AppState> for Validator {
 /// A server bound to its address and ready to run.
 pub struct Application {
     listener: TcpListener,
-    router: Router,
+    router: Edge<Router>,
 }
 
 impl Application {
@@ -160,9 +165,8 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
         // Connection info gives the local Descope server client addresses for its rate limits.
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
+        let service =
+            ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(self.router);
         axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await
@@ -224,7 +228,7 @@ fn own_origins(listening: SocketAddr, public_url: Option<&str>) -> Vec<String> {
 /// static files, and the embedded local Descope server under [`LOCAL_DESCOPE_PREFIX`] when
 /// there is one. Unknown `/api/…` paths and wrong methods answer JSON errors, and bodies are
 /// capped, before any handler runs; the local server answers its own errors in Descope's shape.
-pub fn router(state: AppState, local_descope: Option<Router>) -> Router {
+pub fn router(state: AppState, local_descope: Option<Router>) -> Edge<Router> {
     let routes = generate_route_list(App);
     let (validator, descope) = (state.validator.clone(), state.descope.clone());
     let pages = Router::new()
@@ -240,7 +244,9 @@ pub fn router(state: AppState, local_descope: Option<Router>) -> Router {
                 move || shell(leptos.clone())
             },
         )
-        .layer(PageSessionLayer::new(state.clone()));
+        .layer(PageSessionLayer::new(state.clone()))
+        // Only pages and server functions read bodies the extractors' own limit does not cover.
+        .layer(BodyLimitLayer);
     let app = Router::new()
         .merge(pages)
         .merge(routes::health::router())
@@ -257,11 +263,12 @@ pub fn router(state: AppState, local_descope: Option<Router>) -> Router {
             },
             shell,
         ))
-        .with_state(state)
-        .layer(BodyLimitLayer);
+        .with_state(state);
     let app = match local_descope {
         Some(local) => app.nest(LOCAL_DESCOPE_PREFIX, local),
         None => app,
     };
-    app.layer(EdgeLayer)
+    // Around the whole router, not through `Router::layer`, which would wrap each route in one
+    // more boxed service.
+    EdgeLayer.layer(app)
 }
