@@ -8,9 +8,9 @@
 //! services to one store, clock and signing key; this file opens those and mounts the HTTP
 //! layer.
 //! - `http`: Descope's auth API (`http::auth`, one module per family), its management API
-//!   (`http::mgmt`, behind the management key), the development inbox, the mapping of domain
-//!   errors to Descope's error shape, and who may reach the server (`http::network`: the
-//!   listen address, the `Host` allow-list, the loopback-only inbox).
+//!   (`http::mgmt`, behind the management key), the development inbox and clock, the
+//!   mapping of domain errors to Descope's error shape, and who may reach the server
+//!   (`http::network`: the listen address, the `Host` allow-list, the loopback-only inbox).
 //! - `domain`: the services. `users` (login IDs, creating a user); `authz` (permissions,
 //!   roles, tenants, and what a user's or key's roles grant); `management` (the management
 //!   key, the management API's work on users, and access keys); `credentials` (password
@@ -248,8 +248,12 @@ impl LocalDescope {
         Ok(Some(http::user_response(&user, &names)))
     }
 
-    /// The HTTP API, to be served at the base URL (or nested under a prefix).
+    /// The HTTP API, to be served at the base URL (or nested under a prefix); the clock control
+    /// (`/_dev/clock`) is part of it only while other machines cannot reach the server
+    /// ([`Config::expose`], [`Config::public_url`]).
     pub fn router(&self) -> axum::Router {
-        http::router(self.inner.api.clone(), &self.inner.config.allowed_origins)
+        let config = &self.inner.config;
+        let reachable = config.expose || config.public_url.is_some();
+        http::router(self.inner.api.clone(), &config.allowed_origins, reachable)
     }
 }

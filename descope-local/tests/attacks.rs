@@ -642,3 +642,80 @@ async fn reading_the_inbox_under_the_public_name_or_through_a_proxy_fails() {
     assert_eq!(keys.status(), 200);
     assert_eq!(inbox("127.0.0.1", false).await.unwrap().status(), 200);
 }
+
+#[tokio::test]
+async fn moving_the_clock_from_another_machine_a_proxy_or_a_web_page_fails() {
+    let local = start().await;
+    let client = reqwest::Client::new();
+    let advance = |host: &'static str, forwarded: bool| {
+        let mut request = client
+            .post(format!("{}/_dev/clock", local.base))
+            .header("host", host)
+            .json(&json!({"advanceSeconds": 3600}));
+        if forwarded {
+            request = request.header("x-forwarded-for", "203.0.113.7");
+        }
+        request.send()
+    };
+    let proxied = advance("127.0.0.1", true).await.unwrap();
+    assert_eq!(proxied.status(), 403);
+    assert_descope_error(&proxied.json().await.unwrap(), "E011009");
+    assert_eq!(
+        advance("rebound.evil.test", false).await.unwrap().status(),
+        421
+    );
+    let read = client
+        .get(format!("{}/_dev/clock", local.base))
+        .header("x-forwarded-for", "203.0.113.7")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), 403);
+    // A cross-site form can post, but not JSON: a browser sends that only after a preflight.
+    let form = client
+        .post(format!("{}/_dev/clock", local.base))
+        .header("content-type", "text/plain")
+        .header("origin", "https://evil.test")
+        .body(r#"{"advanceSeconds": 3600}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 400);
+    let preflight = client
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{}/_dev/clock", local.base),
+        )
+        .header("origin", "https://evil.test")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        !preflight
+            .headers()
+            .contains_key("access-control-allow-origin"),
+        "{:?}",
+        preflight.headers()
+    );
+    assert_eq!(local.clock.offset(), 0, "the clock has not moved");
+}
+
+#[tokio::test]
+async fn a_server_other_machines_reach_has_no_clock_to_move() {
+    let local = start_with(|c| {
+        c.public_url = Some("https://demo.example.com".into());
+    })
+    .await;
+    let client = reqwest::Client::new();
+    for request in [
+        client.get(format!("{}/_dev/clock", local.base)),
+        client
+            .post(format!("{}/_dev/clock", local.base))
+            .json(&json!({"advanceSeconds": 3600})),
+    ] {
+        assert_eq!(request.send().await.unwrap().status(), 404);
+    }
+    assert_eq!(local.clock.offset(), 0);
+}

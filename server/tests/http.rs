@@ -294,6 +294,57 @@ async fn the_embedded_local_descope_signs_up_a_user_whose_token_opens_the_secret
     assert_eq!(keys.status(), 200);
 }
 
+#[tokio::test]
+async fn moving_the_embedded_clock_11_minutes_ahead_expires_the_apps_sessions() {
+    let server = spawn_server().await;
+    let client = reqwest::Client::new();
+    let signup: serde_json::Value = client
+        .post(format!(
+            "{}/descope/v1/auth/password/signup",
+            server.address
+        ))
+        .bearer_auth(descope_local::DEFAULT_PROJECT_ID)
+        .json(
+            &serde_json::json!({"loginId": "ada@example.com", "password": "correct horse battery"}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let session = signup["sessionJwt"].as_str().expect("a session token");
+    let secret = || {
+        client
+            .get(format!("{}/get_secret_message", server.address))
+            .bearer_auth(session)
+            .send()
+    };
+    let clock = |body: serde_json::Value| {
+        client
+            .post(format!("{}/descope/_dev/clock", server.address))
+            .json(&body)
+            .send()
+    };
+    assert_eq!(secret().await.unwrap().status(), 200);
+
+    let moved = clock(serde_json::json!({"advanceSeconds": 11 * 60}))
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), 200);
+    let refused = secret().await.unwrap();
+    assert_eq!(
+        refused.status(),
+        401,
+        "the app validates on the moved clock"
+    );
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(body["error"], "expired_token");
+
+    clock(serde_json::json!({"reset": true})).await.unwrap();
+    assert_eq!(secret().await.unwrap().status(), 200);
+}
+
 /// A client that shows redirects instead of following them.
 fn no_redirects() -> reqwest::Client {
     reqwest::Client::builder()

@@ -39,7 +39,7 @@ fn the_binary_refuses_to_expose_the_embedded_server_to_other_machines_by_acciden
 }
 
 #[tokio::test]
-async fn exposed_on_purpose_the_inbox_still_answers_this_machine_only() {
+async fn exposed_on_purpose_the_inbox_answers_this_machine_only_and_the_clock_is_gone() {
     let dir = TempDir::new("server-exposed-on-purpose");
     let server = binary::start(
         server_binary!(),
@@ -67,6 +67,14 @@ async fn exposed_on_purpose_the_inbox_still_answers_this_machine_only() {
     assert_eq!(inbox("demo.test:8080").await.unwrap().status(), 403);
     assert_eq!(inbox("rebound.evil.test").await.unwrap().status(), 421);
     assert_eq!(inbox("127.0.0.1").await.unwrap().status(), 200);
+    // Time is not for moving where real users sign in: the clock control is not there at all.
+    let clock = client
+        .post(format!("{descope}/_dev/clock"))
+        .json(&json!({"advanceSeconds": 3600}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(clock.status(), 404);
 
     // The public name reaches the API, and magic links may point at it.
     let keys = client

@@ -13,7 +13,7 @@ use axum::{
 use descope::api::EmailUpdate;
 use serde::de::DeserializeOwned;
 
-use super::{error::HttpError, responses::Delivery};
+use super::{error::HttpError, network, responses::Delivery};
 use crate::domain::{
     credentials::NewEmail, management::key::ManagementKey, users::LoginId, Error, Services,
 };
@@ -33,6 +33,20 @@ pub(crate) struct Api {
 
 /// The state of every handler.
 pub(crate) type Shared = Arc<Api>;
+
+/// A client on this machine (see [`network::is_local_client`]); anyone else gets 403.
+pub(crate) struct LocalClient;
+
+impl<S: Send + Sync> FromRequestParts<S> for LocalClient {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, HttpError> {
+        match network::is_local_client(parts) {
+            true => Ok(Self),
+            false => Err(HttpError::LocalOnly),
+        }
+    }
+}
 
 /// A JSON body; a malformed one answers 400 and an oversized one 413, in Descope's error shape.
 pub(crate) struct ApiJson<T>(pub(crate) T);

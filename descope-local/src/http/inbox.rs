@@ -2,8 +2,7 @@
 //! machine only.
 
 use axum::{
-    extract::{FromRequestParts, Query, State},
-    http::request::Parts,
+    extract::{Query, State},
     response::Html,
     routing::get,
     Json, Router,
@@ -11,22 +10,7 @@ use axum::{
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{error::HttpError, extract::Shared, network};
-
-/// A client on this machine (see [`network::is_local_client`]); anyone else gets 403.
-struct LocalClient;
-
-impl<S: Send + Sync> FromRequestParts<S> for LocalClient {
-    type Rejection = HttpError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, HttpError> {
-        if network::is_local_client(parts) {
-            Ok(Self)
-        } else {
-            Err(HttpError::LocalOnly)
-        }
-    }
-}
+use super::extract::{LocalClient, Shared};
 
 pub(super) fn router() -> Router<Shared> {
     Router::new()

@@ -1,10 +1,11 @@
 //! HTTP: Descope's auth API (`auth`, one module per family), its management API (`mgmt`), the
-//! development inbox, and what every handler shares: the state and extractors (`extract`: the
+//! development inbox and clock (`dev`, for this machine only), and what every handler shares: the state and extractors (`extract`: the
 //! `Authorization` convention, JSON bodies and queries), the answers both APIs give
 //! (`responses`), errors in Descope's shape (`error`), CORS, and who may reach the server
 //! (`network`).
 
 mod auth;
+mod dev;
 mod error;
 mod extract;
 mod inbox;
@@ -28,13 +29,20 @@ pub(crate) use responses::{user_response, Delivery};
 /// Largest request body accepted: Descope's requests are small JSON documents.
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// The whole HTTP API; `allowed_origins` may call it from browsers with credentials.
-pub(crate) fn router(api: Shared, allowed_origins: &[String]) -> Router {
+/// The whole HTTP API; `allowed_origins` may call it from browsers with credentials. The
+/// clock control (`dev`) is mounted only for a server that other machines cannot reach
+/// (`reachable`): moving time there would be moving it for real users.
+pub(crate) fn router(api: Shared, allowed_origins: &[String], reachable: bool) -> Router {
     let cors = cors(allowed_origins);
+    let dev = match reachable {
+        false => dev::router(),
+        true => Router::new(),
+    };
     Router::new()
         .merge(auth::router())
         .merge(mgmt::router())
         .merge(inbox::router())
+        .merge(dev)
         .fallback(|| async { HttpError::NotFound })
         .method_not_allowed_fallback(|| async { HttpError::MethodNotAllowed })
         .layer(middleware::from_fn_with_state(

@@ -1,6 +1,7 @@
 //! The local server on a free port with a temporary database, driven over real HTTP: the
 //! behaviour of each API family, one module each. The harness is `test_support::local`.
 
+mod clock;
 mod codes;
 mod cookies;
 mod data;
