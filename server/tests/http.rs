@@ -138,6 +138,7 @@ async fn the_secret_message_needs_a_session_token() {
         .await
         .unwrap();
     assert_eq!(response.status(), 401);
+    assert_eq!(response.headers()["cache-control"], "no-store");
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["error"], "invalid_token");
 }

@@ -4,18 +4,12 @@
 //! - `GET /get_admin_message`: the same for sessions with the `admin` role; 403 without it.
 
 use app::secret::SECRET_MESSAGE;
-use axum::{
-    extract::FromRef,
-    http::{header, HeaderValue},
-    routing::get,
-    Json, Router,
-};
+use axum::{extract::FromRef, http::header, response::IntoResponse, routing::get, Json, Router};
 use descope::{
-    extract::{RequireRole, Role, Session},
+    extract::{AuthError, RequireRole, Role, Session},
     session::Validator,
 };
 use serde::Serialize;
-use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The body of a successful answer, shaped as in the Flask sample.
 #[derive(Serialize)]
@@ -33,16 +27,26 @@ impl Role for Admin {
 /// What only sessions with the `admin` role may read.
 pub const ADMIN_MESSAGE: &str = "This is the admin message. Only admins see it.";
 
-async fn secret_message(_: Session) -> Json<SecretMessage> {
-    Json(SecretMessage {
-        secret_msg: SECRET_MESSAGE,
-    })
+/// Protected answers, refusals included, must not be stored by browsers or proxies. Set by each
+/// handler rather than a layer: `Router::layer` would box each route once more.
+const NO_STORE: [(header::HeaderName, &str); 1] = [(header::CACHE_CONTROL, "no-store")];
+
+async fn secret_message(session: Result<Session, AuthError>) -> impl IntoResponse {
+    let answer = session.map(|_| {
+        Json(SecretMessage {
+            secret_msg: SECRET_MESSAGE,
+        })
+    });
+    (NO_STORE, answer)
 }
 
-async fn admin_message(_: RequireRole<Admin>) -> Json<SecretMessage> {
-    Json(SecretMessage {
-        secret_msg: ADMIN_MESSAGE,
-    })
+async fn admin_message(admin: Result<RequireRole<Admin>, AuthError>) -> impl IntoResponse {
+    let answer = admin.map(|_| {
+        Json(SecretMessage {
+            secret_msg: ADMIN_MESSAGE,
+        })
+    });
+    (NO_STORE, answer)
 }
 
 /// The secret routes, for any state that holds a [`Validator`].
@@ -54,9 +58,4 @@ where
     Router::new()
         .route("/get_secret_message", get(secret_message))
         .route("/get_admin_message", get(admin_message))
-        // Protected answers must not be stored by browsers or proxies.
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
 }
