@@ -87,7 +87,20 @@ test("navigation to hydration, and sign-in to the secret", async ({ browser, req
 
   const hydrate: ReturnType<typeof loading>[] = [];
   const toSecret: ReturnType<typeof stages>[] = [];
+  // The browser's own floor: a page of a few bytes, no style and no script, served by a bare
+  // HTTP server (BARE_PAGE_URL, started by bench/run.mjs), in the same kind of fresh profile.
+  const bare: number[] = [];
   for (let i = 0; i < RUNS; i++) {
+    if (process.env.BARE_PAGE_URL) {
+      const { context, page } = await freshPage(browser);
+      await page.goto(process.env.BARE_PAGE_URL);
+      bare.push(
+        await page.evaluate(
+          () => (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).domInteractive,
+        ),
+      );
+      await context.close();
+    }
     const { context, page } = await freshPage(browser);
     await page.goto("/login");
     await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
@@ -98,5 +111,5 @@ test("navigation to hydration, and sign-in to the secret", async ({ browser, req
     toSecret.push(await page.evaluate(stages));
     await context.close();
   }
-  writeFileSync(process.env.BENCH_OUT ?? "bench-timings.json", JSON.stringify({ hydrate, signIn: toSecret }));
+  writeFileSync(process.env.BENCH_OUT ?? "bench-timings.json", JSON.stringify({ hydrate, signIn: toSecret, bare }));
 });
