@@ -704,18 +704,20 @@ async fn moving_the_clock_from_another_machine_a_proxy_or_a_web_page_fails() {
 
 #[tokio::test]
 async fn a_server_other_machines_reach_has_no_clock_to_move() {
-    let local = start_with(|c| {
+    let with_public_url = |c: &mut descope_local::Config| {
         c.public_url = Some("https://demo.example.com".into());
-    })
-    .await;
-    let client = reqwest::Client::new();
-    for request in [
-        client.get(format!("{}/_dev/clock", local.base)),
-        client
-            .post(format!("{}/_dev/clock", local.base))
-            .json(&json!({"advanceSeconds": 3600})),
-    ] {
-        assert_eq!(request.send().await.unwrap().status(), 404);
+    };
+    let exposed = |c: &mut descope_local::Config| c.expose = true;
+    for local in [start_with(with_public_url).await, start_with(exposed).await] {
+        let client = reqwest::Client::new();
+        for request in [
+            client.get(format!("{}/_dev/clock", local.base)),
+            client
+                .post(format!("{}/_dev/clock", local.base))
+                .json(&json!({"advanceSeconds": 3600})),
+        ] {
+            assert_eq!(request.send().await.unwrap().status(), 404);
+        }
+        assert_eq!(local.clock.offset(), 0);
     }
-    assert_eq!(local.clock.offset(), 0);
 }

@@ -12,9 +12,8 @@ use std::{
 };
 
 use axum::{
-    body::Body,
+    body::{Body, HttpBody},
     extract::Request,
-    http::{header, HeaderMap},
     response::{IntoResponse, Response},
 };
 use futures_util::future::{self, BoxFuture, Either};
@@ -44,24 +43,23 @@ pub struct BodyLimit<S> {
     inner: S,
 }
 
-/// What a request's headers say of its body.
+/// What a request's body says of itself before it is read: whatever the protocol frames it
+/// with (`Content-Length`, chunks, HTTP/2 frames), hyper reports an empty body as ended and a
+/// declared length as the lower bound of its size.
 enum Declared {
     Empty,
     TooLarge,
-    /// Small enough by its `Content-Length`, or streamed: read it to be sure.
+    /// Small enough by its declared length, or of no declared length: read it to be sure.
     Unknown,
 }
 
-fn declared(headers: &HeaderMap) -> Declared {
-    let length = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    let streamed = headers.contains_key(header::TRANSFER_ENCODING);
-    match length {
-        Some(length) if length > MAX_BODY_BYTES as u64 => Declared::TooLarge,
-        Some(0) | None if !streamed => Declared::Empty,
-        _ => Declared::Unknown,
+fn declared(body: &Body) -> Declared {
+    if body.is_end_stream() {
+        Declared::Empty
+    } else if body.size_hint().lower() > MAX_BODY_BYTES as u64 {
+        Declared::TooLarge
+    } else {
+        Declared::Unknown
     }
 }
 
@@ -79,7 +77,7 @@ where
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
-        match declared(request.headers()) {
+        match declared(request.body()) {
             Declared::Empty => Either::Left(self.inner.call(request)),
             Declared::TooLarge => Either::Right(Box::pin(future::ready(Ok(
                 ApiError::TooLarge.into_response()

@@ -57,8 +57,8 @@ where
         // tokens never go to the logs.
         let span = tracing::info_span!(
             "request",
-            method = request.method().as_str(),
-            path = request.uri().path()
+            method = %request.method(),
+            path = %request.uri().path()
         );
         let https = forwarded_https(&request);
         let started = Instant::now();

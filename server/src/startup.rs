@@ -226,8 +226,9 @@ fn own_origins(listening: SocketAddr, public_url: Option<&str>) -> Vec<String> {
 
 /// The whole HTTP surface: health checks, the secret API, Leptos pages and server functions,
 /// static files, and the embedded local Descope server under [`LOCAL_DESCOPE_PREFIX`] when
-/// there is one. Unknown `/api/…` paths and wrong methods answer JSON errors, and bodies are
-/// capped, before any handler runs; the local server answers its own errors in Descope's shape.
+/// there is one. Unknown `/api/…` paths and wrong methods answer JSON errors, and the bodies
+/// of pages and server functions are capped before any handler runs; the local server caps
+/// and answers its own errors in Descope's shape.
 pub fn router(state: AppState, local_descope: Option<Router>) -> Edge<Router> {
     let routes = generate_route_list(App);
     let (validator, descope) = (state.validator.clone(), state.descope.clone());
@@ -245,7 +246,7 @@ pub fn router(state: AppState, local_descope: Option<Router>) -> Edge<Router> {
             },
         )
         .layer(PageSessionLayer::new(state.clone()))
-        // Only pages and server functions read bodies the extractors' own limit does not cover.
+        // The only routes that read bodies: the other handlers take none.
         .layer(BodyLimitLayer);
     let app = Router::new()
         .merge(pages)

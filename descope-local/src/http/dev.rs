@@ -6,8 +6,12 @@
 //! - `POST /_dev/clock` with `{"advanceSeconds": N}` moves the clock N seconds forward, and
 //!   with `{"reset": true}` back to real time; both answer as `GET` does.
 //!
-//! A cross-site page cannot move the clock: the body must be `application/json`, which a
-//! browser sends cross-site only after a CORS preflight that only the app's own origins pass.
+//! Going back does not undo what happened ahead: a token issued then is refused as issued in
+//! the future once it is seen fresh, and stored expiries keep the times they were given.
+//!
+//! A page of another site cannot move the clock: the body must be `application/json`, which a
+//! browser sends cross-site only after a CORS preflight that only the allowed origins pass (the
+//! app's own, by default). Who counts as local is the inbox's rule (`network::is_local_client`).
 
 use axum::{extract::State, routing::get, Json, Router};
 use serde::{Deserialize, Serialize};
@@ -60,9 +64,8 @@ async fn change(
     let clock = &api.services.clock;
     match (change.advance_seconds, change.reset) {
         (Some(seconds), false)
-            if seconds > 0 && clock.offset().saturating_add(seconds) <= MAX_OFFSET_SECONDS =>
+            if seconds > 0 && clock.advance_within(seconds, MAX_OFFSET_SECONDS) =>
         {
-            clock.advance(seconds);
             tracing::info!(seconds, offset = clock.offset(), "clock advanced");
         }
         (None, true) => {

@@ -31,6 +31,17 @@ impl Clock {
         self.offset.fetch_add(seconds, Ordering::Relaxed);
     }
 
+    /// Moves the clock forward by `seconds` unless that would take it more than `limit`
+    /// seconds ahead of the system's; answers whether it moved. One atomic step, so that
+    /// concurrent moves cannot pass the limit together.
+    pub fn advance_within(&self, seconds: i64, limit: i64) -> bool {
+        self.offset
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |offset| {
+                offset.checked_add(seconds).filter(|o| *o <= limit)
+            })
+            .is_ok()
+    }
+
     /// How far the clock is from the system's, in seconds.
     pub fn offset(&self) -> i64 {
         self.offset.load(Ordering::Relaxed)

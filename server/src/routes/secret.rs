@@ -27,8 +27,9 @@ impl Role for Admin {
 /// What only sessions with the `admin` role may read.
 pub const ADMIN_MESSAGE: &str = "This is the admin message. Only admins see it.";
 
-/// Protected answers, refusals included, must not be stored by browsers or proxies. Set by each
-/// handler rather than a layer: `Router::layer` would box each route once more.
+/// Protected answers must not be stored by browsers or proxies (refusals carry it from
+/// [`AuthError`] too). Set by each handler rather than a layer: `Router::layer` would box each
+/// route once more.
 const NO_STORE: [(header::HeaderName, &str); 1] = [(header::CACHE_CONTROL, "no-store")];
 
 async fn secret_message(session: Result<Session, AuthError>) -> impl IntoResponse {
