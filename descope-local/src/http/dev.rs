@@ -1,6 +1,6 @@
 //! `/_dev/clock`: the server's clock, read and moved by a developer's tests, so that expiry and
 //! refresh can be tried without waiting. For clients on this machine only, and not mounted at
-//! all when other machines may reach the server (see [`super::router`]).
+//! all when other machines may reach the server (see `http::router`).
 //!
 //! - `GET /_dev/clock` answers `{"now": <unix seconds>, "offsetSeconds": N}`.
 //! - `POST /_dev/clock` with `{"advanceSeconds": N}` moves the clock N seconds forward, and
