@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 
+use app::secret::{SecretError, SECRET_MESSAGE};
 use leptos::config::LeptosOptions;
 use server::{
     config::{Config, DescopeConfig},
@@ -155,16 +156,20 @@ async fn the_secret_server_function_answers_a_typed_error_without_a_session() {
         .unwrap();
 
     assert_eq!(response.status(), 401);
+    let (sent, read) = secret_answer(response).await;
+    assert_eq!(sent, serde_json::json!("Unauthenticated"));
+    assert_eq!(read, Err(SecretError::Unauthenticated));
+}
+
+/// An answer of the secret server function: its JSON as sent, and as the browser reads it
+/// (`app::secret::decode_answer`, what `ask` uses), so that the two cannot drift apart.
+async fn secret_answer(
+    response: reqwest::Response,
+) -> (serde_json::Value, Result<String, SecretError>) {
+    let success = response.status().is_success();
     let body = response.text().await.unwrap();
-    assert_eq!(
-        serde_json::from_str::<serde_json::Value>(&body).unwrap(),
-        serde_json::json!("Unauthenticated")
-    );
-    assert_eq!(
-        app::secret::decode_answer(false, &body),
-        Err(app::secret::SecretError::Unauthenticated),
-        "the browser reads the answer as the server meant it"
-    );
+    let sent = serde_json::from_str(&body).unwrap();
+    (sent, app::secret::decode_answer(success, &body))
 }
 
 /// A server whose Descope is a key server run by the test, and a token signed for it.
@@ -200,10 +205,7 @@ async fn a_valid_session_gets_the_secret_message_and_roles_decide_the_admin_one(
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-store");
     let body: serde_json::Value = response.json().await.unwrap();
-    assert_eq!(
-        body,
-        serde_json::json!({"secret_msg": app::secret::SECRET_MESSAGE})
-    );
+    assert_eq!(body, serde_json::json!({"secret_msg": SECRET_MESSAGE}));
 
     let response = get("/get_admin_message", &member).await.unwrap();
     assert_eq!(response.status(), 403);
@@ -227,29 +229,17 @@ async fn the_secret_server_function_checks_the_bearer_token() {
     let valid = support::keys()[0].mint(&support::session_claims());
     let response = call(valid).await.unwrap();
     assert_eq!(response.status(), 200);
-    let body = response.text().await.unwrap();
-    assert_eq!(
-        serde_json::from_str::<serde_json::Value>(&body).unwrap(),
-        serde_json::json!(app::secret::SECRET_MESSAGE)
-    );
-    assert_eq!(
-        app::secret::decode_answer(true, &body),
-        Ok(app::secret::SECRET_MESSAGE.to_owned())
-    );
+    let (sent, read) = secret_answer(response).await;
+    assert_eq!(sent, serde_json::json!(SECRET_MESSAGE));
+    assert_eq!(read, Ok(SECRET_MESSAGE.to_owned()));
 
     let mut expired = support::session_claims();
     expired["exp"] = serde_json::json!(support::now() - 60);
     let response = call(support::keys()[0].mint(&expired)).await.unwrap();
     assert_eq!(response.status(), 401);
-    let body = response.text().await.unwrap();
-    assert_eq!(
-        serde_json::from_str::<serde_json::Value>(&body).unwrap(),
-        serde_json::json!("Expired")
-    );
-    assert_eq!(
-        app::secret::decode_answer(false, &body),
-        Err(app::secret::SecretError::Expired)
-    );
+    let (sent, read) = secret_answer(response).await;
+    assert_eq!(sent, serde_json::json!("Expired"));
+    assert_eq!(read, Err(SecretError::Expired));
 }
 
 #[tokio::test]
@@ -285,7 +275,7 @@ async fn the_embedded_local_descope_signs_up_a_user_whose_token_opens_the_secret
         .unwrap();
     assert_eq!(response.status(), 200);
     let body: serde_json::Value = response.json().await.unwrap();
-    assert_eq!(body["secret_msg"], app::secret::SECRET_MESSAGE);
+    assert_eq!(body["secret_msg"], SECRET_MESSAGE);
 
     let keys = client
         .get(format!("{}/descope/v2/keys/{project}", server.address))
@@ -299,26 +289,12 @@ async fn the_embedded_local_descope_signs_up_a_user_whose_token_opens_the_secret
 async fn moving_the_embedded_clock_11_minutes_ahead_expires_the_apps_sessions() {
     let server = spawn_server().await;
     let client = reqwest::Client::new();
-    let signup: serde_json::Value = client
-        .post(format!(
-            "{}/descope/v1/auth/password/signup",
-            server.address
-        ))
-        .bearer_auth(descope_local::DEFAULT_PROJECT_ID)
-        .json(
-            &serde_json::json!({"loginId": "ada@example.com", "password": "correct horse battery"}),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let session = signup["sessionJwt"].as_str().expect("a session token");
+    let descope = format!("{}/descope", server.address);
+    let account = test_support::binary::sign_up(&client, &descope, "ada@example.com").await;
     let secret = || {
         client
             .get(format!("{}/get_secret_message", server.address))
-            .bearer_auth(session)
+            .bearer_auth(&account.session)
             .send()
     };
     let clock = |body: serde_json::Value| {
@@ -419,11 +395,7 @@ async fn a_session_cookie_renders_the_profile_on_first_paint_and_skips_the_login
         .to_owned();
     assert!(html.contains(&format!(r#"name="session-user" content="{user_id}""#)));
     // The finished page: details and secret in the first HTML, no loading state.
-    for shown in [
-        "Ada Lovelace",
-        "ada@example.com",
-        app::secret::SECRET_MESSAGE,
-    ] {
+    for shown in ["Ada Lovelace", "ada@example.com", SECRET_MESSAGE] {
         assert!(html.contains(shown), "{shown} missing from {html}");
     }
     assert!(!html.contains("Loading your details"));
@@ -559,11 +531,7 @@ async fn remote_profile(management_key: Option<&str>) -> String {
 #[tokio::test]
 async fn with_a_management_key_the_profile_of_a_remote_descope_user_is_rendered_whole() {
     let html = remote_profile(Some(test_support::local::MANAGEMENT_KEY)).await;
-    for shown in [
-        "Grace Hopper",
-        "grace@example.com",
-        app::secret::SECRET_MESSAGE,
-    ] {
+    for shown in ["Grace Hopper", "grace@example.com", SECRET_MESSAGE] {
         assert!(html.contains(shown), "{shown} missing from {html}");
     }
     assert!(!html.contains("Loading your details"));
@@ -575,6 +543,6 @@ async fn without_a_usable_key_or_claims_the_browser_loads_the_details() {
         let html = remote_profile(key).await;
         assert!(html.contains("Loading your details"), "{key:?}: {html}");
         assert!(!html.contains("Grace Hopper"), "{key:?}");
-        assert!(html.contains(app::secret::SECRET_MESSAGE), "{key:?}");
+        assert!(html.contains(SECRET_MESSAGE), "{key:?}");
     }
 }
