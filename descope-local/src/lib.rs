@@ -175,6 +175,7 @@ impl LocalDescope {
             hosts: http::network::configured_hosts(&config),
             management_key,
             delivery: http::Delivery::new(&config),
+            faults: Default::default(),
         });
         Ok(Self {
             inner: Arc::new(Inner { config, api }),

@@ -715,9 +715,60 @@ async fn a_server_other_machines_reach_has_no_clock_to_move() {
             client
                 .post(format!("{}/_dev/clock", local.base))
                 .json(&json!({"advanceSeconds": 3600})),
+            client
+                .post(format!("{}/_dev/faults", local.base))
+                .json(&json!({"target": "refresh", "status": 503, "times": 5})),
         ] {
             assert_eq!(request.send().await.unwrap().status(), 404);
         }
         assert_eq!(local.clock.offset(), 0);
+        let signed_up = local.signup("ada@example.com", PASSWORD).await;
+        assert_eq!(local.refresh(&refresh_jwt(&signed_up)).await.0, 200);
     }
+}
+
+#[tokio::test]
+async fn injecting_faults_from_another_machine_or_a_web_page_fails() {
+    let local = start().await;
+    let client = reqwest::Client::new();
+    let fault = json!({"target": "refresh", "status": 503, "times": 5});
+    let proxied = client
+        .post(format!("{}/_dev/faults", local.base))
+        .header("x-forwarded-for", "203.0.113.7")
+        .json(&fault)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(proxied.status(), 403);
+    let form = client
+        .post(format!("{}/_dev/faults", local.base))
+        .header("content-type", "text/plain")
+        .header("origin", "https://evil.test")
+        .body(fault.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 400);
+    let preflight = client
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{}/_dev/faults", local.base),
+        )
+        .header("origin", "http://app.test:3000")
+        .header("access-control-request-method", "DELETE")
+        .send()
+        .await
+        .unwrap();
+    let allowed = preflight
+        .headers()
+        .get("access-control-allow-methods")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    assert!(!allowed.contains("DELETE"), "{allowed}");
+    let signed_up = local.signup("ada@example.com", PASSWORD).await;
+    assert_eq!(
+        local.refresh(&refresh_jwt(&signed_up)).await.0,
+        200,
+        "no fault was armed"
+    );
 }

@@ -43,6 +43,9 @@ pub(crate) enum HttpError {
     /// The development inbox is for clients on this machine only (403).
     #[error("the development inbox is only served to this machine")]
     LocalOnly,
+    /// A fault injected by a developer's test (`/_dev/faults`): 500, 503 or 429.
+    #[error("fault injected on purpose (/_dev/faults)")]
+    Injected(StatusCode),
     /// The domain refused or failed.
     #[error(transparent)]
     Domain(#[from] Error),
@@ -72,6 +75,10 @@ impl HttpError {
                 code::INVALID_MANAGEMENT_KEY,
                 "Invalid management key",
             ),
+            Self::Injected(status) if *status == S::TOO_MANY_REQUESTS => {
+                (*status, code::RATE_LIMITED, "Rate limit exceeded")
+            }
+            Self::Injected(status) => (*status, code::INTERNAL, "Internal error"),
             Self::Domain(error) => match error {
                 Error::Validation(_) => {
                     (S::BAD_REQUEST, code::INVALID_REQUEST, "Request is invalid")
@@ -136,11 +143,15 @@ impl IntoResponse for HttpError {
             error_message: message,
         };
         let mut response = (status, Json(body)).into_response();
-        if let Self::Domain(Error::RateLimited(wait)) = self {
-            response.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from(wait.as_secs().max(1)),
-            );
+        let retry_after = match self {
+            Self::Domain(Error::RateLimited(wait)) => Some(wait.as_secs().max(1)),
+            Self::Injected(s) if s != StatusCode::INTERNAL_SERVER_ERROR => Some(1),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }

@@ -13,7 +13,7 @@ use axum::{
 use descope::api::EmailUpdate;
 use serde::de::DeserializeOwned;
 
-use super::{error::HttpError, network, responses::Delivery};
+use super::{error::HttpError, faults::Faults, network, responses::Delivery};
 use crate::domain::{
     credentials::NewEmail, management::key::ManagementKey, users::LoginId, Error, Services,
 };
@@ -29,6 +29,8 @@ pub(crate) struct Api {
     pub(crate) management_key: ManagementKey,
     /// How refresh tokens are handed out, and the cookie they may come back in.
     pub(crate) delivery: Delivery,
+    /// Failures a developer's tests asked for (`/_dev/faults`).
+    pub(crate) faults: Arc<Faults>,
 }
 
 /// The state of every handler.

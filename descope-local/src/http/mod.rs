@@ -1,13 +1,15 @@
 //! HTTP: Descope's auth API (`auth`, one module per family), its management API (`mgmt`), the
-//! development inbox and clock (`inbox`, `dev`: for this machine only), and what every handler
-//! shares: the state and extractors (`extract`: the `Authorization` convention, JSON bodies and
-//! queries, local clients), the answers both APIs give (`responses`), errors in Descope's shape
-//! (`error`), CORS, and who may reach the server (`network`).
+//! development inbox, clock and faults (`inbox`, `dev`, `faults`: for this machine only), and
+//! what every handler shares: the state and extractors (`extract`: the `Authorization`
+//! convention, JSON bodies and queries, local clients), the answers both APIs give
+//! (`responses`), errors in Descope's shape (`error`), CORS, and who may reach the server
+//! (`network`).
 
 mod auth;
 mod dev;
 mod error;
 mod extract;
+mod faults;
 mod inbox;
 mod mgmt;
 pub(crate) mod network;
@@ -30,17 +32,23 @@ pub(crate) use responses::{user_response, Delivery};
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// The whole HTTP API; `allowed_origins` may call it from browsers with credentials. The
-/// clock control (`dev`) is mounted only for a server that other machines cannot reach
-/// (`reachable`): moving time there would be moving it for real users.
+/// clock control and fault injection (`dev`, `faults`) are mounted only for a server that
+/// other machines cannot reach (`reachable`): there they would act on real users.
 pub(crate) fn router(api: Shared, allowed_origins: &[String], reachable: bool) -> Router {
     let cors = cors(allowed_origins);
-    let dev = match reachable {
-        false => dev::router(),
-        true => Router::new(),
+    let api_routes = Router::new().merge(auth::router()).merge(mgmt::router());
+    let (api_routes, dev) = match reachable {
+        false => (
+            api_routes.layer(middleware::from_fn_with_state(
+                api.faults.clone(),
+                faults::inject,
+            )),
+            dev::router(),
+        ),
+        true => (api_routes, Router::new()),
     };
     Router::new()
-        .merge(auth::router())
-        .merge(mgmt::router())
+        .merge(api_routes)
         .merge(inbox::router())
         .merge(dev)
         .fallback(|| async { HttpError::NotFound })

@@ -6,6 +6,7 @@ mod codes;
 mod cookies;
 mod data;
 mod email_update;
+mod faults;
 mod limits;
 mod links;
 mod management;
