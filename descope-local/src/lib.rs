@@ -249,9 +249,9 @@ impl LocalDescope {
         Ok(Some(http::user_response(&user, &names)))
     }
 
-    /// The HTTP API, to be served at the base URL (or nested under a prefix); the clock control
-    /// (`/_dev/clock`) is part of it only while other machines cannot reach the server
-    /// ([`Config::expose`], [`Config::public_url`]).
+    /// The HTTP API, to be served at the base URL (or nested under a prefix); the development
+    /// controls (`/_dev/clock`, `/_dev/faults`) are part of it only while other machines cannot
+    /// reach the server ([`Config::expose`], [`Config::public_url`]).
     pub fn router(&self) -> axum::Router {
         let config = &self.inner.config;
         let reachable = config.expose || config.public_url.is_some();

@@ -749,6 +749,7 @@ async fn injecting_faults_from_another_machine_or_a_web_page_fails() {
         .await
         .unwrap();
     assert_eq!(form.status(), 400);
+    // Not even the allowed origin's pages may clear faults.
     let preflight = client
         .request(
             reqwest::Method::OPTIONS,

@@ -14,7 +14,10 @@
 //!   `{"target": "me", "delayMs": 3000, "seconds": 10}`: the next `times` requests of that
 //!   endpoint family (1 when neither is given), or those of the next `seconds`, answer that
 //!   status (500, 503 or 429) or hang that long first.
-//! - `GET /_dev/faults` lists the faults still waiting; `DELETE /_dev/faults` removes them all.
+//! - A fault waits until it is used up, its window ends or it is cleared; of several armed for
+//!   one family, the first armed serves first. At most `MAX_FAULTS` wait at once.
+//! - `GET /_dev/faults` lists the faults still waiting; `DELETE /_dev/faults` removes them all
+//!   and ends the delays already running.
 //!
 //! A page of another site cannot call these: a body must be `application/json`, which a
 //! browser sends cross-site only after a CORS preflight that only the allowed origins pass (the
@@ -173,7 +176,12 @@ impl From<Fault> for FaultView {
             Lasts::Times(n) => (Some(n), None),
             Lasts::Until(end) => (
                 None,
-                Some(end.saturating_duration_since(Instant::now()).as_secs()),
+                // Rounded up: a fault still waiting never shows 0.
+                Some(
+                    end.saturating_duration_since(Instant::now())
+                        .as_millis()
+                        .div_ceil(1000) as u64,
+                ),
             ),
         };
         Self {

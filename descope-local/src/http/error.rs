@@ -40,8 +40,8 @@ pub(crate) enum HttpError {
     /// A management call without the management key (401).
     #[error("a management call needs the project's management key")]
     InvalidManagementKey,
-    /// The development inbox is for clients on this machine only (403).
-    #[error("the development inbox is only served to this machine")]
+    /// The development inbox and controls are for clients on this machine only (403).
+    #[error("the development inbox and controls are only served to this machine")]
     LocalOnly,
     /// A fault injected by a developer's test (`/_dev/faults`): 500, 503 or 429.
     #[error("fault injected on purpose (/_dev/faults)")]

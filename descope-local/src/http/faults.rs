@@ -13,6 +13,8 @@ use std::{
     time::{Duration, Instant},
 };
 
+use tokio::sync::Notify;
+
 use axum::{
     extract::{Request, State},
     http::StatusCode,
@@ -103,6 +105,8 @@ pub(crate) struct Faults {
     /// Whether any fault waits: requests check this alone while none does.
     armed: AtomicBool,
     list: Mutex<Vec<Fault>>,
+    /// Wakes the requests an injected delay holds when the faults are cleared.
+    cleared: Notify,
 }
 
 impl Faults {
@@ -132,10 +136,12 @@ impl Faults {
         let waiting = list.iter().filter(|f| f.live(now)).count();
         list.clear();
         self.armed.store(false, Ordering::Release);
+        self.cleared.notify_waiters();
         waiting
     }
 
-    /// The effect for a request of `target`, spending one of the first matching fault's times.
+    /// The effect for a request of `target`, spending one of the times of the first fault armed
+    /// for it (faults of one family are served in the order they were armed).
     fn take(&self, target: Target) -> Option<Effect> {
         let mut list = self.lock();
         let now = Instant::now();
@@ -181,7 +187,11 @@ pub(crate) async fn inject(
                 delay_ms = delay.as_millis() as u64,
                 "injected fault: delay"
             );
-            tokio::time::sleep(delay).await;
+            // Clearing the faults ends the delays already running too.
+            tokio::select! {
+                _ = tokio::time::sleep(delay) => {}
+                _ = faults.cleared.notified() => {}
+            }
             next.run(request).await
         }
     }

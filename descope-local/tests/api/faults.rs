@@ -72,17 +72,32 @@ async fn a_delay_hangs_the_answer_and_a_window_ends_by_itself() {
 
     arm(
         &local,
-        json!({"target": "keys", "status": 429, "seconds": 1}),
+        json!({"target": "keys", "status": 429, "seconds": 3}),
     )
     .await;
-    let keys = format!("/v2/keys/{}", descope_local::DEFAULT_PROJECT_ID);
+    let armed = Instant::now();
+    let keys = format!(
+        "{}/v2/keys/{}",
+        local.base,
+        descope_local::DEFAULT_PROJECT_ID
+    );
     for _ in 0..2 {
-        let (status, body) = local.get(&keys, None).await;
-        assert_eq!(status, 429);
-        assert_descope_error(&body, "E130429");
+        let response = reqwest::get(&keys).await.unwrap();
+        assert_eq!(response.status(), 429);
+        assert_eq!(response.headers()["retry-after"], "1");
+        assert_descope_error(&response.json().await.unwrap(), "E130429");
     }
-    tokio::time::sleep(Duration::from_millis(1100)).await;
-    assert_eq!(local.get(&keys, None).await.0, 200, "the window has ended");
+    assert!(
+        armed.elapsed() < Duration::from_secs(3),
+        "both inside the window"
+    );
+    let past_the_window = Duration::from_millis(3100).saturating_sub(armed.elapsed());
+    tokio::time::sleep(past_the_window).await;
+    assert_eq!(
+        reqwest::get(&keys).await.unwrap().status(),
+        200,
+        "the window has ended"
+    );
 }
 
 #[tokio::test]
@@ -127,4 +142,30 @@ async fn a_fault_it_cannot_serve_is_refused_and_arms_nothing() {
     }
     let (_, listed) = faults(&local, reqwest::Method::GET, None).await;
     assert_eq!(listed, json!({"faults": []}));
+}
+
+#[tokio::test]
+async fn at_most_a_hundred_faults_wait_at_once() {
+    let local = start().await;
+    for _ in 0..100 {
+        arm(
+            &local,
+            json!({"target": "otp", "status": 500, "times": 1000}),
+        )
+        .await;
+    }
+    let (status, error) = faults(
+        &local,
+        reqwest::Method::POST,
+        Some(json!({"target": "otp", "status": 500})),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        error["errorMessage"].as_str().unwrap().contains("100"),
+        "{error}"
+    );
+    let (_, cleared) = faults(&local, reqwest::Method::DELETE, None).await;
+    assert_eq!(cleared, json!({"cleared": 100}));
+    arm(&local, json!({"target": "otp", "status": 500})).await;
 }
