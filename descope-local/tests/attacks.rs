@@ -643,49 +643,45 @@ async fn reading_the_inbox_under_the_public_name_or_through_a_proxy_fails() {
     assert_eq!(inbox("127.0.0.1", false).await.unwrap().status(), 200);
 }
 
-#[tokio::test]
-async fn moving_the_clock_from_another_machine_a_proxy_or_a_web_page_fails() {
-    let local = start().await;
+/// Asserts that only a direct client on this machine reaches the development control at
+/// `path` (`POST body`): a proxied caller gets 403, a rebound host name 421, a cross-site
+/// `text/plain` post (what a form or `no-cors` fetch can send) 400, and a foreign origin's
+/// preflight no CORS grant.
+async fn only_this_machine_reaches(local: &Local, path: &str, body: Value) {
     let client = reqwest::Client::new();
-    let advance = |host: &'static str, forwarded: bool| {
-        let mut request = client
-            .post(format!("{}/_dev/clock", local.base))
-            .header("host", host)
-            .json(&json!({"advanceSeconds": 3600}));
+    let url = format!("{}{path}", local.base);
+    let post = |host: &'static str, forwarded: bool| {
+        let mut request = client.post(&url).header("host", host).json(&body);
         if forwarded {
             request = request.header("x-forwarded-for", "203.0.113.7");
         }
         request.send()
     };
-    let proxied = advance("127.0.0.1", true).await.unwrap();
-    assert_eq!(proxied.status(), 403);
+    let proxied = post("127.0.0.1", true).await.unwrap();
+    assert_eq!(proxied.status(), 403, "{path}");
     assert_descope_error(&proxied.json().await.unwrap(), "E011009");
     assert_eq!(
-        advance("rebound.evil.test", false).await.unwrap().status(),
+        post("rebound.evil.test", false).await.unwrap().status(),
         421
     );
     let read = client
-        .get(format!("{}/_dev/clock", local.base))
+        .get(&url)
         .header("x-forwarded-for", "203.0.113.7")
         .send()
         .await
         .unwrap();
-    assert_eq!(read.status(), 403);
-    // A cross-site form can post, but not JSON: a browser sends that only after a preflight.
+    assert_eq!(read.status(), 403, "{path}");
     let form = client
-        .post(format!("{}/_dev/clock", local.base))
+        .post(&url)
         .header("content-type", "text/plain")
         .header("origin", "https://evil.test")
-        .body(r#"{"advanceSeconds": 3600}"#)
+        .body(body.to_string())
         .send()
         .await
         .unwrap();
-    assert_eq!(form.status(), 400);
+    assert_eq!(form.status(), 400, "{path}");
     let preflight = client
-        .request(
-            reqwest::Method::OPTIONS,
-            format!("{}/_dev/clock", local.base),
-        )
+        .request(reqwest::Method::OPTIONS, &url)
         .header("origin", "https://evil.test")
         .header("access-control-request-method", "POST")
         .header("access-control-request-headers", "content-type")
@@ -696,9 +692,15 @@ async fn moving_the_clock_from_another_machine_a_proxy_or_a_web_page_fails() {
         !preflight
             .headers()
             .contains_key("access-control-allow-origin"),
-        "{:?}",
+        "{path}: {:?}",
         preflight.headers()
     );
+}
+
+#[tokio::test]
+async fn moving_the_clock_from_another_machine_a_proxy_or_a_web_page_fails() {
+    let local = start().await;
+    only_this_machine_reaches(&local, "/_dev/clock", json!({"advanceSeconds": 3600})).await;
     assert_eq!(local.clock.offset(), 0, "the clock has not moved");
 }
 
@@ -730,27 +732,10 @@ async fn a_server_other_machines_reach_has_no_clock_to_move() {
 #[tokio::test]
 async fn injecting_faults_from_another_machine_or_a_web_page_fails() {
     let local = start().await;
-    let client = reqwest::Client::new();
     let fault = json!({"target": "refresh", "status": 503, "times": 5});
-    let proxied = client
-        .post(format!("{}/_dev/faults", local.base))
-        .header("x-forwarded-for", "203.0.113.7")
-        .json(&fault)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(proxied.status(), 403);
-    let form = client
-        .post(format!("{}/_dev/faults", local.base))
-        .header("content-type", "text/plain")
-        .header("origin", "https://evil.test")
-        .body(fault.to_string())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(form.status(), 400);
+    only_this_machine_reaches(&local, "/_dev/faults", fault).await;
     // Not even the allowed origin's pages may clear faults.
-    let preflight = client
+    let preflight = reqwest::Client::new()
         .request(
             reqwest::Method::OPTIONS,
             format!("{}/_dev/faults", local.base),
@@ -767,9 +752,6 @@ async fn injecting_faults_from_another_machine_or_a_web_page_fails() {
         .unwrap_or_default();
     assert!(!allowed.contains("DELETE"), "{allowed}");
     let signed_up = local.signup("ada@example.com", PASSWORD).await;
-    assert_eq!(
-        local.refresh(&refresh_jwt(&signed_up)).await.0,
-        200,
-        "no fault was armed"
-    );
+    let refreshed = local.refresh(&refresh_jwt(&signed_up)).await.0;
+    assert_eq!(refreshed, 200, "no fault was armed");
 }
