@@ -55,12 +55,6 @@ struct ClockChange {
     reset: bool,
 }
 
-/// The longest an injected delay may be: past any client's timeout, short of a stuck test.
-const MAX_DELAY_MS: u64 = 60_000;
-/// The most requests, and the longest window, one fault may last.
-const MAX_TIMES: u32 = 1_000;
-const MAX_SECONDS: u64 = 3_600;
-
 pub(super) fn router() -> Router<Shared> {
     Router::new()
         .route("/_dev/clock", get(read).post(change))
@@ -106,6 +100,12 @@ async fn change(
     }
     Ok(answer(clock))
 }
+
+/// The longest an injected delay may be: past any client's timeout, short of a stuck test.
+const MAX_DELAY_MS: u64 = 60_000;
+/// The most requests, and the longest window, one fault may last.
+const MAX_TIMES: u32 = 1_000;
+const MAX_SECONDS: u64 = 3_600;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -13,8 +13,6 @@ use std::{
     time::{Duration, Instant},
 };
 
-use tokio::sync::Notify;
-
 use axum::{
     extract::{Request, State},
     http::StatusCode,
@@ -23,6 +21,7 @@ use axum::{
 };
 use descope::api::path;
 use serde::Serialize;
+use tokio::sync::Notify;
 
 use super::error::HttpError;
 
