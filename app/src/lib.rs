@@ -56,8 +56,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 /// Loads the WASM as soon as the page is parsed and hydrates its islands (`islands.js`).
 /// Leptos's own islands loader first waits for the browser to be idle, which here came
-/// 100–150 ms after it was asked for (BENCHMARKS.md has what that bought). Files are named as Leptos names them
-/// without file hashing (`hash-files` is off in Cargo.toml).
+/// 100–150 ms after it was asked for (BENCHMARKS.md has what that bought). Files are named as
+/// Leptos names them without file hashing (`hash-files` is off in Cargo.toml).
 #[component]
 fn IslandsLoader(options: LeptosOptions) -> impl IntoView {
     let glue = format!("/{}/{}", options.site_pkg_dir, options.output_name);

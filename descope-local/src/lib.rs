@@ -8,7 +8,7 @@
 //! services to one store, clock and signing key; this file opens those and mounts the HTTP
 //! layer.
 //! - `http`: Descope's auth API (`http::auth`, one module per family), its management API
-//!   (`http::mgmt`, behind the management key), the development inbox and clock, the
+//!   (`http::mgmt`, behind the management key), the development inbox, clock and faults, the
 //!   mapping of domain errors to Descope's error shape, and who may reach the server
 //!   (`http::network`: the listen address, the `Host` allow-list, the loopback-only inbox).
 //! - `domain`: the services. `users` (login IDs, creating a user); `authz` (permissions,

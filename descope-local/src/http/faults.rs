@@ -8,7 +8,7 @@
 use std::{
     sync::{
         atomic::{AtomicBool, Ordering},
-        Arc, Mutex,
+        Arc, Mutex, MutexGuard,
     },
     time::{Duration, Instant},
 };
@@ -111,8 +111,7 @@ pub(crate) struct Faults {
 impl Faults {
     /// Adds `fault`; false when [`MAX_FAULTS`] are already waiting.
     pub(crate) fn add(&self, fault: Fault) -> bool {
-        let mut list = self.lock();
-        list.retain(|f| f.live(Instant::now()));
+        let mut list = self.pruned();
         if list.len() >= MAX_FAULTS {
             return false;
         }
@@ -123,16 +122,13 @@ impl Faults {
 
     /// The faults still waiting.
     pub(crate) fn list(&self) -> Vec<Fault> {
-        let mut list = self.lock();
-        list.retain(|f| f.live(Instant::now()));
-        list.clone()
+        self.pruned().clone()
     }
 
-    /// Removes every fault; answers how many were waiting.
+    /// Removes every fault, and ends the delays already running; answers how many waited.
     pub(crate) fn clear(&self) -> usize {
-        let mut list = self.lock();
-        let now = Instant::now();
-        let waiting = list.iter().filter(|f| f.live(now)).count();
+        let mut list = self.pruned();
+        let waiting = list.len();
         list.clear();
         self.armed.store(false, Ordering::Release);
         self.cleared.notify_waiters();
@@ -142,12 +138,7 @@ impl Faults {
     /// The effect for a request of `target`, spending one of the times of the first fault armed
     /// for it (faults of one family are served in the order they were armed).
     fn take(&self, target: Target) -> Option<Effect> {
-        let mut list = self.lock();
-        let now = Instant::now();
-        list.retain(|f| f.live(now));
-        if list.is_empty() {
-            self.armed.store(false, Ordering::Release);
-        }
+        let mut list = self.pruned();
         let fault = list.iter_mut().find(|f| f.target == target)?;
         if let Lasts::Times(n) = &mut fault.lasts {
             *n -= 1;
@@ -155,9 +146,16 @@ impl Faults {
         Some(fault.effect)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Fault>> {
+    /// The list without the faults used up or ended; the check is disarmed when none is left.
+    fn pruned(&self) -> MutexGuard<'_, Vec<Fault>> {
         // A panic while holding the lock leaves a valid list: take it as is.
-        self.list.lock().unwrap_or_else(|e| e.into_inner())
+        let mut list = self.list.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        list.retain(|f| f.live(now));
+        if list.is_empty() {
+            self.armed.store(false, Ordering::Release);
+        }
+        list
     }
 }
 

@@ -36,21 +36,13 @@ const MAX_BODY_BYTES: usize = 64 * 1024;
 /// other machines cannot reach (`reachable`): there they would act on real users.
 pub(crate) fn router(api: Shared, allowed_origins: &[String], reachable: bool) -> Router {
     let cors = cors(allowed_origins);
-    let api_routes = Router::new().merge(auth::router()).merge(mgmt::router());
-    let (api_routes, dev) = match reachable {
-        false => (
-            api_routes.layer(middleware::from_fn_with_state(
-                api.faults.clone(),
-                faults::inject,
-            )),
-            dev::router(),
-        ),
-        true => (api_routes, Router::new()),
-    };
-    Router::new()
-        .merge(api_routes)
+    let mut routes = Router::new().merge(auth::router()).merge(mgmt::router());
+    if !reachable {
+        let faults = middleware::from_fn_with_state(api.faults.clone(), faults::inject);
+        routes = routes.layer(faults).merge(dev::router());
+    }
+    routes
         .merge(inbox::router())
-        .merge(dev)
         .fallback(|| async { HttpError::NotFound })
         .method_not_allowed_fallback(|| async { HttpError::MethodNotAllowed })
         .layer(middleware::from_fn_with_state(
