@@ -7,7 +7,8 @@
 //! - [`config`]: every setting, read once from the environment.
 //! - [`startup`]: the router and the listener; [`shutdown`]: the signals that stop it.
 //! - [`edge`]: the log span and security headers of every request and answer.
-//! - [`api_error`] and [`body_limit`]: what the API refuses before a handler runs.
+//! - [`api_error`] and [`body_limit`]: what the API refuses before a handler runs;
+//!   [`selective`]: middleware that only some requests pay for.
 //! - [`page_session`]: the `DS` cookie of page requests, and redirects that depend on it;
 //!   [`user_details`]: who the signed-in user is, for pages rendered whole.
 //! - [`routes`]: handlers outside the Leptos app (`/healthz`, `/get_secret_message`).
@@ -19,6 +20,7 @@ pub mod config;
 pub mod edge;
 pub mod page_session;
 pub mod routes;
+pub mod selective;
 pub mod shutdown;
 pub mod startup;
 pub mod telemetry;

@@ -9,10 +9,7 @@
 //! cannot be used for cross-site requests, and it is `SameSite=Strict`, so no other site's
 //! page loads a signed-in page.
 
-use std::{
-    convert::Infallible,
-    task::{Context, Poll},
-};
+use std::{convert::Infallible, future::Future};
 
 use app::session::{safe_next, PageSession};
 use axum::{
@@ -20,10 +17,12 @@ use axum::{
     http::{header, HeaderValue, Method},
     response::{IntoResponse, Redirect, Response},
 };
-use futures_util::future::{BoxFuture, Either};
-use tower::{Layer, Service};
+use tower::Service;
 
-use crate::startup::AppState;
+use crate::{
+    selective::{pass, Step},
+    startup::AppState,
+};
 
 /// A page only a signed-in user may see.
 struct Protected {
@@ -37,68 +36,37 @@ const PROTECTED: &[Protected] = &[Protected {
     details: true,
 }];
 
-/// The [`Layer`] that gives page requests their [`PageSession`].
+/// Gives page requests their [`PageSession`]; wrap routes in it with
+/// [`StepLayer`](crate::selective::StepLayer). Only rendering reads the page session: other
+/// requests (server-function calls are `POST`s) pass straight through.
 #[derive(Clone)]
-pub struct PageSessionLayer {
+pub struct PageSessions {
     state: AppState,
 }
 
-impl PageSessionLayer {
+impl PageSessions {
     /// Validates cookies with `state`'s validator and looks details up in its directory.
     pub fn new(state: AppState) -> Self {
         Self { state }
     }
 }
 
-impl<S> Layer<S> for PageSessionLayer {
-    type Service = PageSessions<S>;
-
-    fn layer(&self, inner: S) -> PageSessions<S> {
-        PageSessions {
-            inner,
-            state: self.state.clone(),
-        }
-    }
-}
-
-/// See the [module documentation](self). Only rendering reads the page session: other
-/// requests (server-function calls are `POST`s) pass straight through, without a boxed future.
-#[derive(Clone)]
-pub struct PageSessions<S> {
-    inner: S,
-    state: AppState,
-}
-
-impl<S> Service<Request> for PageSessions<S>
-where
-    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-{
-    type Response = Response;
-    type Error = Infallible;
-    type Future = Either<S::Future, BoxFuture<'static, Result<Response, Infallible>>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        self.inner.poll_ready(cx)
+impl Step for PageSessions {
+    fn applies_to(&self, request: &Request) -> bool {
+        matches!(*request.method(), Method::GET | Method::HEAD)
     }
 
-    fn call(&mut self, request: Request) -> Self::Future {
-        if !matches!(*request.method(), Method::GET | Method::HEAD) {
-            return Either::Left(self.inner.call(request));
-        }
-        // The service that was made ready goes with the request; a clone stays.
-        let ready = self.inner.clone();
-        let inner = std::mem::replace(&mut self.inner, ready);
-        Either::Right(Box::pin(page(self.state.clone(), request, inner)))
+    fn run<S>(self, request: Request, route: S) -> impl Future<Output = Response> + Send + 'static
+    where
+        S: Service<Request, Response = Response, Error = Infallible> + Send + 'static,
+        S::Future: Send,
+    {
+        page(self.state, request, route)
     }
 }
 
 /// Validates the `DS` cookie and redirects where the session decides the page.
-async fn page<S>(
-    state: AppState,
-    mut request: Request,
-    mut inner: S,
-) -> Result<Response, Infallible>
+async fn page<S>(state: AppState, mut request: Request, route: S) -> Response
 where
     S: Service<Request, Response = Response, Error = Infallible>,
 {
@@ -126,7 +94,7 @@ where
             (None, p) if protected.is_some() => {
                 let next = request.uri().path_and_query().map_or(p, |pq| pq.as_str());
                 let target = format!("/login?next={}", encode(next));
-                return Ok(no_store(Redirect::to(&target).into_response()));
+                return no_store(Redirect::to(&target).into_response());
             }
             (Some(_), "/login") => {
                 let next = request
@@ -134,7 +102,7 @@ where
                     .query()
                     .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("next=")))
                     .map(decode);
-                return Ok(no_store(Redirect::to(&safe_next(next)).into_response()));
+                return no_store(Redirect::to(&safe_next(next)).into_response());
             }
             _ => {}
         }
@@ -143,7 +111,7 @@ where
         request.extensions_mut().insert(session);
     }
     // Pages differ by session: never let a cache keep one (Back after logout must not show it).
-    Ok(no_store(inner.call(request).await?))
+    no_store(pass(route, request).await)
 }
 
 fn no_store(mut response: Response) -> Response {

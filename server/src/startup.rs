@@ -16,11 +16,12 @@ use tower::Layer;
 
 use crate::{
     api_error::ApiError,
-    body_limit::BodyLimitLayer,
+    body_limit::BodyLimit,
     config::{Config, DescopeConfig, LOCAL_DESCOPE_PREFIX},
     edge::{Edge, EdgeLayer},
-    page_session::PageSessionLayer,
+    page_session::PageSessions,
     routes,
+    selective::StepLayer,
     user_details::{Management, UserDirectory},
 };
 
@@ -245,9 +246,9 @@ pub fn router(state: AppState, local_descope: Option<Router>) -> Edge<Router> {
                 move || shell(leptos.clone())
             },
         )
-        .layer(PageSessionLayer::new(state.clone()))
+        .layer(StepLayer(PageSessions::new(state.clone())))
         // The only routes that read bodies: the other handlers take none.
-        .layer(BodyLimitLayer);
+        .layer(StepLayer(BodyLimit));
     let app = Router::new()
         .merge(pages)
         .merge(routes::health::router())
