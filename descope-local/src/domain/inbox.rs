@@ -71,4 +71,9 @@ impl Inbox {
             .cloned()
             .collect()
     }
+
+    /// Forgets every message.
+    pub(crate) fn clear(&self) {
+        self.messages.lock().expect("inbox lock poisoned").clear();
+    }
 }

@@ -2,6 +2,7 @@
 //! parts it needs (the store, the clock, the limits) and answers domain values and [`Error`]s;
 //! the HTTP layer turns them into Descope's shapes.
 
+pub(crate) mod admin;
 pub(crate) mod authz;
 pub(crate) mod credentials;
 mod error;
@@ -19,6 +20,7 @@ use std::{sync::Arc, time::Duration};
 
 pub(crate) use error::Error;
 
+use admin::Admin;
 use authz::Authz;
 use credentials::{codes::Codes, hashing::Hasher, links::Links, passwords::Passwords, Mailer};
 use inbox::Inbox;
@@ -36,6 +38,7 @@ use crate::{
 /// The services, wired to one store, clock and signing key.
 pub(crate) struct Services {
     pub(crate) clock: Clock,
+    pub(crate) admin: Admin,
     pub(crate) tokens: Arc<Tokens>,
     pub(crate) sessions: Sessions,
     pub(crate) passwords: Passwords,
@@ -75,7 +78,16 @@ impl Services {
             sessions: sessions.clone(),
         };
         let hasher = Arc::new(Hasher::new(config.password_policy.clone()));
+        let admin = Admin {
+            store: store.clone(),
+            clock: clock.clone(),
+            tokens: tokens.clone(),
+            inbox: inbox.clone(),
+            policy: config.password_policy.clone(),
+            refresh_ttl: seconds(config.refresh_ttl),
+        };
         Self {
+            admin,
             access_keys: AccessKeys {
                 store: store.clone(),
                 clock: clock.clone(),

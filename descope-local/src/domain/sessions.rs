@@ -14,7 +14,7 @@ use super::{
 use crate::{
     storage::{
         authz,
-        sessions::{self, Family, Presented},
+        sessions::{self, Family, Presented, SessionRecord},
         sign_ins::{self, SignIn},
         users, Connection, Store,
     },
@@ -162,6 +162,7 @@ impl Sessions {
                 if user.status == Status::Disabled {
                     return Ok(Err(Error::UserDisabled));
                 }
+                sessions::touch(conn, &family.id, now)?;
                 if let Some(tenant) = select {
                     if !user.tenants.contains_key(&tenant) {
                         return Ok(Err(Error::Validation(format!(
@@ -197,6 +198,25 @@ impl Sessions {
                 Ok(this.signed_in(conn, user, family, refresh, false))
             })
             .await?
+    }
+
+    /// The user's sessions, newest first (at most 50), live or not.
+    pub(crate) async fn of_user(&self, user_id: String) -> Result<Vec<SessionRecord>, Error> {
+        self.store
+            .read(move |conn| Ok(sessions::families_of(conn, &user_id, 50)?))
+            .await
+    }
+
+    /// Ends one session of the user; [`Error::NotFound`] if they have none by that ID.
+    pub(crate) async fn revoke(&self, user_id: String, family_id: String) -> Result<(), Error> {
+        self.store
+            .write(
+                move |conn| match sessions::revoke_family_of(conn, &user_id, &family_id)? {
+                    true => Ok(()),
+                    false => Err(Error::NotFound(format!("No session {family_id}."))),
+                },
+            )
+            .await
     }
 
     /// The family of a refresh token that is current (or within the grace), and its user, who

@@ -1,10 +1,17 @@
 //! Minting session (`drn: DS`) and refresh (`drn: DSR`) JWTs.
 
+use std::sync::{Arc, PoisonError, RwLock};
+
 use serde_json::{json, Map, Value};
 
-use super::{authz::Grants, error::Error, keys::Signer, users::User};
+use super::{
+    authz::Grants,
+    error::Error,
+    keys::{self, KeyError, Signer},
+    users::User,
+};
 use crate::{
-    storage::access_keys::AccessKey,
+    storage::{access_keys::AccessKey, Store},
     support::{
         clock::Clock,
         ids::{digest, random_id},
@@ -40,7 +47,7 @@ const RESERVED_CLAIMS: &[&str] = &[
 ];
 
 /// `seconds` since the Unix epoch as an RFC 3339 UTC time, e.g. `2025-12-01T11:38:42Z`.
-fn rfc3339(seconds: i64) -> String {
+pub(crate) fn rfc3339(seconds: i64) -> String {
     let (days, secs) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     let z = days + 719_468;
@@ -70,7 +77,9 @@ pub(crate) struct NewRefresh {
 
 /// Signs the project's tokens with the current key, at the server's time.
 pub(crate) struct Tokens {
-    signer: Signer,
+    /// Replaced whole when the key is rotated; a token being signed keeps the key it began
+    /// with.
+    signer: RwLock<Arc<Signer>>,
     clock: Clock,
     project_id: String,
     session_ttl: i64,
@@ -79,16 +88,32 @@ pub(crate) struct Tokens {
 impl Tokens {
     pub(crate) fn new(signer: Signer, clock: Clock, project_id: String, session_ttl: i64) -> Self {
         Self {
-            signer,
+            signer: RwLock::new(Arc::new(signer)),
             clock,
             project_id,
             session_ttl,
         }
     }
 
+    fn signer(&self) -> Arc<Signer> {
+        self.signer
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
     /// The public keys, as a JWKS document.
-    pub(crate) fn jwks(&self) -> &Value {
-        self.signer.jwks()
+    pub(crate) fn jwks(&self) -> Value {
+        self.signer().jwks().clone()
+    }
+
+    /// Makes a new current signing key in `store` and signs with it from now on; the previous
+    /// key stays published. Blocking: generates an RSA key and writes the store.
+    pub(crate) fn rotate_key(&self, store: &Store) -> Result<String, KeyError> {
+        let kid = keys::rotate(store, &self.clock)?;
+        let signer = Signer::load_or_create(store, &self.clock)?;
+        *self.signer.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(signer);
+        Ok(kid)
     }
 
     /// Seconds a session token lives.
@@ -159,7 +184,7 @@ impl Tokens {
     pub(crate) fn live_session_claims(&self, token: &str) -> Result<Map<String, Value>, Error> {
         let invalid =
             || Error::Validation("The JWT is not a live session token of this project.".into());
-        let claims = self.signer.verify(token).ok_or_else(invalid)?;
+        let claims = self.signer().verify(token).ok_or_else(invalid)?;
         let now = self.clock.now();
         let live = claims["drn"] == "DS"
             && claims["iss"] == self.project_id.as_str()
@@ -212,7 +237,7 @@ impl Tokens {
     }
 
     fn sign(&self, claims: &Value) -> Result<String, Error> {
-        self.signer
+        self.signer()
             .sign(claims)
             .map_err(|_| Error::Internal("signing a token failed".into()))
     }

@@ -40,3 +40,26 @@ pub(crate) fn newest_two(conn: &Connection) -> Result<Vec<(String, Vec<u8>)>, St
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.filter_map(Result::ok).collect())
 }
+
+/// A signing key as the console lists it: never its private part.
+pub(crate) struct KeyRecord {
+    pub(crate) kid: String,
+    pub(crate) created_at: i64,
+    pub(crate) current: bool,
+}
+
+/// Every key, newest first.
+pub(crate) fn all(conn: &Connection) -> Result<Vec<KeyRecord>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT kid, created_at, current FROM signing_keys
+         ORDER BY current DESC, created_at DESC, rowid DESC",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(KeyRecord {
+            kid: r.get(0)?,
+            created_at: r.get(1)?,
+            current: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -169,7 +169,34 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE codes ADD COLUMN kept_amr TEXT NOT NULL DEFAULT '[]';
     ALTER TABLE codes ADD COLUMN new_email TEXT;
     ALTER TABLE codes ADD COLUMN add_login_id INTEGER NOT NULL DEFAULT 0;",
+    // 7: when each session began and was last refreshed, for the console; older families take
+    // the times of their tokens.
+    "ALTER TABLE refresh_families ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE refresh_families ADD COLUMN last_used_at INTEGER NOT NULL DEFAULT 0;
+    UPDATE refresh_families SET
+        created_at = COALESCE(
+            (SELECT MIN(issued_at) FROM refresh_tokens t WHERE t.family_id = refresh_families.id), 0),
+        last_used_at = COALESCE(
+            (SELECT MAX(issued_at) FROM refresh_tokens t WHERE t.family_id = refresh_families.id), 0);",
 ];
+
+/// Empties every table but the signing keys: the project's users, sessions, codes, sign-in
+/// history, authorization model and access keys. Children first, for the foreign keys.
+pub(crate) fn clear_project(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "DELETE FROM refresh_tokens;
+         DELETE FROM refresh_families;
+         DELETE FROM additional_login_ids;
+         DELETE FROM codes;
+         DELETE FROM sign_ins;
+         DELETE FROM access_keys;
+         DELETE FROM users;
+         DELETE FROM roles;
+         DELETE FROM tenants;
+         DELETE FROM permissions;",
+    )?;
+    Ok(())
+}
 
 /// Brings the schema up to the newest version, one migration per transaction. Each takes the
 /// write lock before it reads the version, so two processes opening one folder (the server

@@ -43,8 +43,9 @@ pub(crate) fn insert_family(
     now: i64,
 ) -> Result<(), StoreError> {
     tx.execute(
-        "INSERT INTO refresh_families (id, user_id, amr, expires_at, generation, generation_started_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO refresh_families
+             (id, user_id, amr, expires_at, generation, generation_started_at, created_at, last_used_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?6)",
         rusqlite::params![
             family.id,
             family.user_id,
@@ -117,6 +118,52 @@ pub(crate) fn presented(
     })
 }
 
+/// Records that the family's session was refreshed at `now`.
+pub(crate) fn touch(tx: &Connection, family_id: &str, now: i64) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE refresh_families SET last_used_at = ?2 WHERE id = ?1",
+        rusqlite::params![family_id, now],
+    )?;
+    Ok(())
+}
+
+/// A session as the console lists it.
+pub(crate) struct SessionRecord {
+    pub(crate) id: String,
+    pub(crate) amr: Vec<String>,
+    pub(crate) tenant: Option<String>,
+    pub(crate) created_at: i64,
+    pub(crate) last_used_at: i64,
+    pub(crate) expires_at: i64,
+    pub(crate) revoked: bool,
+}
+
+/// The user's sessions, newest first: at most `limit`.
+pub(crate) fn families_of(
+    conn: &Connection,
+    user_id: &str,
+    limit: usize,
+) -> Result<Vec<SessionRecord>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, amr, tenant, created_at, last_used_at, expires_at, revoked
+         FROM refresh_families WHERE user_id = ?1
+         ORDER BY created_at DESC, rowid DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![user_id, limit as i64], |r| {
+        let amr: String = r.get(1)?;
+        Ok(SessionRecord {
+            id: r.get(0)?,
+            amr: serde_json::from_str(&amr).unwrap_or_default(),
+            tenant: r.get(2)?,
+            created_at: r.get(3)?,
+            last_used_at: r.get(4)?,
+            expires_at: r.get(5)?,
+            revoked: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Adds a token with `new_hash` to the family, as the successor of a usable token of
 /// `token_generation`: a token of the current generation starts the next one, a token of the
 /// one before gets a sibling in the current one.
@@ -169,6 +216,18 @@ pub(crate) fn revoke_family(tx: &Connection, family_id: &str) -> Result<(), Stor
         [family_id],
     )?;
     Ok(())
+}
+
+/// Revokes the family if it is the user's; false if the user has none by that ID.
+pub(crate) fn revoke_family_of(
+    tx: &Connection,
+    user_id: &str,
+    family_id: &str,
+) -> Result<bool, StoreError> {
+    Ok(tx.execute(
+        "UPDATE refresh_families SET revoked = 1 WHERE id = ?1 AND user_id = ?2",
+        rusqlite::params![family_id, user_id],
+    )? > 0)
 }
 
 /// Revokes every family of the user, except `keep` (the session that asked for it).

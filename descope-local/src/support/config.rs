@@ -267,6 +267,92 @@ pub enum EnvError {
 }
 
 impl Config {
+    /// The settings in force, by the variable that sets each, as the console shows them; never
+    /// the management key.
+    pub fn in_force(&self) -> Vec<(&'static str, String)> {
+        let list = |items: &[String]| match items {
+            [] => "(none)".to_owned(),
+            items => items.join(", "),
+        };
+        let policy = &self.password_policy;
+        let required: Vec<&str> = [
+            (policy.lowercase, "a lowercase letter"),
+            (policy.uppercase, "an uppercase letter"),
+            (policy.number, "a digit"),
+            (policy.non_alphanumeric, "a symbol"),
+        ]
+        .into_iter()
+        .filter_map(|(on, what)| on.then_some(what))
+        .collect();
+        vec![
+            ("DESCOPE_LOCAL_PROJECT_ID", self.project_id.clone()),
+            (
+                "DESCOPE_LOCAL_DATA_DIR",
+                self.data_dir.display().to_string(),
+            ),
+            (
+                "DESCOPE_LOCAL_SESSION_TTL",
+                format!("{} s", self.session_ttl.as_secs()),
+            ),
+            (
+                "DESCOPE_LOCAL_REFRESH_TTL",
+                format!("{} s", self.refresh_ttl.as_secs()),
+            ),
+            (
+                "DESCOPE_LOCAL_REFRESH_ROTATION",
+                self.rotate_refresh_tokens.to_string(),
+            ),
+            (
+                "DESCOPE_LOCAL_REFRESH_GRACE",
+                format!("{} s", self.refresh_grace.as_secs()),
+            ),
+            (
+                "DESCOPE_LOCAL_TOKEN_DELIVERY",
+                match self.token_delivery {
+                    TokenDelivery::ResponseBody => "body".to_owned(),
+                    TokenDelivery::Cookies => format!(
+                        "cookies ({}, SameSite={:?}, Path={})",
+                        self.refresh_cookie.name,
+                        self.refresh_cookie.same_site,
+                        self.refresh_cookie.path
+                    ),
+                },
+            ),
+            (
+                "DESCOPE_LOCAL_SESSION_COOKIE",
+                self.session_cookie.to_string(),
+            ),
+            ("DESCOPE_LOCAL_ALLOWED_ORIGINS", list(&self.allowed_origins)),
+            (
+                "DESCOPE_LOCAL_REDIRECT_ORIGINS",
+                list(&self.redirect_origins),
+            ),
+            (
+                "DESCOPE_LOCAL_ACCOUNT_FAILURES",
+                format!("{} per 10 min", self.account_failures),
+            ),
+            (
+                "DESCOPE_LOCAL_ADDRESS_FAILURES",
+                format!("{} per 10 min", self.address_failures),
+            ),
+            (
+                "DESCOPE_LOCAL_ADDRESS_SIGNUPS",
+                format!("{} per 10 min", self.address_signups),
+            ),
+            (
+                "passwordPolicy",
+                format!(
+                    "at least {} characters; {}",
+                    policy.min_length,
+                    match required[..] {
+                        [] => "nothing else".to_owned(),
+                        _ => required.join(", "),
+                    }
+                ),
+            ),
+        ]
+    }
+
     /// The defaults, overridden by the settings file `DESCOPE_LOCAL_SETTINGS_FILE` names (a
     /// Descope project's settings by their names: `sessionTokenExpiration`, `passwordPolicy`…),
     /// overridden in turn by the `DESCOPE_LOCAL_*` variables that are set (`.env.example` lists

@@ -184,7 +184,18 @@ async fn a_data_folder_from_before_schema_versions_upgrades_in_place() {
     let version: i64 = rusqlite_open(dir.path())
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 6);
+    assert_eq!(version, 7);
+    let started: i64 = rusqlite_open(dir.path())
+        .query_row(
+            "SELECT created_at FROM refresh_families WHERE id = 'F1'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        started, 1,
+        "an older session began when its first token was issued"
+    );
 }
 
 #[tokio::test]

@@ -21,7 +21,7 @@ async fn keys(
     if project_id != api.project_id {
         return Err(HttpError::NotFound);
     }
-    let mut response = Json(api.services.tokens.jwks().clone()).into_response();
+    let mut response = Json(api.services.tokens.jwks()).into_response();
     response.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=300"),
