@@ -176,6 +176,9 @@ impl LocalDescope {
             management_key,
             delivery: http::Delivery::new(&config),
             faults: Default::default(),
+            console_token: support::ids::random_id(32),
+            settings: config.in_force(),
+            app_origin: config.allowed_origins.first().cloned(),
         });
         Ok(Self {
             inner: Arc::new(Inner { config, api }),

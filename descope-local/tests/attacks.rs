@@ -14,8 +14,12 @@ use descope_local::DEFAULT_PROJECT_ID;
 use futures::future::join_all;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use test_support::local::{
-    assert_descope_error, bearer, client_from, refresh_jwt, rusqlite_open, start, start_with, Local,
+use test_support::{
+    console::Console,
+    local::{
+        assert_descope_error, bearer, client_from, refresh_jwt, rusqlite_open, start, start_with,
+        Local,
+    },
 };
 
 const PASSWORD: &str = "correct horse battery";
@@ -704,8 +708,137 @@ async fn moving_the_clock_from_another_machine_a_proxy_or_a_web_page_fails() {
     assert_eq!(local.clock.offset(), 0, "the clock has not moved");
 }
 
+/// How many users the server holds, as the management API counts them.
+async fn user_count(local: &Local) -> usize {
+    let (status, found) = local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/user/search",
+            json!({"withTestUser": true}),
+        )
+        .await;
+    assert_eq!(status, 200, "{found}");
+    found["users"].as_array().unwrap().len()
+}
+
 #[tokio::test]
-async fn a_server_other_machines_reach_has_no_clock_to_move() {
+async fn steering_the_console_from_a_web_page_a_proxy_or_another_host_name_fails() {
+    let local = start().await;
+    let console = Console::open(&format!("{}/console", local.base)).await;
+    let create = format!("{}/console/users", local.base);
+    let form =
+        |token: &str| format!("csrf={token}&loginId=mallory%40evil.test&password=pw-123456789");
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let post = |headers: &[(&'static str, &'static str)], body: String| {
+        let mut request = client
+            .post(&create)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send()
+    };
+    // A page of another site posts the form (it cannot read the token, so it guesses or
+    // leaves it out), or a proxied or rebound request carries the right one.
+    for (headers, body, status) in [
+        (
+            vec![
+                ("origin", "https://evil.test"),
+                ("sec-fetch-site", "cross-site"),
+            ],
+            form(""),
+            403,
+        ),
+        (vec![("origin", "https://evil.test")], form("guess"), 403),
+        (
+            vec![("origin", "https://evil.test")],
+            form(&console.token),
+            403,
+        ),
+        (
+            vec![("sec-fetch-site", "cross-site")],
+            form(&console.token),
+            403,
+        ),
+        (vec![("origin", "null")], form(&console.token), 403),
+        (vec![], form("guess"), 403),
+        (vec![], "loginId=mallory%40evil.test".to_owned(), 400),
+        (
+            vec![("x-forwarded-for", "203.0.113.7")],
+            form(&console.token),
+            403,
+        ),
+        (
+            vec![("host", "rebound.evil.test")],
+            form(&console.token),
+            421,
+        ),
+    ] {
+        let answer = post(&headers, body).await.unwrap();
+        assert_eq!(answer.status(), status, "{headers:?}");
+    }
+    // The same kind of form with the token, from the console's own origin, is accepted.
+    assert_eq!(user_count(&local).await, 0, "nothing was created");
+    let (status, _) = console
+        .submit("/users", &[("loginId", "ada@example.com")])
+        .await;
+    assert_eq!(status, 303);
+    assert_eq!(user_count(&local).await, 1);
+
+    // Reading it through a proxy, or framing it, fails too; no other origin may read it.
+    let proxied = client
+        .get(&console.url)
+        .header("x-forwarded-for", "203.0.113.7")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(proxied.status(), 403);
+    let page = client.get(&console.url).send().await.unwrap();
+    let headers = page.headers();
+    assert_eq!(headers["x-frame-options"], "DENY");
+    let policy = headers["content-security-policy"].to_str().unwrap();
+    assert!(policy.contains("frame-ancestors 'none'") && policy.contains("default-src 'none'"));
+    assert_eq!(headers["cache-control"], "no-store");
+    assert!(!headers.contains_key("access-control-allow-origin"));
+}
+
+#[tokio::test]
+async fn a_name_with_markup_is_shown_as_text_in_the_console() {
+    let local = start().await;
+    let console = Console::open(&format!("{}/console", local.base)).await;
+    let (_, to) = console
+        .submit(
+            "/users",
+            &[
+                ("loginId", "ada@example.com"),
+                ("name", "<script>alert(1)</script>\"><img src=x>"),
+            ],
+        )
+        .await;
+    let user = to
+        .split('?')
+        .next()
+        .unwrap()
+        .strip_prefix("/console")
+        .unwrap();
+    for page in [console.page("").await.1, console.page(user).await.1] {
+        assert!(
+            !page.contains("<script>alert") && !page.contains("<img src=x>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{page}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_server_other_machines_reach_has_no_clock_faults_or_console() {
     let with_public_url = |c: &mut descope_local::Config| {
         c.public_url = Some("https://demo.example.com".into());
     };
@@ -720,6 +853,10 @@ async fn a_server_other_machines_reach_has_no_clock_to_move() {
             client
                 .post(format!("{}/_dev/faults", local.base))
                 .json(&json!({"target": "refresh", "status": 503, "times": 5})),
+            client.get(format!("{}/console", local.base)),
+            client
+                .post(format!("{}/console/users", local.base))
+                .form(&[("loginId", "mallory@evil.test")]),
         ] {
             assert_eq!(request.send().await.unwrap().status(), 404);
         }

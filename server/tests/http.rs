@@ -322,6 +322,51 @@ async fn moving_the_embedded_clock_11_minutes_ahead_expires_the_apps_sessions() 
     assert_eq!(secret().await.unwrap().status(), 200);
 }
 
+#[tokio::test]
+async fn a_token_minted_in_the_embedded_console_opens_the_secret_even_after_a_key_rotation() {
+    let server = spawn_server().await;
+    let console =
+        test_support::console::Console::open(&format!("{}/descope/console", server.address)).await;
+    let (_, front) = console.page("").await;
+    assert!(
+        front.contains("href=\"/descope/console/style.css\""),
+        "{front}"
+    );
+    let (status, stylesheet) = console.page("/style.css").await;
+    assert_eq!(
+        (status.as_u16(), stylesheet.contains(".console-section")),
+        (200, true)
+    );
+
+    let (status, to) = console
+        .submit("/users", &[("loginId", "ada@example.com")])
+        .await;
+    assert_eq!(status, 303);
+    let user = to
+        .split('?')
+        .next()
+        .and_then(|path| path.strip_prefix("/descope/console"))
+        .unwrap_or_else(|| panic!("the console redirects under its own path: {to}"))
+        .to_owned();
+    let client = reqwest::Client::new();
+    // Rotated first: the app meets a token signed with a key it has not fetched yet.
+    assert_eq!(console.submit("/keys/rotate", &[]).await.0, 303);
+    let (status, minted) = console.submit(&format!("{user}/mint"), &[]).await;
+    assert_eq!(status, 200);
+    // The page's curl line, run.
+    let curl = minted
+        .split("curl -H 'Authorization: Bearer ")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap_or_else(|| panic!("a curl line: {minted}"));
+    let (token, url) = curl.split_once("' ").unwrap();
+    assert_eq!(url, format!("{}/get_secret_message", server.address));
+    let answer = client.get(url).bearer_auth(token).send().await.unwrap();
+    assert_eq!(answer.status(), 200);
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(body["secret_msg"], SECRET_MESSAGE);
+}
+
 /// A client that shows redirects instead of following them.
 fn no_redirects() -> reqwest::Client {
     reqwest::Client::builder()

@@ -39,7 +39,7 @@ fn the_binary_refuses_to_expose_the_embedded_server_to_other_machines_by_acciden
 }
 
 #[tokio::test]
-async fn exposed_on_purpose_the_inbox_answers_this_machine_only_and_the_clock_is_gone() {
+async fn exposed_on_purpose_the_inbox_answers_this_machine_only_and_clock_and_console_are_gone() {
     let dir = TempDir::new("server-exposed-on-purpose");
     let server = binary::start(
         server_binary!(),
@@ -75,6 +75,12 @@ async fn exposed_on_purpose_the_inbox_answers_this_machine_only_and_the_clock_is
         .await
         .unwrap();
     assert_eq!(clock.status(), 404);
+    let console = client
+        .get(format!("{descope}/console"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(console.status(), 404, "nor is the console");
 
     // The public name reaches the API, and magic links may point at it.
     let keys = client

@@ -38,11 +38,20 @@ pub fn b64(bytes: impl AsRef<[u8]>) -> String {
 /// The claims of a JWT, read without checking its signature: for tests that look at what a
 /// server put in a token it signed (validators check signatures in their own tests).
 pub fn claims_of(jwt: &str) -> Value {
-    let payload = jwt.split('.').nth(1).expect("a JWT has a payload");
+    part_of(jwt, 1)
+}
+
+/// The header of a JWT (`alg`, `kid`), read as [`claims_of`] reads the claims.
+pub fn header_of(jwt: &str) -> Value {
+    part_of(jwt, 0)
+}
+
+fn part_of(jwt: &str, index: usize) -> Value {
+    let part = jwt.split('.').nth(index).expect("a JWT has three parts");
     let bytes = URL_SAFE_NO_PAD
-        .decode(payload)
-        .expect("the payload is base64url");
-    serde_json::from_slice(&bytes).expect("the payload is JSON")
+        .decode(part)
+        .expect("each part is base64url");
+    serde_json::from_slice(&bytes).expect("each part is JSON")
 }
 
 /// An RSA-2048 signing key with its `kid`.

@@ -1,5 +1,6 @@
 //! What the workspace's tests share, so each test file holds only its tests.
 //!
+//! - [`console`]: the local server's console, its pages read and its forms submitted.
 //! - [`local`]: the local Descope server in-process on a free loopback port, on a clock the
 //!   test moves, and the requests tests make of it.
 //! - [`process`]: a server binary as a child process: its log, memory and signals.
@@ -8,6 +9,7 @@
 //! - [`TempDir`]: a folder removed when the test is done with it.
 
 pub mod binary;
+pub mod console;
 pub mod jwt;
 pub mod local;
 pub mod process;

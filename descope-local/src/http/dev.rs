@@ -38,7 +38,7 @@ use crate::support::clock::Clock;
 
 /// The furthest the clock may be from real time: a hundred years, past any token's or code's
 /// life, and far from any overflow.
-const MAX_OFFSET_SECONDS: i64 = 100 * 365 * 24 * 60 * 60;
+pub(super) const MAX_OFFSET_SECONDS: i64 = 100 * 365 * 24 * 60 * 60;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

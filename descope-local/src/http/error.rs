@@ -43,6 +43,9 @@ pub(crate) enum HttpError {
     /// The development inbox and controls are for clients on this machine only (403).
     #[error("the development inbox and controls are only served to this machine")]
     LocalOnly,
+    /// A console form sent from another origin, or without the console's token (403).
+    #[error("the console takes forms from its own pages only: reload it and try again")]
+    ForeignForm,
     /// A fault injected by a developer's test (`/_dev/faults`): 500, 503 or 429.
     #[error("fault injected on purpose (/_dev/faults)")]
     Injected(StatusCode),
@@ -52,6 +55,11 @@ pub(crate) enum HttpError {
 }
 
 impl HttpError {
+    /// The status this error answers with.
+    pub(crate) fn status(&self) -> StatusCode {
+        self.parts().0
+    }
+
     fn parts(&self) -> (StatusCode, &'static str, &'static str) {
         use StatusCode as S;
         match self {
@@ -69,6 +77,7 @@ impl HttpError {
             Self::TooLarge => (S::PAYLOAD_TOO_LARGE, code::TOO_LARGE, "Request too large"),
             Self::UnknownHost => (S::MISDIRECTED_REQUEST, code::UNKNOWN_HOST, "Unknown host"),
             Self::LocalOnly => (S::FORBIDDEN, code::LOCAL_ONLY, "Local clients only"),
+            Self::ForeignForm => (S::FORBIDDEN, code::LOCAL_ONLY, "Console forms only"),
             Self::Unsupported(_) => (S::BAD_REQUEST, code::INVALID_REQUEST, "Not supported"),
             Self::InvalidManagementKey => (
                 S::UNAUTHORIZED,

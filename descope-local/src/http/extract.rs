@@ -31,6 +31,23 @@ pub(crate) struct Api {
     pub(crate) delivery: Delivery,
     /// Failures a developer's tests asked for (`/_dev/faults`).
     pub(crate) faults: Arc<Faults>,
+    /// What the console's forms must carry: random, made at start-up, never logged.
+    pub(crate) console_token: String,
+    /// The settings in force, as the console shows them.
+    pub(crate) settings: Vec<(&'static str, String)>,
+    /// The app's origin, for the console's `curl` line: the first allowed origin, if any.
+    pub(crate) app_origin: Option<String>,
+}
+
+impl Api {
+    /// Whether `presented` is the console's token; compared in constant time.
+    pub(crate) fn accepts_console_token(&self, presented: &str) -> bool {
+        aws_lc_rs::constant_time::verify_slices_are_equal(
+            presented.as_bytes(),
+            self.console_token.as_bytes(),
+        )
+        .is_ok()
+    }
 }
 
 /// The state of every handler.

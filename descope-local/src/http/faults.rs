@@ -89,6 +89,28 @@ pub(crate) struct Fault {
     pub(crate) lasts: Lasts,
 }
 
+/// `refresh: 503 for the next 2 requests`, as the console lists it.
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let target = serde_json::to_value(self.target).unwrap_or_default();
+        let target = target.as_str().unwrap_or_default();
+        match self.effect {
+            Effect::Status(status) => write!(f, "{target}: answer {}", status.as_u16())?,
+            Effect::Delay(delay) => write!(f, "{target}: wait {} ms", delay.as_millis())?,
+        }
+        match self.lasts {
+            Lasts::Times(n) => write!(f, " for the next {n} request(s)"),
+            Lasts::Until(end) => write!(
+                f,
+                " for {} more second(s)",
+                end.saturating_duration_since(Instant::now())
+                    .as_millis()
+                    .div_ceil(1000)
+            ),
+        }
+    }
+}
+
 impl Fault {
     fn live(&self, now: Instant) -> bool {
         match self.lasts {

@@ -10,7 +10,10 @@ use axum::{
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::extract::{LocalClient, Shared};
+use super::{
+    extract::{LocalClient, Shared},
+    responses::escape_html,
+};
 
 pub(super) fn router() -> Router<Shared> {
     Router::new()
@@ -31,13 +34,6 @@ async fn list(
     Json(json!({ "messages": api.services.inbox.list(filter.to.as_deref()) }))
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 async fn page(
     _: LocalClient,
     State(api): State<Shared>,
@@ -50,13 +46,13 @@ async fn page(
         .iter()
         .map(|m| {
             let content = match (&m.code, &m.link) {
-                (Some(code), _) => format!("<code class=\"code\">{}</code>", escape(code)),
-                (_, Some(link)) => format!("<a href=\"{0}\">{0}</a>", escape(link)),
+                (Some(code), _) => format!("<code class=\"code\">{}</code>", escape_html(code)),
+                (_, Some(link)) => format!("<a href=\"{0}\">{0}</a>", escape_html(link)),
                 _ => String::new(),
             };
             format!(
                 "<tr><td>{}</td><td>{}</td><td>{content}</td><td><time>{}</time></td></tr>",
-                escape(&m.to),
+                escape_html(&m.to),
                 m.kind,
                 m.sent_at
             )

@@ -6,6 +6,7 @@
 //! (`network`).
 
 mod auth;
+mod console;
 mod dev;
 mod error;
 mod extract;
@@ -39,7 +40,10 @@ pub(crate) fn router(api: Shared, allowed_origins: &[String], reachable: bool) -
     let mut routes = Router::new().merge(auth::router()).merge(mgmt::router());
     if !reachable {
         let faults = middleware::from_fn_with_state(api.faults.clone(), faults::inject);
-        routes = routes.layer(faults).merge(dev::router());
+        routes = routes
+            .layer(faults)
+            .merge(dev::router())
+            .merge(console::router());
     }
     routes
         .merge(inbox::router())

@@ -1,6 +1,6 @@
 //! The answers the auth and management APIs share: Descope's `JWTResponse`, with the refresh
 //! token in the body or in a cookie as the project delivers it, and `UserResponse`, built from
-//! domain values in the shapes of [`descope::api`].
+//! domain values in the shapes of [`descope::api`]; and text escaped for the HTML pages.
 
 use std::collections::BTreeMap;
 
@@ -242,4 +242,12 @@ pub(crate) fn user_response(user: &User, tenant_names: &BTreeMap<String, String>
 /// `{}`: what a call with nothing to say answers, for the Node SDK parses every answer.
 pub(crate) fn nothing() -> Json<Value> {
     Json(json!({}))
+}
+
+/// `text` safe inside HTML text and quoted attributes.
+pub(crate) fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

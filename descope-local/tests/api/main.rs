@@ -3,6 +3,7 @@
 
 mod clock;
 mod codes;
+mod console;
 mod cookies;
 mod data;
 mod email_update;

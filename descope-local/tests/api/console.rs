@@ -1,0 +1,321 @@
+//! The console (`/console`): its pages read and its forms submitted as a browser would, and
+//! what each action changes seen through Descope's own APIs.
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use test_support::{
+    console::Console,
+    jwt::{claims_of, header_of},
+    local::{refresh_jwt, start, Local},
+};
+
+const PASSWORD: &str = "correct horse battery";
+
+async fn console(local: &Local) -> Console {
+    Console::open(&format!("{}/console", local.base)).await
+}
+
+/// Creates a user from the console: the path of their page (`/users/<id>`).
+async fn create(console: &Console, fields: &[(&str, &str)]) -> String {
+    let (status, to) = console.submit("/users", fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    let (page, done) = to.split_once('?').unwrap();
+    assert_eq!(done, "done=created");
+    page.strip_prefix("/console").unwrap().to_owned()
+}
+
+async fn sign_in(local: &Local, password: &str) -> (StatusCode, Value) {
+    let (status, _, body) = local
+        .post(
+            "/v1/auth/password/signin",
+            None,
+            json!({"loginId": "ada@example.com", "password": password}),
+        )
+        .await;
+    (status, body)
+}
+
+/// The ID in the first "revoke this session" form of a user's page.
+fn first_session_id(html: &str) -> String {
+    let rest = html
+        .split("/sessions/")
+        .nth(1)
+        .expect("a session to revoke");
+    rest.split('/').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_user_is_created_steered_and_deleted_from_the_console() {
+    let local = start().await;
+    let console = console(&local).await;
+    let user = create(
+        &console,
+        &[
+            ("loginId", "ada@example.com"),
+            ("name", "Ada"),
+            ("password", PASSWORD),
+            ("test", "on"),
+        ],
+    )
+    .await;
+    let (_, loaded) = local
+        .mgmt("GET", "/v1/mgmt/user?loginId=ada@example.com", Value::Null)
+        .await;
+    assert_eq!(
+        (&loaded["user"]["name"], &loaded["user"]["test"]),
+        (&json!("Ada"), &json!(true)),
+        "{loaded}"
+    );
+    let (status, front) = console.page("?q=ADA").await;
+    assert_eq!(status, 200);
+    assert!(
+        front.contains(&format!("/console{user}")),
+        "search finds her"
+    );
+    let (_, none) = console.page("?q=nobody").await;
+    assert!(none.contains("No user matches."));
+
+    // Her session is listed, and revoking it from the console refuses its refresh token.
+    let (status, signed_in) = sign_in(&local, PASSWORD).await;
+    assert_eq!(status, 200, "{signed_in}");
+    let (_, page) = console.page(&user).await;
+    assert!(page.contains("data-state=\"live\""), "{page}");
+    let session = first_session_id(&page);
+    let (status, to) = console
+        .submit(&format!("{user}/sessions/{session}/revoke"), &[])
+        .await;
+    assert_eq!(
+        (status, to.as_str()),
+        (
+            StatusCode::SEE_OTHER,
+            format!("/console{user}?done=revoked").as_str()
+        )
+    );
+    assert_eq!(local.refresh(&refresh_jwt(&signed_in)).await.0, 401);
+    let (_, page) = console.page(&format!("{user}?done=revoked")).await;
+    assert!(page.contains("data-state=\"revoked\"") && page.contains("Session revoked"));
+
+    // Roles and tenants set here are in her next session token; an unknown tenant is refused.
+    let (_, to) = console
+        .submit(&format!("{user}/roles"), &[("roles", "admin, viewer")])
+        .await;
+    assert!(to.ends_with("?done=roles"), "{to}");
+    let (status, page) = console
+        .submit(&format!("{user}/tenants"), &[("tenants", "T1")])
+        .await;
+    assert_eq!(status, 400);
+    assert!(page.contains("No tenant has the ID T1."), "{page}");
+    let (status, _) = local
+        .mgmt(
+            "POST",
+            "/v1/mgmt/tenant/create",
+            json!({"name": "Acme", "id": "T1"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, to) = console
+        .submit(&format!("{user}/tenants"), &[("tenants", "T1")])
+        .await;
+    assert!(to.ends_with("?done=tenants"), "{to}");
+    let (_, signed_in) = sign_in(&local, PASSWORD).await;
+    let claims = claims_of(signed_in["sessionJwt"].as_str().unwrap());
+    assert_eq!(claims["roles"], json!(["admin", "viewer"]));
+    assert!(claims["tenants"]["T1"].is_object(), "{claims}");
+
+    // Disabled, she cannot sign in or refresh; enabled again, she can.
+    let (_, to) = console
+        .submit(&format!("{user}/status"), &[("status", "disabled")])
+        .await;
+    assert!(to.ends_with("?done=status"), "{to}");
+    assert_eq!(sign_in(&local, PASSWORD).await.0, 403);
+    assert_eq!(local.refresh(&refresh_jwt(&signed_in)).await.0, 401);
+    console
+        .submit(&format!("{user}/status"), &[("status", "enabled")])
+        .await;
+    let (status, signed_in) = sign_in(&local, PASSWORD).await;
+    assert_eq!(status, 200);
+
+    // A new password ends her sessions; a weak one is refused and changes nothing.
+    let (status, page) = console
+        .submit(&format!("{user}/password"), &[("password", "short")])
+        .await;
+    assert_eq!(status, 400, "{page}");
+    assert_eq!(sign_in(&local, PASSWORD).await.0, 200);
+    let (_, to) = console
+        .submit(
+            &format!("{user}/password"),
+            &[("password", "a new horse battery")],
+        )
+        .await;
+    assert!(to.ends_with("?done=password"), "{to}");
+    assert_eq!(local.refresh(&refresh_jwt(&signed_in)).await.0, 401);
+    assert_eq!(sign_in(&local, PASSWORD).await.0, 401);
+    assert_eq!(sign_in(&local, "a new horse battery").await.0, 200);
+
+    // "Revoke all sessions" ends every one of them.
+    let (_, first) = sign_in(&local, "a new horse battery").await;
+    let (_, second) = sign_in(&local, "a new horse battery").await;
+    let (_, to) = console.submit(&format!("{user}/logout"), &[]).await;
+    assert!(to.ends_with("?done=revoked"), "{to}");
+    for session in [first, second] {
+        assert_eq!(local.refresh(&refresh_jwt(&session)).await.0, 401);
+    }
+
+    let (_, to) = console.submit(&format!("{user}/delete"), &[]).await;
+    assert_eq!(to, "/console?done=deleted");
+    assert_eq!(console.page(&user).await.0, 404);
+    assert_eq!(sign_in(&local, "a new horse battery").await.0, 401);
+}
+
+#[tokio::test]
+async fn a_minted_token_is_a_session_token_the_app_accepts_with_a_curl_line() {
+    let local = start().await;
+    let console = console(&local).await;
+    let user = create(&console, &[("loginId", "ada@example.com")]).await;
+    console
+        .submit(&format!("{user}/roles"), &[("roles", "admin")])
+        .await;
+    let (status, page) = console.submit(&format!("{user}/mint"), &[]).await;
+    assert_eq!(status, 200);
+    let token = page
+        .split("<textarea id=\"token\"")
+        .nth(1)
+        .and_then(|rest| rest.split_once('>'))
+        .and_then(|(_, rest)| rest.split('<').next())
+        .unwrap()
+        .to_owned();
+    let session = local.validator().validate(&token).await.unwrap();
+    let claims = claims_of(&token);
+    assert_eq!(
+        claims["sub"].as_str(),
+        user.strip_prefix("/users/"),
+        "{claims}"
+    );
+    assert_eq!(claims["roles"], json!(["admin"]));
+    assert_eq!(claims["amr"], json!(["console"]));
+    assert_eq!(session.user_id, claims["sub"].as_str().unwrap());
+    assert!(
+        page.contains(&format!(
+            "curl -H 'Authorization: Bearer {token}' http://app.test:3000/get_secret_message"
+        )),
+        "{page}"
+    );
+
+    console
+        .submit(&format!("{user}/status"), &[("status", "disabled")])
+        .await;
+    let (status, page) = console.submit(&format!("{user}/mint"), &[]).await;
+    assert_eq!(status, 403, "a disabled user gets no token: {page}");
+}
+
+#[tokio::test]
+async fn rotating_the_key_signs_new_tokens_with_it_and_keeps_the_old_one_published() {
+    let local = start().await;
+    let console = console(&local).await;
+    let before = local.signup("ada@example.com", PASSWORD).await;
+    let old_kid = header_of(before["sessionJwt"].as_str().unwrap())["kid"].clone();
+
+    let (status, to) = console.submit("/keys/rotate", &[]).await;
+    assert_eq!(
+        (status, to.as_str()),
+        (StatusCode::SEE_OTHER, "/console?done=rotated#keys")
+    );
+    let (_, jwks) = local
+        .get(
+            &format!("/v2/keys/{}", descope_local::DEFAULT_PROJECT_ID),
+            None,
+        )
+        .await;
+    assert_eq!(jwks["keys"].as_array().unwrap().len(), 2, "{jwks}");
+    let after = sign_in(&local, PASSWORD).await.1;
+    let new_kid = header_of(after["sessionJwt"].as_str().unwrap())["kid"].clone();
+    assert_ne!(new_kid, old_kid, "signed with the new key at once");
+    let validator = local.validator();
+    for signed in [&before, &after] {
+        assert!(validator
+            .validate(signed["sessionJwt"].as_str().unwrap())
+            .await
+            .is_ok());
+    }
+    let (_, page) = console.page("").await;
+    assert!(page.contains(new_kid.as_str().unwrap()) && page.contains("current, published"));
+}
+
+#[tokio::test]
+async fn the_project_is_exported_reset_to_empty_and_imported_back() {
+    let local = start().await;
+    let console = console(&local).await;
+    create(
+        &console,
+        &[("loginId", "ada@example.com"), ("password", PASSWORD)],
+    )
+    .await;
+    let (status, document) = console.page("/project.json").await;
+    assert_eq!(status, 200);
+    let exported: Value = serde_json::from_str(&document).unwrap();
+    assert!(document.contains("ada@example.com"), "{exported}");
+
+    let (status, page) = console
+        .submit("/project/reset", &[("confirm", "reset")])
+        .await;
+    assert_eq!(status, 400, "only RESET resets: {page}");
+    assert_eq!(sign_in(&local, PASSWORD).await.0, 200);
+    let signed_in = sign_in(&local, PASSWORD).await.1;
+    let (_, to) = console
+        .submit("/project/reset", &[("confirm", "RESET")])
+        .await;
+    assert_eq!(to, "/console?done=reset");
+    assert_eq!(sign_in(&local, PASSWORD).await.0, 401);
+    assert_eq!(local.refresh(&refresh_jwt(&signed_in)).await.0, 401);
+    let (_, page) = console.page("").await;
+    assert!(page.contains("No users yet"), "{page}");
+
+    let (status, page) = console
+        .submit("/project/import", &[("document", "{not json")])
+        .await;
+    assert_eq!(status, 400, "{page}");
+    let (_, to) = console
+        .submit("/project/import", &[("document", &document)])
+        .await;
+    assert_eq!(to, "/console?done=imported#project");
+    assert_eq!(
+        sign_in(&local, PASSWORD).await.0,
+        200,
+        "the export kept her password"
+    );
+}
+
+#[tokio::test]
+async fn the_clock_moves_and_the_waiting_faults_show_and_clear_from_the_console() {
+    let local = start().await;
+    let console = console(&local).await;
+    let (_, to) = console.submit("/clock", &[("minutes", "11")]).await;
+    assert_eq!(to, "/console?done=clock#time");
+    assert_eq!(local.clock.offset(), 660);
+    let (_, page) = console.page("").await;
+    assert!(page.contains("The clock is 11 min ahead of real time."));
+    for minutes in ["0", "-5", "eleven", "99999999999999"] {
+        let (status, _) = console.submit("/clock", &[("minutes", minutes)]).await;
+        assert_eq!(status, 400, "{minutes}");
+    }
+    assert_eq!(local.clock.offset(), 660);
+    console.submit("/clock/reset", &[]).await;
+    assert_eq!(local.clock.offset(), 0);
+
+    let armed = reqwest::Client::new()
+        .post(format!("{}/_dev/faults", local.base))
+        .json(&json!({"target": "refresh", "status": 503, "times": 2}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(armed.status(), 200);
+    let (_, page) = console.page("").await;
+    assert!(
+        page.contains("refresh: answer 503 for the next 2 request(s)"),
+        "{page}"
+    );
+    let (_, to) = console.submit("/faults/clear", &[]).await;
+    assert_eq!(to, "/console?done=faults#time");
+    let (_, faults) = local.get("/_dev/faults", None).await;
+    assert_eq!(faults["faults"], json!([]));
+}
