@@ -803,7 +803,32 @@ async fn steering_the_console_from_a_web_page_a_proxy_or_another_host_name_fails
     let policy = headers["content-security-policy"].to_str().unwrap();
     assert!(policy.contains("frame-ancestors 'none'") && policy.contains("default-src 'none'"));
     assert_eq!(headers["cache-control"], "no-store");
-    assert!(!headers.contains_key("access-control-allow-origin"));
+    // Not even the app, whose origin may call the API with credentials, may read the console's
+    // pages (which hold the token) or its export (which holds password hashes).
+    for path in ["", "/project.json"] {
+        let read = client
+            .get(format!("{}{path}", console.url))
+            .header("origin", "http://app.test:3000")
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            !read.headers().contains_key("access-control-allow-origin"),
+            "{path}: {:?}",
+            read.headers()
+        );
+    }
+    let api = client
+        .get(format!("{}/v2/keys/{DEFAULT_PROJECT_ID}", local.base))
+        .header("origin", "http://app.test:3000")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        api.headers()["access-control-allow-origin"],
+        "http://app.test:3000",
+        "the API itself is open to the app"
+    );
 }
 
 #[tokio::test]

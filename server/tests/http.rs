@@ -349,7 +349,17 @@ async fn a_token_minted_in_the_embedded_console_opens_the_secret_even_after_a_ke
         .unwrap_or_else(|| panic!("the console redirects under its own path: {to}"))
         .to_owned();
     let client = reqwest::Client::new();
-    // Rotated first: the app meets a token signed with a key it has not fetched yet.
+    // The app validates a session first, so it holds the key set from before the rotation;
+    // the minted token is signed with a key it has not seen.
+    let descope = format!("{}/descope", server.address);
+    let account = test_support::binary::sign_up(&client, &descope, "bob@example.com").await;
+    let secret = |token: String| {
+        client
+            .get(format!("{}/get_secret_message", server.address))
+            .bearer_auth(token)
+            .send()
+    };
+    assert_eq!(secret(account.session.clone()).await.unwrap().status(), 200);
     assert_eq!(console.submit("/keys/rotate", &[]).await.0, 303);
     let (status, minted) = console.submit(&format!("{user}/mint"), &[]).await;
     assert_eq!(status, 200);
@@ -361,10 +371,17 @@ async fn a_token_minted_in_the_embedded_console_opens_the_secret_even_after_a_ke
         .unwrap_or_else(|| panic!("a curl line: {minted}"));
     let (token, url) = curl.split_once("' ").unwrap();
     assert_eq!(url, format!("{}/get_secret_message", server.address));
+    let kid = |token: &str| support::header_of(token)["kid"].clone();
+    assert_ne!(kid(token), kid(&account.session), "signed with the new key");
     let answer = client.get(url).bearer_auth(token).send().await.unwrap();
     assert_eq!(answer.status(), 200);
     let body: serde_json::Value = answer.json().await.unwrap();
     assert_eq!(body["secret_msg"], SECRET_MESSAGE);
+    assert_eq!(
+        secret(account.session.clone()).await.unwrap().status(),
+        200,
+        "the old key stays published"
+    );
 }
 
 /// A client that shows redirects instead of following them.

@@ -13,10 +13,10 @@
 use std::{collections::HashMap, hash::Hash, net::IpAddr, sync::Mutex, time::Duration};
 
 use super::error::Error;
-use crate::support::{clock::Clock, config::Config};
-
-/// The length of a window, in seconds.
-const WINDOW: i64 = 600;
+use crate::support::{
+    clock::Clock,
+    config::{Config, LIMIT_WINDOW_SECONDS as WINDOW},
+};
 
 /// Windows kept per table before the expired ones are swept out; a table that is still this
 /// full after a sweep takes no new key until one expires, so floods cannot grow memory.
@@ -57,6 +57,12 @@ impl Client {
 }
 
 impl Limits {
+    /// Forgets every account's failures: for a project emptied, whose login IDs may come back
+    /// as new accounts. What clients' addresses spent stays counted.
+    pub(crate) fn forget_accounts(&self) {
+        self.accounts.clear();
+    }
+
     pub(crate) fn new(config: &Config, clock: Clock) -> Self {
         Self {
             clock,
@@ -178,6 +184,14 @@ impl Window {
     /// moved back) is over too, so a window never outlasts its length.
     fn current(&self, now: i64) -> bool {
         (0..WINDOW).contains(&(now - self.started))
+    }
+}
+
+impl<K> Windows<K> {
+    fn clear(&self) {
+        let mut table = self.table.lock().expect("limits lock poisoned");
+        table.windows.clear();
+        table.swept = None;
     }
 }
 

@@ -83,6 +83,7 @@ impl Services {
             clock: clock.clone(),
             tokens: tokens.clone(),
             inbox: inbox.clone(),
+            limits: limits.clone(),
             policy: config.password_policy.clone(),
             refresh_ttl: seconds(config.refresh_ttl),
         };

@@ -162,7 +162,6 @@ impl Sessions {
                 if user.status == Status::Disabled {
                     return Ok(Err(Error::UserDisabled));
                 }
-                sessions::touch(conn, &family.id, now)?;
                 if let Some(tenant) = select {
                     if !user.tenants.contains_key(&tenant) {
                         return Ok(Err(Error::Validation(format!(
@@ -185,6 +184,7 @@ impl Sessions {
                     sessions::select_tenant(conn, &family.id, None)?;
                     family.tenant = None;
                 }
+                sessions::touch(conn, &family.id, now)?;
                 if !this.rotate {
                     let kept = NewRefresh {
                         token: presented_token,

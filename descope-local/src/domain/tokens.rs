@@ -1,6 +1,6 @@
 //! Minting session (`drn: DS`) and refresh (`drn: DSR`) JWTs.
 
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use serde_json::{json, Map, Value};
 
@@ -80,6 +80,8 @@ pub(crate) struct Tokens {
     /// Replaced whole when the key is rotated; a token being signed keeps the key it began
     /// with.
     signer: RwLock<Arc<Signer>>,
+    /// Held through a rotation, so that the key signing is the one the store calls current.
+    rotation: Mutex<()>,
     clock: Clock,
     project_id: String,
     session_ttl: i64,
@@ -89,6 +91,7 @@ impl Tokens {
     pub(crate) fn new(signer: Signer, clock: Clock, project_id: String, session_ttl: i64) -> Self {
         Self {
             signer: RwLock::new(Arc::new(signer)),
+            rotation: Mutex::new(()),
             clock,
             project_id,
             session_ttl,
@@ -110,6 +113,7 @@ impl Tokens {
     /// Makes a new current signing key in `store` and signs with it from now on; the previous
     /// key stays published. Blocking: generates an RSA key and writes the store.
     pub(crate) fn rotate_key(&self, store: &Store) -> Result<String, KeyError> {
+        let _rotating = self.rotation.lock().unwrap_or_else(PoisonError::into_inner);
         let kid = keys::rotate(store, &self.clock)?;
         let signer = Signer::load_or_create(store, &self.clock)?;
         *self.signer.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(signer);

@@ -172,18 +172,11 @@ impl From<Fault> for FaultView {
             Effect::Status(s) => (Some(s.as_u16()), None),
             Effect::Delay(d) => (None, Some(d.as_millis() as u64)),
         };
-        let (times, seconds_left) = match fault.lasts {
-            Lasts::Times(n) => (Some(n), None),
-            Lasts::Until(end) => (
-                None,
-                // Rounded up: a fault still waiting never shows 0.
-                Some(
-                    end.saturating_duration_since(Instant::now())
-                        .as_millis()
-                        .div_ceil(1000) as u64,
-                ),
-            ),
+        let times = match fault.lasts {
+            Lasts::Times(n) => Some(n),
+            Lasts::Until(_) => None,
         };
+        let seconds_left = fault.seconds_left(Instant::now());
         Self {
             target: fault.target,
             status,

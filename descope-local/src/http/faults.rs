@@ -49,6 +49,19 @@ pub(crate) enum Target {
 }
 
 impl Target {
+    /// The name the API gives the family.
+    fn name(self) -> &'static str {
+        match self {
+            Self::Refresh => "refresh",
+            Self::Signin => "signin",
+            Self::Otp => "otp",
+            Self::Magiclink => "magiclink",
+            Self::Me => "me",
+            Self::Logout => "logout",
+            Self::Keys => "keys",
+        }
+    }
+
     /// The family of the request path `path`, if it is in one.
     fn of(path: &str) -> Option<Self> {
         Some(match path {
@@ -89,34 +102,42 @@ pub(crate) struct Fault {
     pub(crate) lasts: Lasts,
 }
 
-/// `refresh: 503 for the next 2 requests`, as the console lists it.
-impl std::fmt::Display for Fault {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let target = serde_json::to_value(self.target).unwrap_or_default();
-        let target = target.as_str().unwrap_or_default();
-        match self.effect {
-            Effect::Status(status) => write!(f, "{target}: answer {}", status.as_u16())?,
-            Effect::Delay(delay) => write!(f, "{target}: wait {} ms", delay.as_millis())?,
-        }
-        match self.lasts {
-            Lasts::Times(n) => write!(f, " for the next {n} request(s)"),
-            Lasts::Until(end) => write!(
-                f,
-                " for {} more second(s)",
-                end.saturating_duration_since(Instant::now())
-                    .as_millis()
-                    .div_ceil(1000)
-            ),
-        }
-    }
-}
-
 impl Fault {
     fn live(&self, now: Instant) -> bool {
         match self.lasts {
             Lasts::Times(n) => n > 0,
             Lasts::Until(end) => now < end,
         }
+    }
+
+    /// Whole seconds left of a window at `now`, rounded up: a fault still waiting never shows
+    /// 0. None for a fault that counts requests.
+    pub(crate) fn seconds_left(&self, now: Instant) -> Option<u64> {
+        match self.lasts {
+            Lasts::Times(_) => None,
+            Lasts::Until(end) => Some(
+                end.saturating_duration_since(now)
+                    .as_millis()
+                    .div_ceil(1000) as u64,
+            ),
+        }
+    }
+
+    /// The fault in words, as the console lists it: `refresh: answer 503 for the next 2
+    /// request(s)`.
+    pub(crate) fn describe(&self, now: Instant) -> String {
+        let effect = match self.effect {
+            Effect::Status(status) => format!("answer {}", status.as_u16()),
+            Effect::Delay(delay) => format!("wait {} ms", delay.as_millis()),
+        };
+        let lasts = match self.lasts {
+            Lasts::Times(n) => format!("for the next {n} request(s)"),
+            Lasts::Until(_) => format!(
+                "for {} more second(s)",
+                self.seconds_left(now).unwrap_or_default()
+            ),
+        };
+        format!("{}: {effect} {lasts}", self.target.name())
     }
 }
 

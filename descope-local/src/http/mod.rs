@@ -33,19 +33,18 @@ pub(crate) use responses::{user_response, Delivery};
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// The whole HTTP API; `allowed_origins` may call it from browsers with credentials. The
-/// clock control and fault injection (`dev`, `faults`) are mounted only for a server that
-/// other machines cannot reach (`reachable`): there they would act on real users.
+/// clock control, fault injection and console (`dev`, `faults`, `console`) are mounted only for
+/// a server that other machines cannot reach (`reachable`): there they would act on real users.
+/// The console is outside CORS: no other origin may read its pages, which hold its forms' token
+/// and the project.
 pub(crate) fn router(api: Shared, allowed_origins: &[String], reachable: bool) -> Router {
     let cors = cors(allowed_origins);
     let mut routes = Router::new().merge(auth::router()).merge(mgmt::router());
     if !reachable {
         let faults = middleware::from_fn_with_state(api.faults.clone(), faults::inject);
-        routes = routes
-            .layer(faults)
-            .merge(dev::router())
-            .merge(console::router());
+        routes = routes.layer(faults).merge(dev::router());
     }
-    routes
+    let mut routes = routes
         .merge(inbox::router())
         .fallback(|| async { HttpError::NotFound })
         .method_not_allowed_fallback(|| async { HttpError::MethodNotAllowed })
@@ -54,10 +53,14 @@ pub(crate) fn router(api: Shared, allowed_origins: &[String], reachable: bool) -
             refuse_conflicting_cookies,
         ))
         .with_state(api.clone())
-        // Enforced where a body is read (`ApiJson`), so an oversized body, declared or
-        // streamed, answers 413 in Descope's shape.
+        .layer(cors);
+    if !reachable {
+        routes = routes.merge(console::router().with_state(api.clone()));
+    }
+    routes
+        // Enforced where a body is read (`ApiJson`, the console's forms), so an oversized
+        // body, declared or streamed, is refused with 413.
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(cors)
         .layer(middleware::from_fn_with_state(api, require_known_host))
 }
 

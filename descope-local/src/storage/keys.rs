@@ -48,7 +48,8 @@ pub(crate) struct KeyRecord {
     pub(crate) current: bool,
 }
 
-/// Every key, newest first.
+/// Every key: the current one first, then the newest first (so the first two are the ones
+/// [`newest_two`] publishes).
 pub(crate) fn all(conn: &Connection) -> Result<Vec<KeyRecord>, StoreError> {
     let mut stmt = conn.prepare(
         "SELECT kid, created_at, current FROM signing_keys

@@ -267,7 +267,8 @@ impl Store {
         self.run(move |conn| in_transaction(conn, f)).await
     }
 
-    /// [`Store::read`] on this thread: for start-up and commands, before any request.
+    /// [`Store::read`] on this thread, blocking it: for start-up, commands, and work already
+    /// on the blocking pool.
     pub(crate) fn read_now<T, E: From<StoreError>>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, E>,
@@ -279,7 +280,8 @@ impl Store {
         f(&conn)
     }
 
-    /// [`Store::write`] on this thread: for start-up and commands, before any request.
+    /// [`Store::write`] on this thread, blocking it: for start-up, commands, and work already
+    /// on the blocking pool.
     pub(crate) fn write_now<T, E: From<StoreError>>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, E>,

@@ -15,6 +15,10 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:4000";
 /// Where the standalone server keeps its data unless `DESCOPE_LOCAL_DATA_DIR` says otherwise.
 pub const DEFAULT_DATA_DIR: &str = "data/descope-local";
 
+/// The length of a rate-limit window, in seconds: the failure and sign-up budgets count per
+/// window.
+pub(crate) const LIMIT_WINDOW_SECONDS: i64 = 600;
+
 /// What a new password must have, as a Descope project's password settings say it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
@@ -268,87 +272,109 @@ pub enum EnvError {
 
 impl Config {
     /// The settings in force, by the variable that sets each, as the console shows them; never
-    /// the management key.
+    /// the management key. Every field is named, so a new one is listed or left out on purpose.
     pub fn in_force(&self) -> Vec<(&'static str, String)> {
+        let Self {
+            project_id,
+            data_dir,
+            base_url,
+            session_ttl,
+            refresh_ttl,
+            rotate_refresh_tokens,
+            token_delivery,
+            refresh_cookie,
+            session_cookie,
+            refresh_grace,
+            allowed_origins,
+            redirect_origins,
+            magic_link_redirect_url,
+            account_failures,
+            address_failures,
+            address_signups,
+            password_policy,
+            expose,
+            public_url,
+            management_key: _,
+            seed_file,
+        } = self;
         let list = |items: &[String]| match items {
             [] => "(none)".to_owned(),
             items => items.join(", "),
         };
-        let policy = &self.password_policy;
+        let or_none = |value: Option<String>| value.unwrap_or_else(|| "(none)".to_owned());
+        let window = format!("per {} min", LIMIT_WINDOW_SECONDS / 60);
         let required: Vec<&str> = [
-            (policy.lowercase, "a lowercase letter"),
-            (policy.uppercase, "an uppercase letter"),
-            (policy.number, "a digit"),
-            (policy.non_alphanumeric, "a symbol"),
+            (password_policy.lowercase, "a lowercase letter"),
+            (password_policy.uppercase, "an uppercase letter"),
+            (password_policy.number, "a digit"),
+            (password_policy.non_alphanumeric, "a symbol"),
         ]
         .into_iter()
         .filter_map(|(on, what)| on.then_some(what))
         .collect();
-        vec![
-            ("DESCOPE_LOCAL_PROJECT_ID", self.project_id.clone()),
-            (
-                "DESCOPE_LOCAL_DATA_DIR",
-                self.data_dir.display().to_string(),
+        let delivery = match token_delivery {
+            TokenDelivery::ResponseBody => "body".to_owned(),
+            TokenDelivery::Cookies => format!(
+                "cookies ({}, SameSite={:?}, Path={})",
+                refresh_cookie.name, refresh_cookie.same_site, refresh_cookie.path
             ),
+        };
+        vec![
+            ("DESCOPE_LOCAL_PROJECT_ID", project_id.clone()),
+            ("DESCOPE_LOCAL_DATA_DIR", data_dir.display().to_string()),
+            ("base URL", base_url.clone()),
             (
                 "DESCOPE_LOCAL_SESSION_TTL",
-                format!("{} s", self.session_ttl.as_secs()),
+                format!("{} s", session_ttl.as_secs()),
             ),
             (
                 "DESCOPE_LOCAL_REFRESH_TTL",
-                format!("{} s", self.refresh_ttl.as_secs()),
+                format!("{} s", refresh_ttl.as_secs()),
             ),
             (
                 "DESCOPE_LOCAL_REFRESH_ROTATION",
-                self.rotate_refresh_tokens.to_string(),
+                rotate_refresh_tokens.to_string(),
             ),
             (
                 "DESCOPE_LOCAL_REFRESH_GRACE",
-                format!("{} s", self.refresh_grace.as_secs()),
+                format!("{} s", refresh_grace.as_secs()),
             ),
+            ("DESCOPE_LOCAL_TOKEN_DELIVERY", delivery),
+            ("DESCOPE_LOCAL_SESSION_COOKIE", session_cookie.to_string()),
+            ("DESCOPE_LOCAL_ALLOWED_ORIGINS", list(allowed_origins)),
+            ("DESCOPE_LOCAL_REDIRECT_ORIGINS", list(redirect_origins)),
             (
-                "DESCOPE_LOCAL_TOKEN_DELIVERY",
-                match self.token_delivery {
-                    TokenDelivery::ResponseBody => "body".to_owned(),
-                    TokenDelivery::Cookies => format!(
-                        "cookies ({}, SameSite={:?}, Path={})",
-                        self.refresh_cookie.name,
-                        self.refresh_cookie.same_site,
-                        self.refresh_cookie.path
-                    ),
-                },
-            ),
-            (
-                "DESCOPE_LOCAL_SESSION_COOKIE",
-                self.session_cookie.to_string(),
-            ),
-            ("DESCOPE_LOCAL_ALLOWED_ORIGINS", list(&self.allowed_origins)),
-            (
-                "DESCOPE_LOCAL_REDIRECT_ORIGINS",
-                list(&self.redirect_origins),
+                "DESCOPE_LOCAL_MAGIC_LINK_REDIRECT_URL",
+                or_none(magic_link_redirect_url.clone()),
             ),
             (
                 "DESCOPE_LOCAL_ACCOUNT_FAILURES",
-                format!("{} per 10 min", self.account_failures),
+                format!("{account_failures} {window}"),
             ),
             (
                 "DESCOPE_LOCAL_ADDRESS_FAILURES",
-                format!("{} per 10 min", self.address_failures),
+                format!("{address_failures} {window}"),
             ),
             (
                 "DESCOPE_LOCAL_ADDRESS_SIGNUPS",
-                format!("{} per 10 min", self.address_signups),
+                format!("{address_signups} {window}"),
             ),
             (
                 "passwordPolicy",
                 format!(
                     "at least {} characters; {}",
-                    policy.min_length,
+                    password_policy.min_length,
                     match required[..] {
                         [] => "nothing else".to_owned(),
                         _ => required.join(", "),
                     }
                 ),
+            ),
+            ("DESCOPE_LOCAL_EXPOSE", expose.to_string()),
+            ("DESCOPE_LOCAL_PUBLIC_URL", or_none(public_url.clone())),
+            (
+                "DESCOPE_LOCAL_SEED_FILE",
+                or_none(seed_file.as_ref().map(|p| p.display().to_string())),
             ),
         ]
     }

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use test_support::{
     console::Console,
     jwt::{claims_of, header_of},
-    local::{refresh_jwt, start, Local},
+    local::{refresh_jwt, rusqlite_open, start, Local},
 };
 
 const PASSWORD: &str = "correct horse battery";
@@ -75,11 +75,13 @@ async fn a_user_is_created_steered_and_deleted_from_the_console() {
     let (_, none) = console.page("?q=nobody").await;
     assert!(none.contains("No user matches."));
 
-    // Her session is listed, and revoking it from the console refuses its refresh token.
-    let (status, signed_in) = sign_in(&local, PASSWORD).await;
-    assert_eq!(status, 200, "{signed_in}");
+    // Her sessions are listed, newest first; revoking one from the console refuses its
+    // refresh token and leaves the other alone.
+    let (status, kept) = sign_in(&local, PASSWORD).await;
+    assert_eq!(status, 200, "{kept}");
+    let (_, signed_in) = sign_in(&local, PASSWORD).await;
     let (_, page) = console.page(&user).await;
-    assert!(page.contains("data-state=\"live\""), "{page}");
+    assert_eq!(page.matches("data-state=\"live\"").count(), 2, "{page}");
     let session = first_session_id(&page);
     let (status, to) = console
         .submit(&format!("{user}/sessions/{session}/revoke"), &[])
@@ -94,16 +96,52 @@ async fn a_user_is_created_steered_and_deleted_from_the_console() {
     assert_eq!(local.refresh(&refresh_jwt(&signed_in)).await.0, 401);
     let (_, page) = console.page(&format!("{user}?done=revoked")).await;
     assert!(page.contains("data-state=\"revoked\"") && page.contains("Session revoked"));
+    local.clock.advance(90);
+    let (status, kept) = local.refresh(&refresh_jwt(&kept)).await;
+    assert_eq!(status, 200, "the other session lives on");
+    let (began, refreshed): (i64, i64) = rusqlite_open(&local.dir)
+        .query_row(
+            "SELECT created_at, last_used_at FROM refresh_families WHERE revoked = 0",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(
+        refreshed - began >= 90,
+        "last refreshed {refreshed}, began {began}"
+    );
+    local.clock.reset();
+
+    // Another user's page cannot revoke her sessions: the session is not theirs.
+    let other = create(&console, &[("loginId", "bob@example.com")]).await;
+    let (status, _) = console
+        .submit(&format!("{other}/sessions/{session}/revoke"), &[])
+        .await;
+    assert_eq!(status, 404);
+    let live = first_session_id(&console.page(&user).await.1);
+    let (status, _) = console
+        .submit(&format!("{other}/sessions/{live}/revoke"), &[])
+        .await;
+    assert_eq!(status, 404);
+    assert_eq!(local.refresh(&refresh_jwt(&kept)).await.0, 200);
+    assert_eq!(
+        console.submit("/users/U2nobody/logout", &[]).await.0,
+        404,
+        "no such user"
+    );
 
     // Roles and tenants set here are in her next session token; an unknown tenant is refused.
     let (_, to) = console
-        .submit(&format!("{user}/roles"), &[("roles", "admin, viewer")])
+        .submit(
+            &format!("{user}/roles"),
+            &[("roles", "admin, Tenant Admin")],
+        )
         .await;
     assert!(to.ends_with("?done=roles"), "{to}");
     let (status, page) = console
         .submit(&format!("{user}/tenants"), &[("tenants", "T1")])
         .await;
-    assert_eq!(status, 400);
+    assert_eq!(status, 404);
     assert!(page.contains("No tenant has the ID T1."), "{page}");
     let (status, _) = local
         .mgmt(
@@ -119,7 +157,7 @@ async fn a_user_is_created_steered_and_deleted_from_the_console() {
     assert!(to.ends_with("?done=tenants"), "{to}");
     let (_, signed_in) = sign_in(&local, PASSWORD).await;
     let claims = claims_of(signed_in["sessionJwt"].as_str().unwrap());
-    assert_eq!(claims["roles"], json!(["admin", "viewer"]));
+    assert_eq!(claims["roles"], json!(["admin", "Tenant Admin"]));
     assert!(claims["tenants"]["T1"].is_object(), "{claims}");
 
     // Disabled, she cannot sign in or refresh; enabled again, she can.
@@ -238,7 +276,25 @@ async fn rotating_the_key_signs_new_tokens_with_it_and_keeps_the_old_one_publish
             .is_ok());
     }
     let (_, page) = console.page("").await;
-    assert!(page.contains(new_kid.as_str().unwrap()) && page.contains("current, published"));
+    let row = |kid: &Value| {
+        let kid = format!("<code>{}", kid.as_str().unwrap());
+        let row = page.split(kid.as_str()).nth(1).unwrap_or_default();
+        row.split("</tr>").next().unwrap_or_default().to_owned()
+    };
+    assert!(row(&new_kid).contains("current, published"), "{page}");
+    assert!(row(&old_kid).contains("published (tokens it signed stay valid)"));
+}
+
+/// What the management API lists at `path` under `field`.
+async fn listed(local: &Local, method: &str, path: &str, field: &str) -> usize {
+    let body = if method == "POST" {
+        json!({})
+    } else {
+        Value::Null
+    };
+    let (status, answer) = local.mgmt(method, path, body).await;
+    assert_eq!(status, 200, "{answer}");
+    answer[field].as_array().map_or(0, Vec::len)
 }
 
 #[tokio::test]
@@ -250,10 +306,30 @@ async fn the_project_is_exported_reset_to_empty_and_imported_back() {
         &[("loginId", "ada@example.com"), ("password", PASSWORD)],
     )
     .await;
+    for (path, body) in [
+        ("/v1/mgmt/role/create", json!({"name": "auditor"})),
+        (
+            "/v1/mgmt/tenant/create",
+            json!({"name": "Acme", "id": "T1"}),
+        ),
+        ("/v1/mgmt/accesskey/create", json!({"name": "ci"})),
+    ] {
+        assert_eq!(local.mgmt("POST", path, body).await.0, 200, "{path}");
+    }
+    local
+        .post(
+            "/v1/auth/otp/signup-in/email",
+            None,
+            json!({"loginId": "bob@example.com"}),
+        )
+        .await;
+    assert_eq!(local.inbox("bob@example.com").await["kind"], "otp");
     let (status, document) = console.page("/project.json").await;
     assert_eq!(status, 200);
     let exported: Value = serde_json::from_str(&document).unwrap();
     assert!(document.contains("ada@example.com"), "{exported}");
+    let jwks = format!("/v2/keys/{}", descope_local::DEFAULT_PROJECT_ID);
+    let keys = local.get(&jwks, None).await.1;
 
     let (status, page) = console
         .submit("/project/reset", &[("confirm", "reset")])
@@ -268,21 +344,59 @@ async fn the_project_is_exported_reset_to_empty_and_imported_back() {
     assert_eq!(sign_in(&local, PASSWORD).await.0, 401);
     assert_eq!(local.refresh(&refresh_jwt(&signed_in)).await.0, 401);
     let (_, page) = console.page("").await;
-    assert!(page.contains("No users yet"), "{page}");
+    assert!(
+        page.contains("No users yet") && page.contains("No messages yet."),
+        "{page}"
+    );
+    assert_eq!(listed(&local, "GET", "/v1/mgmt/role/all", "roles").await, 0);
+    assert_eq!(
+        listed(&local, "GET", "/v1/mgmt/tenant/all", "tenants").await,
+        0
+    );
+    assert_eq!(
+        listed(&local, "POST", "/v1/mgmt/accesskey/search", "keys").await,
+        0
+    );
+    assert_eq!(
+        local.get(&jwks, None).await.1,
+        keys,
+        "the signing keys stay"
+    );
 
+    // An invalid entry imports nothing; a valid document imports once, and again changes
+    // nothing.
     let (status, page) = console
         .submit("/project/import", &[("document", "{not json")])
         .await;
     assert_eq!(status, 400, "{page}");
-    let (_, to) = console
-        .submit("/project/import", &[("document", &document)])
+    let mut broken = exported.clone();
+    broken["users"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"loginId": "not an email", "password": PASSWORD}));
+    let (status, page) = console
+        .submit("/project/import", &[("document", &broken.to_string())])
         .await;
-    assert_eq!(to, "/console?done=imported#project");
+    assert_eq!(status, 400, "{page}");
+    assert_eq!(
+        sign_in(&local, PASSWORD).await.0,
+        401,
+        "nothing was imported"
+    );
+    for _ in 0..2 {
+        let (_, to) = console
+            .submit("/project/import", &[("document", &document)])
+            .await;
+        assert_eq!(to, "/console?done=imported#project");
+    }
     assert_eq!(
         sign_in(&local, PASSWORD).await.0,
         200,
         "the export kept her password"
     );
+    assert_eq!(listed(&local, "GET", "/v1/mgmt/role/all", "roles").await, 1);
+    let (_, again) = console.page("/project.json").await;
+    assert_eq!(again, document, "importing twice created nothing twice");
 }
 
 #[tokio::test]

@@ -11,7 +11,7 @@ use crate::{
         error::Error,
         users::{self, LoginId, Status, TenantRoles, User},
     },
-    storage::{sessions, users as stored, Connection, Store},
+    storage::{authz as stored_authz, sessions, users as stored, Connection, Store},
     support::clock::Clock,
 };
 
@@ -247,6 +247,31 @@ impl Users {
             Ok(())
         })
         .await
+    }
+
+    /// Makes the user a member of exactly `tenants`, each of which must exist, keeping their
+    /// roles in the tenants they stay in.
+    pub(crate) async fn set_tenants(
+        &self,
+        who: UserRef,
+        tenants: Vec<String>,
+    ) -> Result<User, Error> {
+        self.store
+            .write(move |conn| -> Result<_, Error> {
+                for tenant in &tenants {
+                    if stored_authz::tenant(conn, tenant)?.is_none() {
+                        return Err(Error::NotFound(format!("No tenant has the ID {tenant}.")));
+                    }
+                }
+                let mut user = who.find(conn)?;
+                user.tenants.retain(|t, _| tenants.contains(t));
+                for tenant in tenants {
+                    user.tenants.entry(tenant).or_default();
+                }
+                stored::update(conn, &user)?;
+                Ok(user)
+            })
+            .await
     }
 
     /// Sets a password, ending every session of the user; an `expired` one must be replaced

@@ -7,9 +7,9 @@
 //! all when other machines may reach the server (see `http::router`). Its actions change
 //! anything, so a page of another site must not be able to submit them from a browser on this
 //! machine: every `POST` carries the console's token, which only a page read from the console
-//! holds (no CORS grant lets another origin read it, and a rebound host name gets 421), and
-//! must come from the console's own origin (`Origin`, `Sec-Fetch-Site`). Its pages may not be
-//! framed.
+//! holds (the console is outside CORS, so no other origin reads it, and a rebound host name
+//! gets 421), and must come from the console's own origin (`Origin`, `Sec-Fetch-Site`). Its
+//! pages may not be framed.
 
 mod view;
 
@@ -22,7 +22,7 @@ use axum::{
     routing::{get, post},
     Form, Router,
 };
-use serde::{de::DeserializeOwned, Deserialize};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 use super::{dev::MAX_OFFSET_SECONDS, error::HttpError, extract::Shared, network};
 use crate::domain::{
@@ -30,7 +30,9 @@ use crate::domain::{
     users::{LoginId, Status, User},
     Error,
 };
-use view::{Frame, Minted, MintedPage, Overview, OverviewPage, Refused, UserPage, UserView};
+use view::{
+    user_path, Frame, Minted, MintedPage, Overview, OverviewPage, Refused, UserPage, UserView,
+};
 
 /// The app's stylesheet, which the console's pages share.
 const STYLESHEET: &str = include_str!("../../../../style/main.css");
@@ -94,12 +96,6 @@ impl FromRequestParts<Shared> for Console {
             .map_or(seen, |uri| uri.0.path());
         let mount = used.strip_suffix(seen).unwrap_or_default();
         let clock = &api.services.clock;
-        // A host the server answers to: `require_known_host` let the request in.
-        let host = parts
-            .headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or_default();
         Ok(Self {
             frame: Frame {
                 base: format!("{mount}/console"),
@@ -108,7 +104,7 @@ impl FromRequestParts<Shared> for Console {
                 now: clock.now(),
                 offset: clock.offset(),
             },
-            origin: format!("http://{host}"),
+            origin: format!("http://{}", authority(parts).unwrap_or_default()),
         })
     }
 }
@@ -129,30 +125,28 @@ impl Console {
 
     /// Back to `path` (under the console, perhaps with a `#section`), saying what was `done`.
     fn done(&self, path: &str, done: Done) -> Response {
-        let (path, section) = path.split_once('#').map_or((path, ""), |(p, s)| (p, s));
-        let section = if section.is_empty() {
-            String::new()
-        } else {
-            format!("#{section}")
+        let (path, section) = path.split_once('#').unwrap_or((path, ""));
+        let section = match section {
+            "" => String::new(),
+            section => format!("#{section}"),
         };
-        Redirect::to(&format!(
-            "{}{path}?done={}{section}",
-            self.frame.base,
-            done.code()
-        ))
-        .into_response()
+        let done = serde_urlencoded::to_string([("done", done)]).unwrap_or_default();
+        Redirect::to(&format!("{}{path}?{done}{section}", self.frame.base)).into_response()
     }
 
-    /// The page saying why `error` stopped an action, with a link back to `path`.
+    /// The page saying why `error` stopped an action, with a link back to `path`, in the
+    /// status the API gives the same error; 404 for a user or session that is not there.
     fn refused(self, error: impl Into<HttpError>, path: &str) -> Response {
         let error = error.into();
-        let status = error.status();
+        let status = match &error {
+            HttpError::Domain(Error::UserNotFound | Error::NotFound(_)) => StatusCode::NOT_FOUND,
+            other => other.status(),
+        };
         let message = match &error {
             HttpError::Domain(Error::Internal(detail)) => {
                 tracing::error!("console: {detail}");
                 "Something went wrong on the server; its log says what.".to_owned()
             }
-            HttpError::Domain(domain) => domain.to_string(),
             other => other.to_string(),
         };
         let back = format!("{}{path}", self.frame.base);
@@ -189,6 +183,15 @@ struct Guarded<T> {
     fields: T,
 }
 
+/// The host and port the request named: a host the server answers to, since
+/// `require_known_host` let it in. The console is served over plain HTTP on this machine.
+fn authority(parts: &Parts) -> Option<&str> {
+    match parts.uri.authority() {
+        Some(authority) => Some(authority.as_str()),
+        None => parts.headers.get(header::HOST)?.to_str().ok(),
+    }
+}
+
 /// Whether a browser says the request comes from a page of this same origin. Clients that
 /// send neither header (not a browser) pass: they need the token all the same.
 fn same_origin(parts: &Parts) -> bool {
@@ -196,21 +199,14 @@ fn same_origin(parts: &Parts) -> bool {
         .headers
         .get("sec-fetch-site")
         .is_none_or(|site| site == "same-origin");
-    let host = parts
-        .headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok());
     let origin = match parts.headers.get(header::ORIGIN) {
         None => true,
         Some(origin) => origin
             .to_str()
             .ok()
-            .and_then(|o| {
-                o.strip_prefix("http://")
-                    .or_else(|| o.strip_prefix("https://"))
-            })
-            .zip(host)
-            .is_some_and(|(origin, host)| origin.eq_ignore_ascii_case(host)),
+            .and_then(|o| o.strip_prefix("http://"))
+            .zip(authority(parts))
+            .is_some_and(|(origin, authority)| origin.eq_ignore_ascii_case(authority)),
     };
     site && origin
 }
@@ -252,8 +248,9 @@ impl<T: DeserializeOwned + Send> FromRequest<Shared> for Action<T> {
     }
 }
 
-/// What an action did, for the page it returns to.
-#[derive(Clone, Copy)]
+/// What an action did, for the page it returns to (`?done=`).
+#[derive(Clone, Copy, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 enum Done {
     Created,
     Status,
@@ -266,44 +263,15 @@ enum Done {
     Imported,
     Reset,
     Clock,
-    FaultsCleared,
+    Faults,
+    /// A code no action gives: no notice.
+    #[serde(other)]
+    Unknown,
 }
 
 impl Done {
-    const ALL: [Self; 12] = [
-        Self::Created,
-        Self::Status,
-        Self::Revoked,
-        Self::Roles,
-        Self::Tenants,
-        Self::Password,
-        Self::Deleted,
-        Self::Rotated,
-        Self::Imported,
-        Self::Reset,
-        Self::Clock,
-        Self::FaultsCleared,
-    ];
-
-    fn code(self) -> &'static str {
-        match self {
-            Self::Created => "created",
-            Self::Status => "status",
-            Self::Revoked => "revoked",
-            Self::Roles => "roles",
-            Self::Tenants => "tenants",
-            Self::Password => "password",
-            Self::Deleted => "deleted",
-            Self::Rotated => "rotated",
-            Self::Imported => "imported",
-            Self::Reset => "reset",
-            Self::Clock => "clock",
-            Self::FaultsCleared => "faults",
-        }
-    }
-
-    fn text(self) -> &'static str {
-        match self {
+    fn text(self) -> Option<String> {
+        let text = match self {
             Self::Created => "User created.",
             Self::Status => "Status changed.",
             Self::Revoked => "Session revoked: its refresh token is refused from now on.",
@@ -315,17 +283,10 @@ impl Done {
             Self::Imported => "Project imported.",
             Self::Reset => "Project reset to empty.",
             Self::Clock => "Clock changed.",
-            Self::FaultsCleared => "Faults cleared.",
-        }
-    }
-
-    /// The text for a `?done=` code; none for a code no action gives.
-    fn read(code: Option<&str>) -> Option<String> {
-        let code = code?;
-        Self::ALL
-            .into_iter()
-            .find(|d| d.code() == code)
-            .map(|d| d.text().to_owned())
+            Self::Faults => "Faults cleared.",
+            Self::Unknown => return None,
+        };
+        Some(text.to_owned())
     }
 }
 
@@ -333,7 +294,7 @@ impl Done {
 struct PageQuery {
     #[serde(default)]
     q: String,
-    done: Option<String>,
+    done: Option<Done>,
 }
 
 /// The most users the front page lists.
@@ -363,9 +324,12 @@ async fn overview(
         messages: services.inbox.list(None),
         keys,
         settings: api.settings.clone(),
-        faults: api.faults.list().iter().map(ToString::to_string).collect(),
+        faults: {
+            let now = std::time::Instant::now();
+            api.faults.list().iter().map(|f| f.describe(now)).collect()
+        },
     };
-    let done = Done::read(query.done.as_deref());
+    let done = query.done.and_then(Done::text);
     console.page(StatusCode::OK, "Console", move || {
         leptos::view! { <OverviewPage overview=overview done=done /> }
     })
@@ -437,16 +401,11 @@ async fn user_page(
     };
     match loaded.await {
         Ok(user) => {
-            let done = Done::read(query.done.as_deref());
+            let done = query.done.and_then(Done::text);
             let title = user.user.login_id.clone();
             console.page(StatusCode::OK, &title, move || {
                 leptos::view! { <UserPage view=user done=done /> }
             })
-        }
-        Err(Error::UserNotFound) => {
-            let mut page = console.refused(Error::UserNotFound, "#users");
-            *page.status_mut() = StatusCode::NOT_FOUND;
-            page
         }
         Err(e) => console.refused(e, "#users"),
     }
@@ -480,7 +439,7 @@ async fn create_user(State(api): State<Shared>, action: Action<NewUser>) -> Resp
     match created.await {
         Ok(user) => {
             tracing::info!(user = %user.id, test = user.test, "console: user created");
-            console.done(&format!("/users/{}", user.id), Done::Created)
+            console.done(&user_path(&user.id), Done::Created)
         }
         Err(e) => console.refused(e, "#users"),
     }
@@ -500,7 +459,7 @@ async fn set_status(
     action: Action<StatusForm>,
 ) -> Response {
     let Action { console, fields } = action;
-    let back = format!("/users/{id}");
+    let back = user_path(&id);
     let status = match fields.status.as_str() {
         "enabled" => Status::Enabled,
         "disabled" => Status::Disabled,
@@ -525,7 +484,7 @@ async fn log_out(
     Path(id): Path<String>,
     action: Action<NoFields>,
 ) -> Response {
-    let back = format!("/users/{id}");
+    let back = user_path(&id);
     match api.services.users.log_out(UserRef::Id(id)).await {
         Ok(()) => action.console.done(&back, Done::Revoked),
         Err(e) => action.console.refused(e, &back),
@@ -537,16 +496,16 @@ async fn revoke_session(
     Path((id, session)): Path<(String, String)>,
     action: Action<NoFields>,
 ) -> Response {
-    let back = format!("/users/{id}");
+    let back = user_path(&id);
     match api.services.sessions.revoke(id, session).await {
         Ok(()) => action.console.done(&back, Done::Revoked),
         Err(e) => action.console.refused(e, &back),
     }
 }
 
-/// `a, b  c` as `["a", "b", "c"]`.
+/// `a, b c` as `["a", "b c"]`: names may hold spaces (Descope's "Tenant Admin").
 fn names(list: &str) -> Vec<String> {
-    list.split([',', ' '])
+    list.split(',')
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .map(str::to_owned)
@@ -564,7 +523,7 @@ async fn set_roles(
     action: Action<RolesForm>,
 ) -> Response {
     let Action { console, fields } = action;
-    let back = format!("/users/{id}");
+    let back = user_path(&id);
     let roles = names(&fields.roles);
     let set = api
         .services
@@ -588,25 +547,13 @@ async fn set_tenants(
     action: Action<TenantsForm>,
 ) -> Response {
     let Action { console, fields } = action;
-    let back = format!("/users/{id}");
-    let wanted = names(&fields.tenants);
-    let set = async {
-        let known = api.services.authz.tenants().await?;
-        if let Some(unknown) = wanted.iter().find(|w| !known.iter().any(|t| &&t.id == w)) {
-            return Err(Error::NotFound(format!("No tenant has the ID {unknown}.")));
-        }
-        api.services
-            .users
-            .modify(UserRef::Id(id), move |user| {
-                user.tenants.retain(|t, _| wanted.contains(t));
-                for tenant in wanted {
-                    user.tenants.entry(tenant).or_default();
-                }
-                Ok(())
-            })
-            .await
-    };
-    match set.await {
+    let back = user_path(&id);
+    let set = api
+        .services
+        .users
+        .set_tenants(UserRef::Id(id), names(&fields.tenants))
+        .await;
+    match set {
         Ok(_) => console.done(&back, Done::Tenants),
         Err(e) => console.refused(e, &back),
     }
@@ -624,7 +571,7 @@ async fn set_password(
     action: Action<PasswordForm>,
 ) -> Response {
     let Action { console, fields } = action;
-    let back = format!("/users/{id}");
+    let back = user_path(&id);
     let temporary = fields.temporary.is_some();
     let set = api
         .services
@@ -647,7 +594,7 @@ async fn delete_user(
             tracing::info!(user = %id, "console: user deleted");
             action.console.done("", Done::Deleted)
         }
-        Err(e) => action.console.refused(e, &format!("/users/{id}")),
+        Err(e) => action.console.refused(e, &user_path(&id)),
     }
 }
 
@@ -657,13 +604,8 @@ async fn mint(
     action: Action<NoFields>,
 ) -> Response {
     let console = action.console;
-    let back = format!("/users/{id}");
-    let minted = async {
-        let user = api.services.users.load(UserRef::Id(id.clone())).await?;
-        let (token, expires_at) = api.services.admin.mint(id).await?;
-        Ok::<_, Error>((user, token, expires_at))
-    };
-    match minted.await {
+    let back = user_path(&id);
+    match api.services.admin.mint(id).await {
         Ok((user, token, expires_at)) => {
             tracing::info!(user = %user.id, "console: session token minted");
             // The app's origin: the first allowed origin, else this one (the app's, embedded).
@@ -686,9 +628,7 @@ async fn mint(
 async fn rotate_key(State(api): State<Shared>, action: Action<NoFields>) -> Response {
     match api.services.admin.rotate_key().await {
         Ok(_) => action.console.done("#keys", Done::Rotated),
-        Err(e) => action
-            .console
-            .refused(Error::Internal(e.to_string()), "#keys"),
+        Err(e) => action.console.refused(e, "#keys"),
     }
 }
 
@@ -704,7 +644,7 @@ async fn import(State(api): State<Shared>, action: Action<ImportForm>) -> Respon
             tracing::info!(?imported, "console: project imported");
             console.done("#project", Done::Imported)
         }
-        Err(e) => console.refused(Error::Validation(e.to_string()), "#project"),
+        Err(e) => console.refused(e, "#project"),
     }
 }
 
@@ -768,5 +708,5 @@ async fn reset_clock(State(api): State<Shared>, action: Action<NoFields>) -> Res
 async fn clear_faults(State(api): State<Shared>, action: Action<NoFields>) -> Response {
     let cleared = api.faults.clear();
     tracing::info!(cleared, "console: faults cleared");
-    action.console.done("#time", Done::FaultsCleared)
+    action.console.done("#time", Done::Faults)
 }

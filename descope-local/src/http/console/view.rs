@@ -10,7 +10,7 @@ use crate::{
         tokens::rfc3339,
         users::{Status, User},
     },
-    http::responses::escape_html,
+    http::{dev::MAX_OFFSET_SECONDS, responses::escape_html},
     storage::{keys::KeyRecord, sessions::SessionRecord},
 };
 
@@ -106,6 +106,21 @@ fn Shell(children: Children) -> impl IntoView {
     }
 }
 
+/// The path of a user's page under the console, their ID percent-encoded: an imported ID may
+/// hold any character.
+pub(super) fn user_path(id: &str) -> String {
+    let mut path = String::from("/users/");
+    for byte in id.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'~' => {
+                path.push(char::from(byte))
+            }
+            _ => path.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    path
+}
+
 /// `90 s`, `11 min`, `29 d`.
 fn span(seconds: i64) -> String {
     match seconds {
@@ -153,9 +168,9 @@ fn ActionButton(
     }
 }
 
-/// The line an action's redirect asks for (`?done=…`).
+/// What the last action did, when its redirect says (`?done=…`).
 #[component]
-pub(super) fn Done(text: Option<String>) -> impl IntoView {
+fn Notice(text: Option<String>) -> impl IntoView {
     text.map(|text| {
         view! { <div class="notice notice-success" role="status" data-testid="done"><p>{text}</p></div> }
     })
@@ -185,7 +200,7 @@ pub(super) fn OverviewPage(overview: Overview, done: Option<String>) -> impl Int
     } = overview;
     view! {
         <h1>"Console"</h1>
-        <Done text=done />
+        <Notice text=done />
         <UsersSection query=query users=users total=total />
         <InboxSection messages=messages />
         <KeysSection keys=keys />
@@ -212,7 +227,7 @@ fn UsersSection(query: String, users: Vec<User>, total: usize) -> impl IntoView 
     let rows = users
         .into_iter()
         .map(|user| {
-            let href = format!("{base}/users/{}", user.id);
+            let href = format!("{base}{}", user_path(&user.id));
             let badges = status_badge(&user);
             view! {
                 <tr>
@@ -398,7 +413,7 @@ fn TimeSection(faults: Vec<String>) -> impl IntoView {
             </p>
             <Post action="/clock".to_owned() class="form form-row" label="Move the clock">
                 <label for="advance">"Advance the clock by (minutes)"</label>
-                <input id="advance" name="minutes" type="number" min="1" max="5256000" required />
+                <input id="advance" name="minutes" type="number" min="1" max=MAX_OFFSET_SECONDS / 60 required />
                 <button type="submit" class="button button-small">"Advance"</button>
             </Post>
             {(offset != 0).then(|| view! { <ActionButton action="/clock/reset".to_owned() text="Back to real time" /> })}
@@ -431,7 +446,7 @@ pub(super) fn UserPage(view: UserView, done: Option<String>) -> impl IntoView {
         roles,
         tenants,
     } = view;
-    let path = format!("/users/{}", user.id);
+    let path = user_path(&user.id);
     let badges = status_badge(&user);
     let password = match (user.has_password, user.password_expired) {
         (false, _) => "none",
@@ -466,7 +481,7 @@ pub(super) fn UserPage(view: UserView, done: Option<String>) -> impl IntoView {
     view! {
         <p><a href=format!("{base}#users")>"← All users"</a></p>
         <h1>{title}</h1>
-        <Done text=done />
+        <Notice text=done />
         <section class="card console-section" aria-label="Profile">
             <dl class="details">
                 <dt>"User ID"</dt><dd><code data-testid="user-id">{user.id.clone()}</code></dd>
@@ -586,7 +601,7 @@ pub(super) fn MintedPage(minted: Minted) -> impl IntoView {
         curl,
     } = minted;
     view! {
-        <p><a href=format!("{base}/users/{}", user.id)>"← " {user.login_id.clone()}</a></p>
+        <p><a href=format!("{base}{}", user_path(&user.id))>"← " {user.login_id.clone()}</a></p>
         <h1>"Session token"</h1>
         <section class="card console-section">
             <p>
