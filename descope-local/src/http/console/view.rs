@@ -52,11 +52,11 @@ fn frame() -> Frame {
     expect_context::<Frame>()
 }
 
-/// `2026-12-03 20:41:07 UTC`.
+/// `2026-12-03 20:41:07`, in UTC.
 fn when(seconds: i64) -> String {
     match seconds {
         0 => "—".to_owned(),
-        s => rfc3339(s).replace('T', " ").replace('Z', " UTC"),
+        s => rfc3339(s).replace('T', " ").replace('Z', ""),
     }
 }
 
@@ -70,8 +70,8 @@ fn Shell(children: Children) -> impl IntoView {
         ..
     } = frame();
     let clock = match offset {
-        0 => format!("Server time {}", when(now)),
-        ahead => format!("Server time {} ({} ahead)", when(now), span(ahead)),
+        0 => format!("Server time {} UTC", when(now)),
+        ahead => format!("Server time {} UTC ({} ahead)", when(now), span(ahead)),
     };
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
@@ -236,7 +236,7 @@ fn UsersSection(query: String, users: Vec<User>, total: usize) -> impl IntoView 
                     <td>{user.email.clone()}</td>
                     <td>{badges}</td>
                     <td>{user.roles.join(", ")}</td>
-                    <td>{when(user.created_at)}</td>
+                    <td class="time">{when(user.created_at)}</td>
                 </tr>
             }
         })
@@ -261,7 +261,7 @@ fn UsersSection(query: String, users: Vec<User>, total: usize) -> impl IntoView 
             <div class="table-scroll">
                 <table class="table" data-testid="users">
                     <thead>
-                        <tr><th>"Login ID"</th><th>"Name"</th><th>"Email"</th><th>"Status"</th><th>"Roles"</th><th>"Created"</th></tr>
+                        <tr><th>"Login ID"</th><th>"Name"</th><th>"Email"</th><th>"Status"</th><th>"Roles"</th><th>"Created (UTC)"</th></tr>
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
@@ -304,7 +304,7 @@ fn InboxSection(messages: Vec<Message>) -> impl IntoView {
                 _ => ().into_any(),
             };
             view! {
-                <tr><td>{m.to}</td><td>{m.kind}</td><td>{content}</td><td>{when(m.sent_at)}</td></tr>
+                <tr><td>{m.to}</td><td>{m.kind}</td><td>{content}</td><td class="time">{when(m.sent_at)}</td></tr>
             }
         })
         .collect_view();
@@ -318,7 +318,7 @@ fn InboxSection(messages: Vec<Message>) -> impl IntoView {
                 view! {
                     <div class="table-scroll">
                         <table class="table" data-testid="inbox">
-                            <thead><tr><th>"To"</th><th>"Kind"</th><th>"Code or link"</th><th>"Sent"</th></tr></thead>
+                            <thead><tr><th>"To"</th><th>"Kind"</th><th>"Code or link"</th><th>"Sent (UTC)"</th></tr></thead>
                             <tbody>{rows}</tbody>
                         </table>
                     </div>
@@ -340,7 +340,7 @@ fn KeysSection(keys: Vec<KeyRecord>) -> impl IntoView {
                 (false, 1) => "published (tokens it signed stay valid)",
                 _ => "retired",
             };
-            view! { <tr><td><code>{key.kid}</code></td><td>{state}</td><td>{when(key.created_at)}</td></tr> }
+            view! { <tr><td><code>{key.kid}</code></td><td>{state}</td><td class="time">{when(key.created_at)}</td></tr> }
         })
         .collect_view();
     view! {
@@ -348,7 +348,7 @@ fn KeysSection(keys: Vec<KeyRecord>) -> impl IntoView {
             <h2 id="keys-title">"Signing keys"</h2>
             <div class="table-scroll">
                 <table class="table" data-testid="keys">
-                    <thead><tr><th>"Key ID (kid)"</th><th>"State"</th><th>"Created"</th></tr></thead>
+                    <thead><tr><th>"Key ID (kid)"</th><th>"State"</th><th>"Created (UTC)"</th></tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>
@@ -489,7 +489,7 @@ pub(super) fn UserPage(view: UserView, done: Option<String>) -> impl IntoView {
                 <dt>"Email"</dt><dd>{user.email.clone()} {user.verified_email.then_some(" (verified)")}</dd>
                 <dt>"Status"</dt><dd data-testid="status">{badges}</dd>
                 <dt>"Password"</dt><dd>{password}</dd>
-                <dt>"Created"</dt><dd>{when(user.created_at)}</dd>
+                <dt>"Created"</dt><dd>{when(user.created_at)} " UTC"</dd>
             </dl>
             <div class="actions">
                 <Post action=format!("{path}/status") class="inline-form">
@@ -508,6 +508,7 @@ pub(super) fn UserPage(view: UserView, done: Option<String>) -> impl IntoView {
         </section>
         <section class="card console-section" aria-labelledby="access-title">
             <h2 id="access-title">"Roles and tenants"</h2>
+            <div class="fields">
             <Post action=format!("{path}/roles") class="form" label="Set roles">
                 <label for="roles">"Project roles, comma-separated"</label>
                 <input id="roles" name="roles" type="text" value=user.roles.join(", ") autocomplete="off" />
@@ -523,6 +524,7 @@ pub(super) fn UserPage(view: UserView, done: Option<String>) -> impl IntoView {
                 </p>
                 <button type="submit" class="button button-small">"Set tenants"</button>
             </Post>
+            </div>
         </section>
         <section class="card console-section" aria-labelledby="password-title">
             <h2 id="password-title">"Reset the password"</h2>
@@ -563,9 +565,9 @@ fn Sessions(path: String, sessions: Vec<SessionRecord>, now: i64) -> impl IntoVi
                     <td><code>{s.id.chars().take(8).collect::<String>()}"…"</code></td>
                     <td>{s.amr.join(", ")}</td>
                     <td>{s.tenant.unwrap_or_default()}</td>
-                    <td>{when(s.created_at)}</td>
-                    <td>{when(s.last_used_at)}</td>
-                    <td>{when(s.expires_at)}</td>
+                    <td class="time">{when(s.created_at)}</td>
+                    <td class="time">{when(s.last_used_at)}</td>
+                    <td class="time">{when(s.expires_at)}</td>
                     <td>{state}</td>
                     <td>{revoke}</td>
                 </tr>
@@ -575,7 +577,7 @@ fn Sessions(path: String, sessions: Vec<SessionRecord>, now: i64) -> impl IntoVi
     view! {
         <div class="table-scroll">
             <table class="table" data-testid="sessions">
-                <thead><tr><th>"Session"</th><th>"Signed in with"</th><th>"Tenant"</th><th>"Started"</th><th>"Last refreshed"</th><th>"Expires"</th><th>"State"</th><th></th></tr></thead>
+                <thead><tr><th>"Session"</th><th>"Signed in with"</th><th>"Tenant"</th><th>"Started (UTC)"</th><th>"Last refreshed"</th><th>"Expires"</th><th>"State"</th><th></th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>
@@ -606,7 +608,7 @@ pub(super) fn MintedPage(minted: Minted) -> impl IntoView {
         <section class="card console-section">
             <p>
                 "For " <strong>{user.login_id.clone()}</strong> ", with what their roles grant now; valid until "
-                {when(expires_at)} ". No session was started: it cannot be refreshed or revoked, and expires on its own."
+                {when(expires_at)} " UTC. No session was started: it cannot be refreshed or revoked, and expires on its own."
             </p>
             <label for="token">"Token"</label>
             <textarea id="token" class="token" readonly rows="5" spellcheck="false" data-testid="token">{token}</textarea>
