@@ -134,6 +134,19 @@ impl Console {
         Redirect::to(&format!("{}{path}?{done}{section}", self.frame.base)).into_response()
     }
 
+    /// Back to `path` saying what was `done`, or the page saying why it was not.
+    fn outcome<T>(
+        self,
+        result: Result<T, impl Into<HttpError>>,
+        path: &str,
+        done: Done,
+    ) -> Response {
+        match result {
+            Ok(_) => self.done(path, done),
+            Err(e) => self.refused(e, path),
+        }
+    }
+
     /// The page saying why `error` stopped an action, with a link back to `path`, in the
     /// status the API gives the same error; 404 for a user or session that is not there.
     fn refused(self, error: impl Into<HttpError>, path: &str) -> Response {
@@ -473,10 +486,7 @@ async fn set_status(
             Ok(())
         })
         .await;
-    match changed {
-        Ok(_) => console.done(&back, Done::Status),
-        Err(e) => console.refused(e, &back),
-    }
+    console.outcome(changed, &back, Done::Status)
 }
 
 async fn log_out(
@@ -485,10 +495,11 @@ async fn log_out(
     action: Action<NoFields>,
 ) -> Response {
     let back = user_path(&id);
-    match api.services.users.log_out(UserRef::Id(id)).await {
-        Ok(()) => action.console.done(&back, Done::Revoked),
-        Err(e) => action.console.refused(e, &back),
-    }
+    action.console.outcome(
+        api.services.users.log_out(UserRef::Id(id)).await,
+        &back,
+        Done::Revoked,
+    )
 }
 
 async fn revoke_session(
@@ -497,10 +508,11 @@ async fn revoke_session(
     action: Action<NoFields>,
 ) -> Response {
     let back = user_path(&id);
-    match api.services.sessions.revoke(id, session).await {
-        Ok(()) => action.console.done(&back, Done::Revoked),
-        Err(e) => action.console.refused(e, &back),
-    }
+    action.console.outcome(
+        api.services.sessions.revoke(id, session).await,
+        &back,
+        Done::Revoked,
+    )
 }
 
 /// `a, b c` as `["a", "b c"]`: names may hold spaces (Descope's "Tenant Admin").
@@ -530,10 +542,7 @@ async fn set_roles(
         .users
         .change_roles(UserRef::Id(id), None, RoleChange::Set(roles))
         .await;
-    match set {
-        Ok(_) => console.done(&back, Done::Roles),
-        Err(e) => console.refused(e, &back),
-    }
+    console.outcome(set, &back, Done::Roles)
 }
 
 #[derive(Deserialize)]
@@ -553,10 +562,7 @@ async fn set_tenants(
         .users
         .set_tenants(UserRef::Id(id), names(&fields.tenants))
         .await;
-    match set {
-        Ok(_) => console.done(&back, Done::Tenants),
-        Err(e) => console.refused(e, &back),
-    }
+    console.outcome(set, &back, Done::Tenants)
 }
 
 #[derive(Deserialize)]
@@ -578,10 +584,7 @@ async fn set_password(
         .users
         .set_password(UserRef::Id(id), fields.password, temporary)
         .await;
-    match set {
-        Ok(()) => console.done(&back, Done::Password),
-        Err(e) => console.refused(e, &back),
-    }
+    console.outcome(set, &back, Done::Password)
 }
 
 async fn delete_user(
@@ -626,10 +629,11 @@ async fn mint(
 }
 
 async fn rotate_key(State(api): State<Shared>, action: Action<NoFields>) -> Response {
-    match api.services.admin.rotate_key().await {
-        Ok(_) => action.console.done("#keys", Done::Rotated),
-        Err(e) => action.console.refused(e, "#keys"),
-    }
+    action.console.outcome(
+        api.services.admin.rotate_key().await,
+        "#keys",
+        Done::Rotated,
+    )
 }
 
 #[derive(Deserialize)]
