@@ -13,7 +13,7 @@ use super::{
     authz::{Permission, Role, Tenant},
     credentials::hashing,
     error::Error,
-    users::{self, LoginId, Status, TenantRoles, User},
+    users::{self, valid_user_id, LoginId, Status, TenantRoles, User},
 };
 use crate::{
     storage::{access_keys, authz, users as stored_users, Connection},
@@ -359,7 +359,9 @@ impl Project {
                 if stored_users::login_taken(conn, &id)? {
                     return invalid(&written, format!("the login ID {id:?} is taken"));
                 }
-                additional_login_ids.push(id);
+                if id != login_id.as_str() && !additional_login_ids.contains(&id) {
+                    additional_login_ids.push(id);
+                }
             }
             let hash = match (u.password, u.password_hash) {
                 (Some(_), _) => {
@@ -387,13 +389,21 @@ impl Project {
                 },
                 None => String::new(),
             };
-            if let Some(id) = u.user_id.as_deref().filter(|id| !id.trim().is_empty()) {
-                if stored_users::by_id(conn, id)?.is_some() {
+            // No ID: the server makes one.
+            let id = u.user_id.as_deref().unwrap_or_default().trim().to_owned();
+            if !id.is_empty() {
+                if !valid_user_id(&id) {
+                    return invalid(
+                        &written,
+                        "a user ID has at most 64 bytes, and no space or control character".into(),
+                    );
+                }
+                if stored_users::by_id(conn, &id)?.is_some() {
                     return invalid(&written, format!("the user ID {id:?} is taken"));
                 }
             }
             let user = User {
-                id: u.user_id.unwrap_or_default().trim().to_owned(),
+                id,
                 additional_login_ids,
                 name: u.name,
                 given_name: u.given_name,

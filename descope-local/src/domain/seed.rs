@@ -64,9 +64,12 @@ pub(crate) fn import(
     policy: &PasswordPolicy,
     mut project: Project,
 ) -> Result<Imported, SeedError> {
+    // What the document asks that cannot be is the document's fault; only the server's own
+    // failures are not.
     let invalid = |e| match e {
         Error::Validation(entry) => SeedError::Invalid(entry),
-        other => SeedError::Failed(other.to_string()),
+        Error::Internal(detail) => SeedError::Failed(detail),
+        other => SeedError::Invalid(other.to_string()),
     };
     project.hash_passwords(policy).map_err(invalid)?;
     let now = clock.now();

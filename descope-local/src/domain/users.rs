@@ -48,6 +48,16 @@ fn normalise(login_id: &str) -> Result<String, Error> {
     }
 }
 
+/// Whether `id` may be a user ID an import brings: at most 64 bytes, with none of the
+/// characters a login ID may not hold (they would forge log lines and make look-alikes).
+pub(crate) fn valid_user_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && !id
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || is_invisible(c))
+}
+
 /// Zero-width and bidirectional formatting characters, and the soft hyphen: invisible, so two
 /// login IDs that differ only by them look the same.
 fn is_invisible(c: char) -> bool {

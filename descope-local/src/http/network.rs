@@ -72,15 +72,24 @@ pub(crate) fn requested_host(parts: &Parts) -> Option<String> {
         Some(authority) => authority.as_str().to_owned(),
         None => parts.headers.get(header::HOST)?.to_str().ok()?.to_owned(),
     };
+    // A port, when there is one, is digits: the authority is copied into what the server
+    // writes (the console's `curl` line).
+    let port_ok = |port: &str| {
+        !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit())
+    };
     let host = match authority.strip_prefix('[') {
         Some(bracketed) => {
             let (host, port) = bracketed.split_once(']')?;
-            if !(port.is_empty() || port.starts_with(':')) {
+            if !(port.is_empty() || port.strip_prefix(':').is_some_and(port_ok)) {
                 return None;
             }
             host
         }
-        None => authority.rsplit_once(':').map_or(&*authority, |(h, _)| h),
+        None => match authority.rsplit_once(':') {
+            Some((host, port)) if port_ok(port) => host,
+            Some(_) => return None,
+            None => &authority,
+        },
     };
     Some(host.to_ascii_lowercase())
 }
@@ -183,6 +192,15 @@ mod tests {
         assert_eq!(host("[::1]:3000").as_deref(), Some("::1"));
         assert_eq!(host("127.0.0.1").as_deref(), Some("127.0.0.1"));
         assert_eq!(host("[::1]evil.test"), None);
+        // A port is digits: anything else is no host this server answers to.
+        for bad in [
+            "127.0.0.1:3000';id;'",
+            "127.0.0.1:",
+            "localhost:30000000",
+            "[::1]:x",
+        ] {
+            assert_eq!(host(bad), None, "{bad}");
+        }
     }
 
     #[test]

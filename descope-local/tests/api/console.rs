@@ -383,6 +383,46 @@ async fn the_project_is_exported_reset_to_empty_and_imported_back() {
         401,
         "nothing was imported"
     );
+    // A user ID that would forge a log line, or is taken once trimmed, is the document's
+    // fault: 400, and nothing is written.
+    let user = |id: &str| json!({"users": [{"userId": id, "loginId": "eve@example.com"}]});
+    for document in [
+        user("x\n2026-12-03T20:00:00Z  INFO console: forged"),
+        user("x\u{1b}[31m"),
+        user(&"x".repeat(65)),
+    ] {
+        let (status, page) = console
+            .submit("/project/import", &[("document", &document.to_string())])
+            .await;
+        assert_eq!(status, 400, "{document}: {page}");
+    }
+    let (_, to) = console
+        .submit(
+            "/project/import",
+            &[("document", &user("U2eve").to_string())],
+        )
+        .await;
+    assert_eq!(to, "/console?done=imported#project");
+    let taken = json!({"users": [{"userId": " U2eve", "loginId": "mallory@example.com"}]});
+    let (status, page) = console
+        .submit("/project/import", &[("document", &taken.to_string())])
+        .await;
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("is taken"), "{page}");
+    let doubled = json!({"users": [{
+        "loginId": "dup@example.com",
+        "additionalLoginIds": ["dup2@example.com", "dup2@example.com", "dup@example.com"],
+    }]});
+    let (_, to) = console
+        .submit("/project/import", &[("document", &doubled.to_string())])
+        .await;
+    assert_eq!(
+        to, "/console?done=imported#project",
+        "repeated login IDs are one"
+    );
+    console
+        .submit("/project/reset", &[("confirm", "RESET")])
+        .await;
     for _ in 0..2 {
         let (_, to) = console
             .submit("/project/import", &[("document", &document)])
