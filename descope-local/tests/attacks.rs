@@ -777,6 +777,11 @@ async fn steering_the_console_from_a_web_page_a_proxy_or_another_host_name_fails
             form(&console.token),
             421,
         ),
+        (
+            vec![("host", "127.0.0.1:80';id;'")],
+            form(&console.token),
+            421,
+        ),
     ] {
         let answer = post(&headers, body).await.unwrap();
         assert_eq!(answer.status(), status, "{headers:?}");
