@@ -9,6 +9,7 @@
 //! layer.
 //! - `http`: Descope's auth API (`http::auth`, one module per family), its management API
 //!   (`http::mgmt`, behind the management key), the development inbox, clock and faults, the
+//!   console (`http::console`: pages and forms for a developer on this machine), the
 //!   mapping of domain errors to Descope's error shape, and who may reach the server
 //!   (`http::network`: the listen address, the `Host` allow-list, the loopback-only inbox).
 //! - `domain`: the services. `users` (login IDs, creating a user); `authz` (permissions,
@@ -18,7 +19,8 @@
 //!   rotation, reuse detection, tenant selection, JWT updates); `tokens` and `keys` (minting,
 //!   signing and verifying JWTs, the JWKS); `limits` (guessing and sign-up budgets); `inbox`
 //!   (where codes and links are "sent"); `project` (a whole project as one JSON document,
-//!   exported and imported) and `seed` (such a document read at start-up).
+//!   exported and imported) and `seed` (such a document read at start-up); `admin` (what only
+//!   the console does: keys and their rotation, export, import, reset, minted tokens).
 //! - `storage`: SQLite (WAL, `synchronous=FULL`) with a versioned schema, one module per table
 //!   family, and its own error type.
 //! - `support`: the settings ([`Config`]), the [`Clock`], random IDs and digests, URL rules.
