@@ -1,9 +1,8 @@
 //! HTTP: Descope's auth API (`auth`, one module per family), its management API (`mgmt`), the
 //! development inbox, clock, faults and console (`inbox`, `dev`, `faults`, `console`: for this
-//! machine only), and
-//! what every handler shares: the state and extractors (`extract`: the `Authorization`
-//! convention, JSON bodies and queries, local clients), the answers both APIs give
-//! (`responses`), errors in Descope's shape (`error`), CORS, and who may reach the server
+//! machine only), and what every handler shares: the state and extractors (`extract`: the
+//! `Authorization` convention, JSON bodies and queries, local clients), the answers both APIs
+//! give (`responses`), errors in Descope's shape (`error`), CORS, and who may reach the server
 //! (`network`).
 
 mod auth;
